@@ -1,0 +1,128 @@
+/**
+ * createAuth(deps): the better-auth instance with Gatehouse's options, plugins and hooks. It shares the app's
+ * Kysely instance, cache (as secondary storage), password hasher and mailer.
+ */
+import { betterAuth } from "better-auth";
+import { admin, bearer } from "better-auth/plugins";
+import type { Config } from "../config.ts";
+import type { Cache } from "../infra/cache/index.ts";
+import type { Db } from "../infra/db/index.ts";
+import type { Logger } from "../infra/logger.ts";
+import type { Mailer } from "../infra/mail/index.ts";
+import { renderActionMail } from "../infra/mail/templates.ts";
+import type { PasswordHasher } from "../infra/password/index.ts";
+import { CLIENT_IP_HEADER } from "../server.ts";
+import { credentialHooks, rehashAfterSignIn } from "./hooks.ts";
+
+export interface AuthDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly cache: Cache;
+  readonly passwords: PasswordHasher;
+  readonly mailer: Mailer;
+  readonly logger: Logger;
+}
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export function createAuth(deps: AuthDeps) {
+  const { config, db, cache, passwords, mailer, logger } = deps;
+
+  /** Mail is sent after the response so that its latency cannot reveal whether an account exists. */
+  function sendLater(message: Parameters<Mailer["send"]>[0]): Promise<void> {
+    mailer
+      .send(message)
+      .catch((error: unknown) => logger.error({ err: error, to: message.to }, "mail failed"));
+    return Promise.resolve();
+  }
+
+  return betterAuth({
+    appName: "Gatehouse",
+    baseURL: config.baseUrl,
+    basePath: "/api/auth",
+    secret: config.authSecret,
+    trustedOrigins: [config.baseUrl, ...config.trustedOrigins],
+    database: { db: db.kysely, type: db.dialect },
+    secondaryStorage: cache,
+    logger: {
+      level: config.logLevel === "silent" ? "error" : "warn",
+      disabled: config.logLevel === "silent",
+      log: (level, message, ...args) => logger[level]({ args }, message),
+    },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: !config.signUpEnabled,
+      requireEmailVerification: config.requireEmailVerification,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      revokeSessionsOnPasswordReset: true,
+      // A reset link is a credential: keep it short-lived.
+      resetPasswordTokenExpiresIn: HOUR,
+      password: {
+        hash: passwords.hash,
+        verify: ({ hash, password }) => passwords.verify(hash, password),
+      },
+      sendResetPassword: ({ user, url }) => sendLater(renderActionMail("reset-password", user.email, url)),
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: config.requireEmailVerification,
+      autoSignInAfterVerification: true,
+      expiresIn: DAY,
+      sendVerificationEmail: ({ user, url }) => sendLater(renderActionMail("verify-email", user.email, url)),
+    },
+    user: {
+      additionalFields: {
+        status: { type: "string", required: false, defaultValue: "active", input: false },
+        lastLoginAt: { type: "date", required: false, input: false },
+        locale: { type: "string", required: false },
+      },
+      changeEmail: {
+        enabled: true,
+        sendChangeEmailConfirmation: ({ user, url }) =>
+          sendLater(renderActionMail("change-email", user.email, url)),
+      },
+      deleteUser: {
+        enabled: true,
+        deleteTokenExpiresIn: HOUR,
+        sendDeleteAccountVerification: ({ user, url }) =>
+          sendLater(renderActionMail("delete-account", user.email, url)),
+      },
+    },
+    session: {
+      expiresIn: 7 * DAY,
+      updateAge: DAY,
+      // The database stays the source of truth: sessions survive a cache flush and a restart of the
+      // in-memory cache, and admins can list them.
+      storeSessionInDatabase: true,
+    },
+    verification: { storeInDatabase: true },
+    account: {
+      accountLinking: { enabled: true, trustedProviders: ["email-password"] },
+    },
+    rateLimit: {
+      enabled: config.rateLimitEnabled,
+      storage: "secondary-storage",
+    },
+    advanced: {
+      cookiePrefix: "gatehouse",
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      useSecureCookies: config.baseUrl.startsWith("https://"),
+    },
+    databaseHooks: credentialHooks(deps),
+    hooks: { after: rehashAfterSignIn(deps) },
+    plugins: [
+      bearer(),
+      admin({
+        defaultRole: "user",
+        adminRoles: ["admin"],
+        // Impersonation is a support tool, not a way to live as another user.
+        impersonationSessionDuration: HOUR,
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,56 @@
+/**
+ * Mounts better-auth at /api/auth, plus the older endpoint names that clients of earlier Better Auth versions
+ * still call (CONTRACTS.md): each is rewritten to its current endpoint, never re-implemented.
+ */
+import { Elysia } from "elysia";
+import { jsonResponse } from "../errors.ts";
+import type { Auth } from "./index.ts";
+
+const RENAMED: Readonly<Record<string, string>> = {
+  "/api/auth/forget-password": "/api/auth/request-password-reset",
+  "/api/auth/phone-number/forget-password": "/api/auth/phone-number/request-password-reset",
+};
+
+function withPath(request: Request, pathname: string, init: RequestInit = {}): Request {
+  const url = new URL(request.url);
+  url.pathname = pathname;
+  return new Request(url, { method: request.method, headers: request.headers, body: request.body, ...init });
+}
+
+/** 1.7 serves account-info as GET with `?accountId`; older clients POST `{accountId}`. */
+async function accountInfoFromPost(request: Request): Promise<Request | Response> {
+  const text = await request.text();
+  let accountId: unknown;
+  if (text.trim()) {
+    try {
+      accountId = (JSON.parse(text) as { accountId?: unknown } | null)?.accountId;
+    } catch {
+      return jsonResponse(400, { code: "INVALID_JSON", message: "The request body is not valid JSON" });
+    }
+  }
+  const url = new URL(request.url);
+  if (typeof accountId === "string") url.searchParams.set("accountId", accountId);
+  const headers = new Headers(request.headers);
+  headers.delete("content-type");
+  headers.delete("content-length");
+  return new Request(url, { method: "GET", headers });
+}
+
+export function authRoutes(auth: Auth) {
+  return new Elysia({ name: "auth-routes" }).all(
+    "/api/auth/*",
+    async ({ request }) => {
+      const pathname = new URL(request.url).pathname;
+      if (request.method === "POST") {
+        const renamed = RENAMED[pathname];
+        if (renamed) return auth.handler(withPath(request, renamed));
+        if (pathname === "/api/auth/account-info") {
+          const rewritten = await accountInfoFromPost(request);
+          return rewritten instanceof Response ? rewritten : auth.handler(rewritten);
+        }
+      }
+      return auth.handler(request);
+    },
+    { parse: "none", detail: { hide: true } },
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The only reader of the environment. Every value is parsed and validated once; a bad value stops start-up
+ * with one line naming the variable and what it expects.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  readonly env: "production" | "development" | "test";
+  readonly port: number;
+  readonly host: string;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  readonly trustProxy: boolean;
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** undefined = SQLite file in dataDir; otherwise a postgres:// URL. */
+  readonly databaseUrl: string | undefined;
+  /** PostgreSQL schema to use (tests use a fresh one per run). */
+  readonly databaseSchema: string | undefined;
+  readonly redisUrl: string | undefined;
+  /** Prefix of every cache key, so several deployments (or test runs) can share one Redis. */
+  readonly cachePrefix: string;
+  readonly authSecret: string;
+  readonly trustedOrigins: readonly string[];
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly admin: { readonly email: string; readonly password: string } | undefined;
+  readonly logLevel: LogLevel;
+  readonly signUpEnabled: boolean;
+  readonly requireEmailVerification: boolean;
+  readonly rateLimitEnabled: boolean;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function fail(variable: string, expected: string, got: string): never {
+  throw new ConfigError(`${variable}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  return fail(name, "true or false", raw);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return fail(name, `a URL (${protocols.join(", ")})`, redactUrl(raw));
+  }
+  if (!protocols.includes(parsed.protocol)) fail(name, `a URL (${protocols.join(", ")})`, redactUrl(raw));
+  return raw;
+}
+
+/** Never echo a password from a connection URL into a log or an error. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The secret signs sessions and tokens. In production it must be given; elsewhere one is generated on the first
+ * start and kept in DATA_DIR so that sessions survive a restart.
+ */
+function authSecret(env: Env, dataDir: string, production: boolean, warn: (message: string) => void): string {
+  const given = optional(env, "AUTH_SECRET");
+  if (given !== undefined) {
+    if (given.length < 32) fail("AUTH_SECRET", "at least 32 characters", "<hidden>");
+    return given;
+  }
+  if (production)
+    throw new ConfigError("AUTH_SECRET: required when NODE_ENV=production (32+ random characters)");
+  const file = join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  warn(`AUTH_SECRET is not set: generated one and stored it in ${file} (set AUTH_SECRET in production)`);
+  return secret;
+}
+
+export function loadConfig(env: Env = process.env, warn: (message: string) => void = console.warn): Config {
+  const nodeEnv = optional(env, "NODE_ENV") ?? "development";
+  if (!["production", "development", "test"].includes(nodeEnv)) {
+    fail("NODE_ENV", "production, development or test", nodeEnv);
+  }
+  const production = nodeEnv === "production";
+  const port = integer(env, "PORT", 3000, 0, 65535);
+  const baseUrl = (url(env, "BASE_URL", ["http:", "https:"]) ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    "",
+  );
+  const dataDir = resolve(optional(env, "DATA_DIR") ?? "./data");
+  mkdirSync(dataDir, { recursive: true });
+
+  const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const databaseSchema = optional(env, "DATABASE_SCHEMA");
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    fail("DATABASE_SCHEMA", "a lower-case PostgreSQL identifier", databaseSchema);
+  }
+
+  const adminEmail = optional(env, "ADMIN_EMAIL");
+  const adminPassword = optional(env, "ADMIN_PASSWORD");
+  if (adminEmail !== undefined && !EMAIL.test(adminEmail))
+    fail("ADMIN_EMAIL", "an e-mail address", adminEmail);
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
+  }
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    fail("ADMIN_PASSWORD", "at least 8 characters", "<hidden>");
+  }
+
+  const mailFrom = optional(env, "MAIL_FROM") ?? "Gatehouse <no-reply@localhost>";
+  const logLevel = (optional(env, "LOG_LEVEL") ?? (nodeEnv === "test" ? "silent" : "info")) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) fail("LOG_LEVEL", LOG_LEVELS.join(", "), logLevel);
+
+  const trustedOrigins = (optional(env, "TRUSTED_ORIGINS") ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of trustedOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin) && !origin.includes("*")) {
+      fail("TRUSTED_ORIGINS", "a comma-separated list of origins such as https://app.example.com", origin);
+    }
+  }
+
+  return {
+    env: nodeEnv as Config["env"],
+    port,
+    host: optional(env, "HOST") ?? "0.0.0.0",
+    trustProxy: boolean(env, "TRUST_PROXY", false),
+    baseUrl,
+    dataDir,
+    databaseUrl,
+    databaseSchema,
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    cachePrefix: optional(env, "CACHE_PREFIX") ?? "gatehouse:",
+    authSecret: authSecret(env, dataDir, production, warn),
+    trustedOrigins,
+    smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
+    mailFrom,
+    admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    logLevel,
+    signUpEnabled: boolean(env, "SIGN_UP_ENABLED", true),
+    requireEmailVerification: boolean(env, "REQUIRE_EMAIL_VERIFICATION", false),
+    rateLimitEnabled: boolean(env, "RATE_LIMIT_ENABLED", true),
+    // 1 MiB is far above any identity payload (the largest, an avatar, is capped at 256 KB) and keeps a flood of
+    // large bodies from exhausting memory.
+    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane (~15 ms per hash on this class of machine).
+    argon2: {
+      memoryCost: integer(env, "ARGON2_MEMORY_KIB", 19456, 8192, 1024 * 1024),
+      timeCost: integer(env, "ARGON2_ITERATIONS", 2, 1, 16),
+      parallelism: integer(env, "ARGON2_PARALLELISM", 1, 1, 16),
+    },
+  };
+}
+
+export { redactUrl };

@@ -1,0 +1,53 @@
+/**
+ * Builds the process-wide dependencies from configuration, in order, and tears them down in reverse.
+ */
+import { type Auth, createAuth } from "./auth/index.ts";
+import type { Config } from "./config.ts";
+import { type Cache, createCache } from "./infra/cache/index.ts";
+import { createDb, type Db } from "./infra/db/index.ts";
+import { migrate } from "./infra/db/migrate.ts";
+import { createLogger, type Logger } from "./infra/logger.ts";
+import { createMailer, type Mailer } from "./infra/mail/index.ts";
+import { createPasswordHasher, type PasswordHasher } from "./infra/password/index.ts";
+import { ensurePlatformAdmin } from "./modules/users/bootstrap.ts";
+
+export interface Deps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly cache: Cache;
+  readonly mailer: Mailer;
+  readonly passwords: PasswordHasher;
+  readonly auth: Auth;
+  close(): Promise<void>;
+}
+
+export async function createDeps(config: Config, overrides: { logger?: Logger } = {}): Promise<Deps> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const db = await createDb(config);
+  const cache = await createCache(config.redisUrl, config.cachePrefix);
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    logger,
+  });
+  const passwords = createPasswordHasher(config.argon2);
+  const auth = createAuth({ config, db, cache, passwords, mailer, logger });
+  await migrate(auth, db);
+  if (config.admin) await ensurePlatformAdmin(auth, config.admin, logger);
+  return {
+    config,
+    logger,
+    db,
+    cache,
+    mailer,
+    passwords,
+    auth,
+    async close() {
+      await mailer.close();
+      await cache.close();
+      await db.close();
+    },
+  };
+}

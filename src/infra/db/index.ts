@@ -1,0 +1,84 @@
+/**
+ * The one database connection of a Gatehouse process: a Kysely instance shared by better-auth and our own
+ * queries. SQLite (bun:sqlite, WAL) by default; PostgreSQL through a `pg` pool when DATABASE_URL is set.
+ */
+import { Database as SqliteDatabase } from "bun:sqlite";
+import { join } from "node:path";
+import { createKyselyAdapter } from "@better-auth/kysely-adapter";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Config } from "../../config.ts";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Db {
+  readonly kysely: Kysely<Tables>;
+  readonly dialect: Dialect;
+  /** One round trip to the database, for health checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Our own tables; better-auth's are reached through its adapter, not typed here. */
+// biome-ignore lint/suspicious/noExplicitAny: table rows are typed per query in each module's queries.ts
+export type Tables = Record<string, any>;
+
+// A busy writer (another request's transaction) should make SQLite wait, not fail with SQLITE_BUSY.
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+// Enough connections for 2 cores of request handling plus migrations, small enough to share a server.
+const PG_POOL_SIZE = 10;
+
+export async function createDb(
+  config: Pick<Config, "databaseUrl" | "databaseSchema" | "dataDir">,
+): Promise<Db> {
+  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.databaseSchema);
+  return createSqlite(join(config.dataDir, "gatehouse.sqlite"));
+}
+
+async function createSqlite(file: string): Promise<Db> {
+  const database = new SqliteDatabase(file, { create: true, strict: true });
+  database.exec("PRAGMA journal_mode = WAL");
+  database.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  database.exec("PRAGMA foreign_keys = ON");
+  // better-auth's own bun:sqlite dialect, so that its adapter and our queries see identical value conversions.
+  const { kysely } = await createKyselyAdapter({ database });
+  if (!kysely) throw new Error("bun:sqlite was not recognised by the Kysely adapter");
+  return {
+    kysely: kysely as Kysely<Tables>,
+    dialect: "sqlite",
+    ping: async () => {
+      await sql`select 1`.execute(kysely);
+    },
+    close: () => kysely.destroy(),
+  };
+}
+
+async function createPostgres(url: string, schema: string | undefined): Promise<Db> {
+  if (schema) {
+    // Create the schema with a one-off connection before the pool pins search_path to it.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  // An idle client that loses its server must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(kysely);
+  return {
+    kysely,
+    dialect: "postgres",
+    ping: async () => {
+      await sql`select 1`.execute(kysely);
+    },
+    close: () => kysely.destroy(),
+  };
+}

