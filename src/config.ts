@@ -34,8 +34,47 @@ export interface Config {
   readonly rateLimitEnabled: boolean;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  readonly sms: SmsConfig | undefined;
+  readonly socialProviders: Readonly<Record<string, OAuthClientConfig>>;
+  readonly oidcProviders: readonly OidcProviderConfig[];
+  /** Bearer token that may read /health/detailed besides platform admins. */
+  readonly healthToken: string | undefined;
+  readonly defaultLocale: string;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
 }
+
+export interface SmsConfig {
+  /** Base URL of a Twilio-compatible REST API. */
+  readonly apiUrl: string;
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly from: string;
+}
+
+export interface OAuthClientConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface OidcProviderConfig extends OAuthClientConfig {
+  /** Provider id, used in /sign-in/social {provider} and /callback/{id}. */
+  readonly id: string;
+  readonly issuer: string;
+  readonly scopes: readonly string[];
+}
+
+/** Social providers configured by `<NAME>_CLIENT_ID` + `<NAME>_CLIENT_SECRET`. */
+export const SOCIAL_PROVIDERS = [
+  "google",
+  "github",
+  "microsoft",
+  "apple",
+  "facebook",
+  "discord",
+  "gitlab",
+  "linkedin",
+  "twitter",
+] as const;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -112,6 +151,60 @@ function authSecret(env: Env, dataDir: string, production: boolean, warn: (messa
   return secret;
 }
 
+function sms(env: Env): SmsConfig | undefined {
+  const names = ["SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM"] as const;
+  const [accountSid, authToken, from] = names.map((name) => optional(env, name));
+  const apiUrl = url(env, "SMS_API_URL", ["http:", "https:"]);
+  if (!accountSid && !authToken && !from && !apiUrl) return undefined;
+  if (!accountSid || !authToken || !from) {
+    throw new ConfigError(`${names.join(", ")}: set all three to send SMS (SMS_API_URL is optional)`);
+  }
+  return { apiUrl: (apiUrl ?? "https://api.twilio.com").replace(/\/+$/, ""), accountSid, authToken, from };
+}
+
+function socialProviders(env: Env): Record<string, OAuthClientConfig> {
+  const providers: Record<string, OAuthClientConfig> = {};
+  for (const name of SOCIAL_PROVIDERS) {
+    const prefix = name.toUpperCase();
+    const clientId = optional(env, `${prefix}_CLIENT_ID`);
+    const clientSecret = optional(env, `${prefix}_CLIENT_SECRET`);
+    if (!clientId && !clientSecret) continue;
+    if (!clientId || !clientSecret) {
+      throw new ConfigError(
+        `${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET: set both to enable ${name} sign-in`,
+      );
+    }
+    providers[name] = { clientId, clientSecret };
+  }
+  return providers;
+}
+
+/** `OIDC_PROVIDERS=corp,okta` with `OIDC_CORP_ISSUER`, `OIDC_CORP_CLIENT_ID`, `OIDC_CORP_CLIENT_SECRET`, … */
+function oidcProviders(env: Env): OidcProviderConfig[] {
+  const ids = (optional(env, "OIDC_PROVIDERS") ?? "")
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  return ids.map((id) => {
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(id)) fail("OIDC_PROVIDERS", "comma-separated lower-case ids", id);
+    if ((SOCIAL_PROVIDERS as readonly string[]).includes(id))
+      fail("OIDC_PROVIDERS", "ids other than built-in providers", id);
+    const prefix = `OIDC_${id.toUpperCase().replace(/-/g, "_")}_`;
+    const issuer = url(env, `${prefix}ISSUER`, ["http:", "https:"]);
+    const clientId = optional(env, `${prefix}CLIENT_ID`);
+    const clientSecret = optional(env, `${prefix}CLIENT_SECRET`);
+    if (!issuer || !clientId || !clientSecret) {
+      throw new ConfigError(
+        `${prefix}ISSUER, ${prefix}CLIENT_ID and ${prefix}CLIENT_SECRET: required for provider ${id}`,
+      );
+    }
+    const scopes = (optional(env, `${prefix}SCOPES`) ?? "openid email profile")
+      .split(/[\s,]+/)
+      .filter(Boolean);
+    return { id, issuer: issuer.replace(/\/+$/, ""), clientId, clientSecret, scopes };
+  });
+}
+
 export function loadConfig(env: Env = process.env, warn: (message: string) => void = console.warn): Config {
   const nodeEnv = optional(env, "NODE_ENV") ?? "development";
   if (!["production", "development", "test"].includes(nodeEnv)) {
@@ -181,6 +274,11 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     // large bodies from exhausting memory.
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
     // OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane (~15 ms per hash on this class of machine).
+    sms: sms(env),
+    socialProviders: socialProviders(env),
+    oidcProviders: oidcProviders(env),
+    healthToken: optional(env, "HEALTH_TOKEN"),
+    defaultLocale: optional(env, "DEFAULT_LOCALE") ?? "en",
     argon2: {
       memoryCost: integer(env, "ARGON2_MEMORY_KIB", 19456, 8192, 1024 * 1024),
       timeCost: integer(env, "ARGON2_ITERATIONS", 2, 1, 16),

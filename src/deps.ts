@@ -9,6 +9,7 @@ import { migrate } from "./infra/db/migrate.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
 import { createMailer, type Mailer } from "./infra/mail/index.ts";
 import { createPasswordHasher, type PasswordHasher } from "./infra/password/index.ts";
+import { createSmsSender, type SmsSender } from "./infra/sms/index.ts";
 import { ensurePlatformAdmin } from "./modules/users/bootstrap.ts";
 
 export interface Deps {
@@ -17,6 +18,7 @@ export interface Deps {
   readonly db: Db;
   readonly cache: Cache;
   readonly mailer: Mailer;
+  readonly sms: SmsSender;
   readonly passwords: PasswordHasher;
   readonly auth: Auth;
   close(): Promise<void>;
@@ -32,8 +34,9 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     dataDir: config.dataDir,
     logger,
   });
+  const sms = createSmsSender({ sms: config.sms, dataDir: config.dataDir, logger });
   const passwords = createPasswordHasher(config.argon2);
-  const auth = createAuth({ config, db, cache, passwords, mailer, logger });
+  const auth = createAuth({ config, db, cache, passwords, mailer, sms, logger });
   await migrate(auth, db);
   if (config.admin) await ensurePlatformAdmin(auth, config.admin, logger);
   return {
@@ -42,6 +45,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     db,
     cache,
     mailer,
+    sms,
     passwords,
     auth,
     async close() {

@@ -3,7 +3,6 @@
  * Kysely instance, cache (as secondary storage), password hasher and mailer.
  */
 import { betterAuth } from "better-auth";
-import { admin, bearer } from "better-auth/plugins";
 import type { Config } from "../config.ts";
 import type { Cache } from "../infra/cache/index.ts";
 import type { Db } from "../infra/db/index.ts";
@@ -11,8 +10,10 @@ import type { Logger } from "../infra/logger.ts";
 import type { Mailer } from "../infra/mail/index.ts";
 import { renderActionMail } from "../infra/mail/templates.ts";
 import type { PasswordHasher } from "../infra/password/index.ts";
+import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
 import { CLIENT_IP_HEADER } from "../server.ts";
 import { credentialHooks, rehashAfterSignIn } from "./hooks.ts";
+import { plugins } from "./plugins/index.ts";
 
 export interface AuthDeps {
   readonly config: Config;
@@ -20,6 +21,7 @@ export interface AuthDeps {
   readonly cache: Cache;
   readonly passwords: PasswordHasher;
   readonly mailer: Mailer;
+  readonly sms: SmsSender;
   readonly logger: Logger;
 }
 
@@ -28,13 +30,17 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export function createAuth(deps: AuthDeps) {
-  const { config, db, cache, passwords, mailer, logger } = deps;
+  const { config, db, cache, passwords, mailer, sms, logger } = deps;
 
   /** Mail is sent after the response so that its latency cannot reveal whether an account exists. */
   function sendLater(message: Parameters<Mailer["send"]>[0]): Promise<void> {
     mailer
       .send(message)
       .catch((error: unknown) => logger.error({ err: error, to: message.to }, "mail failed"));
+    return Promise.resolve();
+  }
+  function sendSmsLater(message: SmsMessage): Promise<void> {
+    sms.send(message).catch((error: unknown) => logger.error({ err: error, to: message.to }, "sms failed"));
     return Promise.resolve();
   }
 
@@ -113,15 +119,10 @@ export function createAuth(deps: AuthDeps) {
     },
     databaseHooks: credentialHooks(deps),
     hooks: { after: rehashAfterSignIn(deps) },
-    plugins: [
-      bearer(),
-      admin({
-        defaultRole: "user",
-        adminRoles: ["admin"],
-        // Impersonation is a support tool, not a way to live as another user.
-        impersonationSessionDuration: HOUR,
-      }),
-    ],
+    socialProviders: Object.fromEntries(
+      Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
+    ),
+    plugins: plugins({ config, sendMail: sendLater, sendSms: sendSmsLater }),
   });
 }
 

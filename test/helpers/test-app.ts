@@ -56,6 +56,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     // The cheapest argon2id parameters: tests exercise behaviour, bench/ measures cost.
     ARGON2_MEMORY_KIB: "8192",
     ARGON2_ITERATIONS: "1",
+    // Tests sign in far more often than a person; rate-limit tests switch the limiter back on.
+    RATE_LIMIT_ENABLED: "false",
     ...(pgUrl && schema ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
     ...(process.env.TEST_REDIS_URL
       ? { REDIS_URL: process.env.TEST_REDIS_URL, CACHE_PREFIX: `test:${randomBytes(6).toString("hex")}:` }

@@ -1,0 +1,41 @@
+/**
+ * The better-auth plugins Gatehouse enables, each configured in its own file so that a plugin's options, senders
+ * and limits are found in one place.
+ */
+import { admin, bearer, jwt, oneTap, openAPI, username } from "better-auth/plugins";
+import type { Config } from "../../config.ts";
+import type { MailMessage } from "../../infra/mail/index.ts";
+import type { SmsMessage } from "../../infra/sms/index.ts";
+import { organizationPlugin } from "./organization.ts";
+import { phoneNumberPlugin } from "./phone-number.ts";
+import { socialPlugins } from "./social.ts";
+import { twoFactorPlugin } from "./two-factor.ts";
+
+export interface PluginDeps {
+  readonly config: Config;
+  /** Sends without making the caller wait (so timing cannot reveal whether an account exists). */
+  readonly sendMail: (message: MailMessage) => Promise<void>;
+  readonly sendSms: (message: SmsMessage) => Promise<void>;
+}
+
+const HOUR = 60 * 60;
+
+export function plugins(deps: PluginDeps) {
+  return [
+    bearer(),
+    admin({
+      defaultRole: "user",
+      adminRoles: ["admin"],
+      // Impersonation is a support tool, not a way to live as another user.
+      impersonationSessionDuration: HOUR,
+    }),
+    username(),
+    twoFactorPlugin(deps),
+    phoneNumberPlugin(deps),
+    oneTap({ clientId: deps.config.socialProviders.google?.clientId }),
+    organizationPlugin(deps),
+    jwt(),
+    openAPI({ disableDefaultReference: true }),
+    ...socialPlugins(deps),
+  ];
+}
