@@ -8,7 +8,7 @@ import type { Cache } from "../infra/cache/index.ts";
 import type { Db } from "../infra/db/index.ts";
 import type { Logger } from "../infra/logger.ts";
 import type { Mailer } from "../infra/mail/index.ts";
-import { renderActionMail } from "../infra/mail/templates.ts";
+import { renderLinkMail } from "../infra/mail/templates.ts";
 import type { PasswordHasher } from "../infra/password/index.ts";
 import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
 import { CLIENT_IP_HEADER } from "../server.ts";
@@ -70,14 +70,14 @@ export function createAuth(deps: AuthDeps) {
         hash: passwords.hash,
         verify: ({ hash, password }) => passwords.verify(hash, password),
       },
-      sendResetPassword: ({ user, url }) => sendLater(renderActionMail("reset-password", user.email, url)),
+      sendResetPassword: ({ user, url }) => sendLater(renderLinkMail("reset-password", user.email, url)),
     },
     emailVerification: {
       sendOnSignUp: true,
       sendOnSignIn: config.requireEmailVerification,
       autoSignInAfterVerification: true,
       expiresIn: DAY,
-      sendVerificationEmail: ({ user, url }) => sendLater(renderActionMail("verify-email", user.email, url)),
+      sendVerificationEmail: ({ user, url }) => sendLater(renderLinkMail("verify-email", user.email, url)),
     },
     user: {
       additionalFields: {
@@ -88,13 +88,13 @@ export function createAuth(deps: AuthDeps) {
       changeEmail: {
         enabled: true,
         sendChangeEmailConfirmation: ({ user, url }) =>
-          sendLater(renderActionMail("change-email", user.email, url)),
+          sendLater(renderLinkMail("change-email", user.email, url)),
       },
       deleteUser: {
         enabled: true,
         deleteTokenExpiresIn: HOUR,
         sendDeleteAccountVerification: ({ user, url }) =>
-          sendLater(renderActionMail("delete-account", user.email, url)),
+          sendLater(renderLinkMail("delete-account", user.email, url)),
       },
     },
     session: {

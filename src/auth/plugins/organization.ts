@@ -1,5 +1,6 @@
 /** Organizations: Gatehouse's tenants, with members, roles and invitations. */
 import { organization } from "better-auth/plugins";
+import { renderLinkMail } from "../../infra/mail/templates.ts";
 import type { PluginDeps } from "./index.ts";
 
 export function organizationPlugin({ config, sendMail }: PluginDeps) {
@@ -7,12 +8,9 @@ export function organizationPlugin({ config, sendMail }: PluginDeps) {
     creatorRole: "owner",
     sendInvitationEmail: ({ email, organization: org, inviter, id }) => {
       const url = `${config.baseUrl}/api/auth/organization/get-invitation?id=${encodeURIComponent(id)}`;
-      return sendMail({
-        to: email,
-        subject: `You are invited to join ${org.name}`,
-        text: `${inviter.user.name} invited you to join ${org.name}.\n\nInvitation: ${url}\n`,
-        html: `<p>${inviter.user.name} invited you to join ${org.name}.</p><p><a href="${url}">Invitation</a></p>`,
-      });
+      return sendMail(
+        renderLinkMail("invitation", email, url, { organization: org.name, inviter: inviter.user.name }),
+      );
     },
   });
 }
