@@ -11,7 +11,9 @@ import pg from "pg";
 import { type App, createApp } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { createDeps, type Deps } from "../../src/deps.ts";
+import type { Logger } from "../../src/infra/logger.ts";
 import { CLIENT_IP_HEADER, serve } from "../../src/server.ts";
+import { type SmsPeer, startSmsPeer } from "./sms-peer.ts";
 import { type SmtpPeer, startSmtpPeer } from "./smtp-peer.ts";
 
 export const ADMIN = { email: "admin@gatehouse.test", password: "admin-password-1" } as const;
@@ -21,6 +23,8 @@ export interface TestApp {
   readonly deps: Deps;
   readonly config: Config;
   readonly smtp: SmtpPeer;
+  /** The Twilio-compatible SMS API peer (only with `sms: true`). */
+  readonly sms?: SmsPeer;
   /** Base URL of the running server (after listen()). */
   readonly baseUrl: string;
   /** In-process request; `path` is relative to the app root. */
@@ -38,10 +42,20 @@ export interface TestAppOptions {
   readonly env?: Record<string, string>;
   /** Keep using this data dir / schema (for restart tests). */
   readonly reuse?: { dataDir: string; schema?: string };
+  /** Start an SMS API peer and send SMS through it (otherwise SMS go to the outbox). */
+  readonly sms?: boolean;
+  /** Log here instead of the silent default (tests that check what is logged). */
+  readonly logger?: Logger;
+  /**
+   * Environment that depends on the chosen BASE_URL, merged over `env` before the app is built (e.g. an OIDC
+   * peer started with Gatehouse's redirect_uri).
+   */
+  readonly envFor?: (baseUrl: string) => Promise<Record<string, string>> | Record<string, string>;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const smtp = await startSmtpPeer();
+  const sms = options.sms ? await startSmsPeer() : undefined;
   const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), "gatehouse-test-"));
   const pgUrl = process.env.TEST_DATABASE_URL;
   const schema = pgUrl ? (options.reuse?.schema ?? `t_${randomBytes(6).toString("hex")}`) : undefined;
@@ -62,6 +76,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(process.env.TEST_REDIS_URL
       ? { REDIS_URL: process.env.TEST_REDIS_URL, CACHE_PREFIX: `test:${randomBytes(6).toString("hex")}:` }
       : {}),
+    ...(sms
+      ? {
+          SMS_API_URL: sms.url,
+          SMS_ACCOUNT_SID: sms.accountSid,
+          SMS_AUTH_TOKEN: sms.authToken,
+          SMS_FROM: "+15005550006",
+        }
+      : {}),
     ...options.env,
   };
   let port = 0;
@@ -73,8 +95,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     baseUrl = `http://127.0.0.1:${port}`;
     env.BASE_URL = baseUrl;
   }
+  if (options.envFor) Object.assign(env, await options.envFor(env.BASE_URL ?? baseUrl));
   const config = loadConfig(env, () => {});
-  const deps = await createDeps(config);
+  const deps = await createDeps(config, options.logger ? { logger: options.logger } : {});
   const app = createApp(deps);
 
   const testApp: TestApp = {
@@ -82,6 +105,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     deps,
     config,
     smtp,
+    ...(sms ? { sms } : {}),
     get baseUrl() {
       return baseUrl;
     },
@@ -120,6 +144,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await server?.stop(true);
       await deps.close();
       await smtp.close();
+      await sms?.close();
       if (schema && pgUrl && !options.reuse) await dropSchema(pgUrl, schema);
       if (!options.reuse) rmSync(dataDir, { recursive: true, force: true });
     },
