@@ -6,10 +6,11 @@ import { Elysia } from "elysia";
 import { authRoutes } from "./auth/routes.ts";
 import type { Deps } from "./deps.ts";
 import { AppError, jsonResponse, nativeErrorBody } from "./errors.ts";
+import { openapiModule } from "./modules/openapi/index.ts";
 
 export function createApp(deps: Deps) {
   const { config, logger, auth } = deps;
-  return new Elysia({ name: "gatehouse" })
+  const app = new Elysia({ name: "gatehouse" })
     .onRequest(({ request }) => {
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > config.maxBodyBytes) {
@@ -37,6 +38,8 @@ export function createApp(deps: Deps) {
       return jsonResponse(500, nativeErrorBody(new AppError("internal_error", 500, "Something went wrong")));
     })
     .use(authRoutes(auth));
+  // Last, so the document it serves covers every route registered above.
+  return app.use(openapiModule(() => app, auth));
 }
 
 export type App = ReturnType<typeof createApp>;
