@@ -6,6 +6,7 @@ import { admin, bearer, jwt, oneTap, openAPI, username } from "better-auth/plugi
 import type { Config } from "../../config.ts";
 import type { MailMessage } from "../../infra/mail/index.ts";
 import type { SmsMessage } from "../../infra/sms/index.ts";
+import { adminGuards } from "./admin-guards.ts";
 import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
 import { socialPlugins } from "./social.ts";
@@ -29,6 +30,7 @@ export function plugins(deps: PluginDeps) {
       // Impersonation is a support tool, not a way to live as another user.
       impersonationSessionDuration: HOUR,
     }),
+    adminGuards(),
     username(),
     twoFactorPlugin(deps),
     phoneNumberPlugin(deps),
