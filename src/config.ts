@@ -25,6 +25,11 @@ export interface Config {
   readonly cachePrefix: string;
   readonly authSecret: string;
   readonly trustedOrigins: readonly string[];
+  /**
+   * INVITATION_URL: the client app's page that shows and accepts a tenant invitation, `{id}` standing for the
+   * invitation id (e.g. `https://app.example.com/invitations/{id}`). undefined = Gatehouse's get-invitation API.
+   */
+  readonly invitationUrl: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
@@ -151,6 +156,14 @@ function authSecret(env: Env, dataDir: string, production: boolean, warn: (messa
   return secret;
 }
 
+function invitationUrl(env: Env): string | undefined {
+  const template = url(env, "INVITATION_URL", ["http:", "https:"]);
+  if (template !== undefined && !template.includes("{id}")) {
+    fail("INVITATION_URL", "a URL containing {id} (the invitation id)", template);
+  }
+  return template;
+}
+
 function sms(env: Env): SmsConfig | undefined {
   const names = ["SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM"] as const;
   const [accountSid, authToken, from] = names.map((name) => optional(env, name));
@@ -263,6 +276,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     cachePrefix: optional(env, "CACHE_PREFIX") ?? "gatehouse:",
     authSecret: authSecret(env, dataDir, production, warn),
     trustedOrigins,
+    invitationUrl: invitationUrl(env),
     smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom,
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
