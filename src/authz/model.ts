@@ -1,0 +1,154 @@
+/**
+ * The typed surface of the authorization layer: what a route describes (who, which operation, on what, with
+ * which change) and what it gets back. request.ts turns an AuthzRequest into Cedar JSON, so routes never
+ * write entity JSON themselves and a request that does not fit schema.cedarschema is a type error.
+ */
+
+/** The caller. `roles` are its roles in `tenantId` (for an API key: the key's roles). */
+export type AuthzPrincipal =
+  | {
+      readonly type: "User";
+      readonly id: string;
+      readonly tenantId: string;
+      readonly roles: readonly string[];
+      /** Holds the global role `admin`. */
+      readonly isPlatformAdmin: boolean;
+    }
+  | {
+      readonly type: "ApiKey";
+      readonly id: string;
+      readonly tenantId: string;
+      readonly roles: readonly string[];
+    };
+
+/** Collection actions (list, create) act on the tenant itself. */
+export interface TenantResource {
+  readonly type: "Tenant";
+  readonly id: string;
+}
+
+/** The user being acted on, as a member of `tenantId`. */
+export interface TenantUserResource {
+  readonly type: "TenantUser";
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly roles: readonly string[];
+  readonly isOwner: boolean;
+}
+
+export interface RoleResource {
+  readonly type: "Role";
+  readonly name: string;
+  readonly tenantId: string;
+}
+
+export interface PolicyResource {
+  readonly type: "Policy";
+  readonly id: string;
+  readonly tenantId: string;
+}
+
+export interface ApiKeyResource {
+  readonly type: "ApiKey";
+  readonly id: string;
+  readonly tenantId: string;
+  readonly roles: readonly string[];
+}
+
+/** Fields of a user that users.update can change; `context.changes` lists the ones a request changes. */
+export type UserField = "name" | "avatar" | "roles" | "active";
+
+/** The roles a request grants (create) or whose assignment it changes (added or removed). */
+export interface RoleAssignment {
+  readonly roles: readonly string[];
+}
+
+/** Resource and context of every action; mirrors the `appliesTo` clauses of schema.cedarschema. */
+export interface ActionShapes {
+  "users.list": { readonly resource: TenantResource };
+  "users.create": { readonly resource: TenantResource; readonly context: RoleAssignment };
+  "users.read": { readonly resource: TenantUserResource };
+  "users.update": {
+    readonly resource: TenantUserResource;
+    readonly context: { readonly changes: readonly UserField[]; readonly roles: readonly string[] };
+  };
+  "users.delete": { readonly resource: TenantUserResource };
+  "users.grantRole": { readonly resource: TenantUserResource; readonly context: RoleAssignment };
+  "roles.list": { readonly resource: TenantResource };
+  "roles.create": { readonly resource: TenantResource; readonly context: { readonly role: string } };
+  "roles.delete": { readonly resource: RoleResource };
+  "policies.list": { readonly resource: TenantResource };
+  "policies.create": { readonly resource: TenantResource };
+  "policies.update": { readonly resource: PolicyResource };
+  "policies.delete": { readonly resource: PolicyResource };
+  "apiKeys.list": { readonly resource: TenantResource };
+  "apiKeys.create": { readonly resource: TenantResource; readonly context: RoleAssignment };
+  "apiKeys.revoke": { readonly resource: ApiKeyResource };
+}
+
+export type AuthzAction = keyof ActionShapes;
+
+export type AuthzResource = ActionShapes[AuthzAction]["resource"];
+
+/** One authorization question; `action` discriminates which resource and context are required. */
+export type AuthzRequest = {
+  [A in AuthzAction]: { readonly principal: AuthzPrincipal; readonly action: A } & ActionShapes[A];
+}[AuthzAction];
+
+/** Every action, with the resource type it applies to (the runtime twin of ActionShapes). */
+export const ACTION_RESOURCE_TYPES: { readonly [A in AuthzAction]: ActionShapes[A]["resource"]["type"] } = {
+  "users.list": "Tenant",
+  "users.create": "Tenant",
+  "users.read": "TenantUser",
+  "users.update": "TenantUser",
+  "users.delete": "TenantUser",
+  "users.grantRole": "TenantUser",
+  "roles.list": "Tenant",
+  "roles.create": "Tenant",
+  "roles.delete": "Role",
+  "policies.list": "Tenant",
+  "policies.create": "Tenant",
+  "policies.update": "Policy",
+  "policies.delete": "Policy",
+  "apiKeys.list": "Tenant",
+  "apiKeys.create": "Tenant",
+  "apiKeys.revoke": "ApiKey",
+};
+
+export interface Decision {
+  readonly allowed: boolean;
+  /**
+   * User-facing notices of the policies that determined the decision (Cedar's `diagnostics.reason`): the
+   * satisfied forbids on a deny, the satisfied permits on an allow; empty on a default deny and on a deny
+   * forced by an evaluation error.
+   */
+  readonly notices: readonly string[];
+  /** Ids of those policies: default policy ids, and `tenant:<ruleId>` for tenant rules. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * A tenant's own rule, as stored by the policies module. `text` is one static Cedar policy. `priority` does not
+ * change a decision (Cedar evaluates every policy, and a satisfied forbid always wins over permits); it only
+ * orders rules: lower numbers first in listings and in a decision's notices and reasons.
+ */
+export interface TenantRule {
+  readonly id: string;
+  readonly text: string;
+  readonly notice: string | null;
+  readonly enabled: boolean;
+  readonly priority: number;
+}
+
+/**
+ * A tenant's rules at one version. The version must change whenever the rules do (a counter in the database
+ * is enough); nodes compare it to decide whether their prepared policy set is current.
+ */
+export interface TenantRuleSet {
+  readonly version: number;
+  readonly rules: readonly TenantRule[];
+}
+
+export type RuleValidation =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly errors: readonly string[] };

@@ -1,0 +1,253 @@
+/**
+ * The authorizer: decides every /v1 request with Cedar. Per tenant, the policy set is the default policies
+ * plus the tenant's enabled rules, pre-parsed once (`preparsePolicySet`) next to the pre-parsed schema and
+ * evaluated with `statefulIsAuthorized` (≈10× faster than re-parsing per call; see bench/authz.ts).
+ *
+ * Fail closed, because Cedar skips a policy that errors (an erroring forbid does not deny):
+ * - tenant rules are validated against the schema in strict mode before they are accepted;
+ * - every request (entities, context, action applicability) is validated against the schema;
+ * - a request Cedar refuses, or a decision with evaluation errors, is a deny. The errors are logged, never
+ *   returned to the caller.
+ *
+ * Across nodes: a node keeps each tenant's prepared set until `invalidate(tenantId)` (wire it to a pub/sub
+ * message) or until `authorize` is given a policy version different from the prepared one (wire it to a
+ * version counter in the cache or database). Either way the next decision reloads the rules via `loadRules`.
+ */
+import {
+  type AuthorizationAnswer,
+  type DetailedError,
+  preparsePolicySet,
+  preparseSchema,
+  statefulIsAuthorized,
+  validate,
+} from "@cedar-policy/cedar-wasm/nodejs";
+import type { Logger } from "../infra/logger.ts";
+import { DEFAULT_POLICIES, SCHEMA_TEXT, TENANT_RULE_PREFIX } from "./default-policies.ts";
+import type { AuthzRequest, Decision, RuleValidation, TenantRule, TenantRuleSet } from "./model.ts";
+import { toCedarRequest } from "./request.ts";
+
+export interface AuthorizerOptions {
+  readonly logger: Logger;
+  /** Reads a tenant's rules (all of them; disabled ones are skipped here) and their current version. */
+  readonly loadRules: (tenantId: string) => Promise<TenantRuleSet>;
+}
+
+export interface AuthorizeOptions {
+  /** The tenant's current policy version, if the caller knows it; a different prepared version is reloaded. */
+  readonly version?: number;
+}
+
+export interface Authorizer {
+  authorize(tenantId: string, request: AuthzRequest, options?: AuthorizeOptions): Promise<Decision>;
+  /**
+   * Installs a tenant's rules right away (after this node changed them), without a reload. Throws when an
+   * enabled rule does not validate; the previous rules then stay in force.
+   */
+  setTenantRules(tenantId: string, ruleSet: TenantRuleSet): void;
+  /** Drops the tenant's prepared set: its next decision reloads the rules. */
+  invalidate(tenantId: string): void;
+  /** Checks one rule text against the schema in strict mode; the errors are Cedar's messages. */
+  validateRule(text: string): RuleValidation;
+}
+
+const DENY: Decision = { allowed: false, notices: [], reasons: [] };
+
+interface PreparedTenant {
+  readonly version: number;
+  /** Set by invalidate(), and when rules loaded before an invalidation are installed. */
+  stale: boolean;
+  /** undefined when a stored rule no longer validates: every decision for the tenant is then a deny. */
+  readonly notices: ReadonlyMap<string, string | null> | undefined;
+}
+
+/** Cedar pre-parses into process-wide (per wasm instance) storage; ids are scoped to one authorizer. */
+let authorizerCount = 0;
+
+function describe(error: DetailedError): string {
+  return error.help ? `${error.message} (${error.help})` : error.message;
+}
+
+export function tenantPolicyId(ruleId: string): string {
+  return `${TENANT_RULE_PREFIX}${ruleId}`;
+}
+
+/** Enabled rules, lowest priority number first; ties by id so the order is stable. */
+function activeRules(rules: readonly TenantRule[]): TenantRule[] {
+  return rules
+    .filter((rule) => rule.enabled)
+    .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  const { logger, loadRules } = options;
+  const scope = `gatehouse-authz-${++authorizerCount}`;
+  const schemaName = `${scope}:schema`;
+  const defaultsSetId = `${scope}:defaults`;
+  const defaultTexts: Record<string, string> = Object.fromEntries(
+    DEFAULT_POLICIES.map((p) => [p.id, p.text]),
+  );
+  const defaultNotices = new Map(DEFAULT_POLICIES.map((p) => [p.id, p.notice]));
+
+  const schemaParsed = preparseSchema(schemaName, SCHEMA_TEXT);
+  if (schemaParsed.type === "failure") throw new Error(`Cedar schema: ${schemaParsed.errors.map(describe)}`);
+  const defaultsParsed = preparsePolicySet(defaultsSetId, { staticPolicies: defaultTexts });
+  if (defaultsParsed.type === "failure")
+    throw new Error(`default policies: ${defaultsParsed.errors.map(describe)}`);
+
+  const tenants = new Map<string, PreparedTenant>();
+  const loading = new Map<string, { readonly generation: number; readonly promise: Promise<void> }>();
+  // Bumped by every change notice, so that rules loaded before it are not taken as current.
+  const generations = new Map<string, number>();
+
+  const tenantSetId = (tenantId: string) => `${scope}:tenant:${tenantId}`;
+  const generationOf = (tenantId: string) => generations.get(tenantId) ?? 0;
+
+  function validatePolicies(policies: Record<string, string>): string[] {
+    const answer = validate({
+      schema: SCHEMA_TEXT,
+      policies: { staticPolicies: policies },
+      validationSettings: { mode: "strict" },
+    });
+    if (answer.type === "failure") return answer.errors.map(describe);
+    return answer.validationErrors.map((error) => describe(error.error));
+  }
+
+  function validateRule(text: string): RuleValidation {
+    // As the only entry of a map, the text must be exactly one static policy: a second policy or a template
+    // slot is a parse error.
+    const errors = validatePolicies({ rule: text });
+    return errors.length === 0 ? { ok: true } : { ok: false, errors };
+  }
+
+  /** Pre-parses defaults + enabled rules under the tenant's id; returns the errors instead when invalid. */
+  function prepare(tenantId: string, ruleSet: TenantRuleSet): PreparedTenant | string[] {
+    const rules = activeRules(ruleSet.rules);
+    const texts: Record<string, string> = {};
+    const notices = new Map<string, string | null>();
+    for (const rule of rules) {
+      texts[tenantPolicyId(rule.id)] = rule.text;
+      notices.set(tenantPolicyId(rule.id), rule.notice);
+    }
+    const errors = rules.length === 0 ? [] : validatePolicies(texts);
+    if (errors.length > 0) return errors;
+    for (const [id, notice] of defaultNotices) notices.set(id, notice);
+    const parsed = preparsePolicySet(tenantSetId(tenantId), {
+      staticPolicies: { ...texts, ...defaultTexts },
+    });
+    if (parsed.type === "failure") return parsed.errors.map(describe);
+    return { version: ruleSet.version, stale: false, notices };
+  }
+
+  function install(tenantId: string, ruleSet: TenantRuleSet, stale: boolean): void {
+    const prepared = prepare(tenantId, ruleSet);
+    if (Array.isArray(prepared)) {
+      // Only reachable when stored rules stop validating (e.g. after a schema change): deny rather than
+      // evaluate a set in which a forbid might be missing.
+      logger.error(
+        { tenantId, version: ruleSet.version, errors: prepared },
+        "tenant policy rules are invalid",
+      );
+      tenants.set(tenantId, { version: ruleSet.version, stale, notices: undefined });
+      return;
+    }
+    prepared.stale = stale;
+    tenants.set(tenantId, prepared);
+  }
+
+  async function ensureCurrent(tenantId: string, version: number | undefined): Promise<void> {
+    const current = tenants.get(tenantId);
+    if (current && !current.stale && (version === undefined || current.version === version)) return;
+    const generation = generationOf(tenantId);
+    const pending = loading.get(tenantId);
+    // Share a load already under way, unless a change notice arrived after it started.
+    if (pending?.generation === generation) return pending.promise;
+    const promise = loadRules(tenantId)
+      .then((ruleSet) => install(tenantId, ruleSet, generationOf(tenantId) !== generation))
+      .finally(() => {
+        if (loading.get(tenantId)?.promise === promise) loading.delete(tenantId);
+      });
+    loading.set(tenantId, { generation, promise });
+    return promise;
+  }
+
+  function decide(
+    setId: string,
+    notices: ReadonlyMap<string, string | null>,
+    request: AuthzRequest,
+    tenantId: string,
+  ) {
+    const cedar = toCedarRequest(request);
+    let answer: AuthorizationAnswer;
+    try {
+      answer = statefulIsAuthorized({
+        ...cedar,
+        preparsedSchemaName: schemaName,
+        preparsedPolicySetId: setId,
+        validateRequest: true,
+      });
+    } catch (error) {
+      logger.error({ err: error, tenantId, action: request.action }, "Cedar authorization threw");
+      return DENY;
+    }
+    const who = `${request.principal.type}:${request.principal.id}`;
+    if (answer.type === "failure") {
+      // The request does not fit the schema: a bug in the caller, never a reason to allow.
+      logger.error(
+        { tenantId, action: request.action, principal: who, errors: answer.errors.map(describe) },
+        "authorization request rejected by the Cedar schema",
+      );
+      return DENY;
+    }
+    const { decision, diagnostics } = answer.response;
+    if (diagnostics.errors.length > 0) {
+      logger.error(
+        {
+          tenantId,
+          action: request.action,
+          principal: who,
+          errors: diagnostics.errors.map((e) => ({ policyId: e.policyId, message: describe(e.error) })),
+        },
+        "policy evaluation errors; denying",
+      );
+      if (decision === "allow") return DENY;
+    }
+    // `notices` iterates tenant rules by priority, then the defaults: that is the reporting order.
+    const determining = new Set(diagnostics.reason);
+    const reasons = [...notices.keys()].filter((id) => determining.has(id));
+    const texts = reasons.map((id) => notices.get(id)).filter((notice): notice is string => !!notice);
+    return { allowed: decision === "allow", notices: [...new Set(texts)], reasons };
+  }
+
+  async function authorize(tenantId: string, request: AuthzRequest, opts: AuthorizeOptions = {}) {
+    // Platform admins are decided by the defaults alone: a tenant rule must not lock out those who repair it.
+    if (request.principal.type === "User" && request.principal.isPlatformAdmin) {
+      return decide(defaultsSetId, defaultNotices, request, tenantId);
+    }
+    try {
+      await ensureCurrent(tenantId, opts.version);
+    } catch (error) {
+      logger.error({ err: error, tenantId }, "could not load tenant policy rules; denying");
+      return DENY;
+    }
+    // Read after the await: whatever is installed now is what the pre-parsed set under this id holds.
+    const prepared = tenants.get(tenantId);
+    if (!prepared?.notices) return DENY;
+    return decide(tenantSetId(tenantId), prepared.notices, request, tenantId);
+  }
+
+  function setTenantRules(tenantId: string, ruleSet: TenantRuleSet): void {
+    // prepare() replaces the pre-parsed set only once every rule validated, so a refusal changes nothing.
+    const prepared = prepare(tenantId, ruleSet);
+    if (Array.isArray(prepared)) throw new Error(`invalid tenant policy rules: ${prepared.join("; ")}`);
+    generations.set(tenantId, generationOf(tenantId) + 1);
+    tenants.set(tenantId, prepared);
+  }
+
+  function invalidate(tenantId: string): void {
+    generations.set(tenantId, generationOf(tenantId) + 1);
+    const prepared = tenants.get(tenantId);
+    if (prepared) prepared.stale = true;
+  }
+
+  return { authorize, setTenantRules, invalidate, validateRule };
+}
