@@ -131,7 +131,8 @@ function url(env: Env, name: string, protocols: readonly string[]): string | und
 
 /** Never echo a password from a connection URL into a log or an error. */
 function redactUrl(raw: string): string {
-  return raw.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@");
+  // Up to the last "@": an unencoded password may itself contain "/" or "@". Hiding part of a path is harmless.
+  return raw.replace(/\/\/([^:/@]*):.*@/, "//$1:***@");
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -149,7 +150,16 @@ function authSecret(env: Env, dataDir: string, production: boolean, warn: (messa
   if (production)
     throw new ConfigError("AUTH_SECRET: required when NODE_ENV=production (32+ random characters)");
   const file = join(dataDir, "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    // An empty file (a crash during the first write, a careless edit) must not become an empty signing key.
+    if (stored.length < 32) {
+      throw new ConfigError(
+        `AUTH_SECRET: the secret stored in ${file} is shorter than 32 characters; set AUTH_SECRET or delete the file`,
+      );
+    }
+    return stored;
+  }
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   warn(`AUTH_SECRET is not set: generated one and stored it in ${file} (set AUTH_SECRET in production)`);
