@@ -1,0 +1,120 @@
+/**
+ * Every method+path of the seed-000 endpoint list (shared/seed000-endpoints.tsv, beside the repository) is
+ * routed: with a valid admin Bearer token and an empty JSON body it never gets a route-not-found 404 and never a
+ * 5xx. Run on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+
+const ENDPOINT_LIST = new URL("../../../shared/seed000-endpoints.tsv", import.meta.url);
+/** The seed's count (CONTRACTS.md): 77 method+path pairs under /api/auth. */
+const SEED_ENDPOINT_COUNT = 77;
+
+interface Endpoint {
+  readonly method: string;
+  readonly path: string;
+}
+
+function readEndpoints(): Endpoint[] {
+  const file = fileURLToPath(ENDPOINT_LIST);
+  if (!existsSync(file)) {
+    throw new Error(
+      `${file} is missing: check out the shared/ folder beside the repository (it holds seed000-endpoints.tsv)`,
+    );
+  }
+  return readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "")
+    .map((line, index) => {
+      const [method = "", path = "", ...rest] = line.trim().split("\t");
+      if (!/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path.startsWith("/api/auth/") || rest.length) {
+        throw new Error(`seed000-endpoints.tsv line ${index + 1} is not "METHOD<TAB>/api/auth/...": ${line}`);
+      }
+      return { method, path };
+    });
+}
+
+const endpoints = readEndpoints();
+const dialect = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "SQLite";
+
+let t: TestApp;
+let adminId = "";
+beforeAll(async () => {
+  t = await createTestApp();
+  const context = await t.deps.auth.$context;
+  const found = await context.internalAdapter.findUserByEmail(ADMIN.email);
+  if (!found) throw new Error("the platform admin was not created at start-up");
+  adminId = found.user.id;
+});
+afterAll(() => t.close());
+
+/**
+ * A fresh admin session per request: some endpoints (sign-out, revoke-sessions) end the session they are called
+ * with, and the next endpoint must still be called as a signed-in admin.
+ */
+async function adminToken(): Promise<string> {
+  const context = await t.deps.auth.$context;
+  return (await context.internalAdapter.createSession(adminId)).token;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+async function call({ method, path }: Endpoint): Promise<Answer> {
+  const token = await adminToken();
+  const response = await t.request(path.replace(/:[A-Za-z]+/g, "probe"), {
+    method,
+    token,
+    ...(method === "GET" ? {} : { json: {} }),
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+/**
+ * Not routed: better-auth's router answers an unknown path or method with an empty 404, the app with its
+ * `not_found` envelope. A 404 with any other body comes from a routed endpoint (e.g. INVITATION_NOT_FOUND).
+ */
+function isRouteNotFound({ status, body }: Answer): boolean {
+  if (status !== 404) return false;
+  if (body.trim() === "") return true;
+  try {
+    return (JSON.parse(body) as { code?: unknown }).code === "not_found";
+  } catch {
+    return false;
+  }
+}
+
+describe(`seed-000 endpoint list (${dialect})`, () => {
+  it(`lists ${SEED_ENDPOINT_COUNT} distinct method+path pairs`, () => {
+    const distinct = new Set(endpoints.map(({ method, path }) => `${method} ${path}`));
+    expect(endpoints.length).toBe(SEED_ENDPOINT_COUNT);
+    expect(distinct.size).toBe(SEED_ENDPOINT_COUNT);
+  });
+
+  it("recognises an unrouted path or method as route-not-found", async () => {
+    for (const endpoint of [
+      { method: "POST", path: "/api/auth/no-such-endpoint" },
+      { method: "GET", path: "/api/auth/sign-in/email" },
+      { method: "DELETE", path: "/api/auth/organization/create" },
+    ]) {
+      expect(isRouteNotFound(await call(endpoint))).toBe(true);
+    }
+    const outside = await t.request("/no-such-route");
+    expect(isRouteNotFound({ status: outside.status, body: await outside.text() })).toBe(true);
+  });
+});
+
+describe(`every seed-000 endpoint is routed (${dialect})`, () => {
+  for (const endpoint of endpoints) {
+    it(`${endpoint.method} ${endpoint.path} is routed and answers below 500`, async () => {
+      const answer = await call(endpoint);
+      const summary = `${answer.status} ${answer.body.slice(0, 200)}`;
+      expect({ routed: !isRouteNotFound(answer), summary }).toEqual({ routed: true, summary });
+      expect({ serverError: answer.status >= 500, summary }).toEqual({ serverError: false, summary });
+    });
+  }
+});
