@@ -32,11 +32,12 @@ export interface NativeErrorBody {
   notices?: readonly string[];
 }
 
-export function nativeErrorBody(error: AppError): NativeErrorBody {
+/** `message` is the localized text (src/i18n/app-errors.ts); the thrower's own message otherwise. */
+export function nativeErrorBody(error: AppError, message: string = error.message): NativeErrorBody {
   return {
     code: error.code,
     error: error.code,
-    message: error.message,
+    message,
     ...(error.details ? { details: error.details } : {}),
     ...(error.notices ? { notices: error.notices } : {}),
   };

@@ -8,6 +8,7 @@ import type { Cache } from "../infra/cache/index.ts";
 import type { Db } from "../infra/db/index.ts";
 import type { Logger } from "../infra/logger.ts";
 import type { Mailer } from "../infra/mail/index.ts";
+import { recipientLocale } from "../i18n/negotiate.ts";
 import { renderLinkMail } from "../infra/mail/templates.ts";
 import type { PasswordHasher } from "../infra/password/index.ts";
 import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
@@ -39,6 +40,9 @@ export function createAuth(deps: AuthDeps) {
       .catch((error: unknown) => logger.error({ err: error, to: message.to }, "mail failed"));
     return Promise.resolve();
   }
+  /** Mails go out in the recipient's saved locale, else the triggering request's, else DEFAULT_LOCALE. */
+  const localeFor = (user: object, request: Request | undefined) =>
+    recipientLocale(user, request, config.defaultLocale);
   function sendSmsLater(message: SmsMessage): Promise<void> {
     sms.send(message).catch((error: unknown) => logger.error({ err: error, to: message.to }, "sms failed"));
     return Promise.resolve();
@@ -70,14 +74,16 @@ export function createAuth(deps: AuthDeps) {
         hash: passwords.hash,
         verify: ({ hash, password }) => passwords.verify(hash, password),
       },
-      sendResetPassword: ({ user, url }) => sendLater(renderLinkMail("reset-password", user.email, url)),
+      sendResetPassword: ({ user, url }, request) =>
+        sendLater(renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) })),
     },
     emailVerification: {
       sendOnSignUp: true,
       sendOnSignIn: config.requireEmailVerification,
       autoSignInAfterVerification: true,
       expiresIn: DAY,
-      sendVerificationEmail: ({ user, url }) => sendLater(renderLinkMail("verify-email", user.email, url)),
+      sendVerificationEmail: ({ user, url }, request) =>
+        sendLater(renderLinkMail("verify-email", user.email, url, { locale: localeFor(user, request) })),
     },
     user: {
       additionalFields: {
@@ -87,14 +93,14 @@ export function createAuth(deps: AuthDeps) {
       },
       changeEmail: {
         enabled: true,
-        sendChangeEmailConfirmation: ({ user, url }) =>
-          sendLater(renderLinkMail("change-email", user.email, url)),
+        sendChangeEmailConfirmation: ({ user, url }, request) =>
+          sendLater(renderLinkMail("change-email", user.email, url, { locale: localeFor(user, request) })),
       },
       deleteUser: {
         enabled: true,
         deleteTokenExpiresIn: HOUR,
-        sendDeleteAccountVerification: ({ user, url }) =>
-          sendLater(renderLinkMail("delete-account", user.email, url)),
+        sendDeleteAccountVerification: ({ user, url }, request) =>
+          sendLater(renderLinkMail("delete-account", user.email, url, { locale: localeFor(user, request) })),
       },
     },
     session: {

@@ -4,6 +4,8 @@
  */
 import { Elysia } from "elysia";
 import { jsonResponse } from "../errors.ts";
+import { localizeAuthError } from "../i18n/auth-errors.ts";
+import type { LocaleResolver } from "../i18n/request-locale.ts";
 import type { Auth } from "./index.ts";
 
 const RENAMED: Readonly<Record<string, string>> = {
@@ -36,20 +38,26 @@ async function accountInfoFromPost(request: Request): Promise<Request | Response
   return new Request(url, { method: "GET", headers });
 }
 
-export function authRoutes(auth: Auth) {
+export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
+  async function handle(request: Request): Promise<Response> {
+    const response = await auth.handler(request);
+    // Error messages in the caller's language; status and code unchanged. (Done here rather than in a
+    // mapResponse hook: an async mapResponse that keeps the response emptied successful answers.)
+    return (await localizeAuthError(response, request, localeOf)) ?? response;
+  }
   return new Elysia({ name: "auth-routes" }).all(
     "/api/auth/*",
     async ({ request }) => {
       const pathname = new URL(request.url).pathname;
       if (request.method === "POST") {
         const renamed = RENAMED[pathname];
-        if (renamed) return auth.handler(withPath(request, renamed));
+        if (renamed) return handle(withPath(request, renamed));
         if (pathname === "/api/auth/account-info") {
           const rewritten = await accountInfoFromPost(request);
-          return rewritten instanceof Response ? rewritten : auth.handler(rewritten);
+          return rewritten instanceof Response ? rewritten : handle(rewritten);
         }
       }
-      return auth.handler(request);
+      return handle(request);
     },
     { parse: "none", detail: { hide: true } },
   );

@@ -5,6 +5,7 @@
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { organization } from "better-auth/plugins";
 import type { Config } from "../../config.ts";
+import { recipientLocale } from "../../i18n/negotiate.ts";
 import { renderLinkMail } from "../../infra/mail/templates.ts";
 import type { PluginDeps } from "./index.ts";
 import {
@@ -68,11 +69,13 @@ export function organizationPlugin({ config, sendMail }: PluginDeps) {
     roles: tenantRoles,
     creatorRole: CREATOR_ROLE,
     invitationExpiresIn: INVITATION_TTL_SECONDS,
-    sendInvitationEmail: ({ email, organization: org, inviter, id }) =>
+    sendInvitationEmail: ({ email, organization: org, inviter, id }, request) =>
       sendMail(
         renderLinkMail("invitation", email, invitationLink(config, id), {
           organization: org.name,
           inviter: inviter.user.name,
+          // The invitee may have no account yet: the inviter's request language is the best guess.
+          locale: recipientLocale(null, request, config.defaultLocale),
         }),
       ),
   });

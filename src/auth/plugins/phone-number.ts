@@ -1,5 +1,6 @@
 /** Phone number sign-in and verification by SMS code. */
 import { phoneNumber } from "better-auth/plugins";
+import { phoneRecipientLocale } from "../../i18n/recipient.ts";
 import { renderSms } from "../../infra/mail/templates.ts";
 import type { PluginDeps } from "./index.ts";
 
@@ -7,11 +8,15 @@ import type { PluginDeps } from "./index.ts";
 const OTP_TTL_SECONDS = 5 * 60;
 const OTP_ATTEMPTS = 3;
 
-export function phoneNumberPlugin({ sendSms }: PluginDeps) {
+export function phoneNumberPlugin({ config, sendSms }: PluginDeps) {
   return phoneNumber({
     expiresIn: OTP_TTL_SECONDS,
     allowedAttempts: OTP_ATTEMPTS,
-    sendOTP: ({ phoneNumber: to, code }) => sendSms(renderSms("phone-otp", to, code)),
-    sendPasswordResetOTP: ({ phoneNumber: to, code }) => sendSms(renderSms("phone-reset-otp", to, code)),
+    sendOTP: async ({ phoneNumber: to, code }, ctx) =>
+      sendSms(renderSms("phone-otp", to, code, await phoneRecipientLocale(ctx, to, config.defaultLocale))),
+    sendPasswordResetOTP: async ({ phoneNumber: to, code }, ctx) =>
+      sendSms(
+        renderSms("phone-reset-otp", to, code, await phoneRecipientLocale(ctx, to, config.defaultLocale)),
+      ),
   });
 }

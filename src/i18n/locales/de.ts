@@ -15,7 +15,7 @@ export const de = defineLocale("de")({
     invalid_request: "Die Anfrage ist fehlerhaft oder unvollständig",
     internal_error: "Etwas ist schiefgelaufen",
     PAYLOAD_TOO_LARGE: "Der Anfragetext überschreitet {{limit}} Bytes",
-    TOO_MANY_REQUESTS: "Zu viele Anfragen. Bitte versuchen Sie es später erneut.",
+    RATE_LIMITED: "Zu viele Anfragen. Bitte versuchen Sie es später erneut.",
     unsupported_locale: "Nicht unterstützte Sprache. Unterstützte Sprachen: {{supported}}",
     invalid_params:
       "Ungültige Parameter: name muss 1 bis 100 Zeichen lang sein und count eine ganze Zahl von 0 bis 1000000000",
@@ -212,7 +212,6 @@ export const de = defineLocale("de")({
     INVALID_JSON: "Der Anfragetext ist kein gültiges JSON",
     INTERNAL_SERVER_ERROR: "Interner Serverfehler",
     UNSUPPORTED_MEDIA_TYPE: "Dieser Content-Type ist nicht erlaubt",
-    TOO_MANY_REQUESTS: "Zu viele Anfragen. Bitte versuchen Sie es später erneut.",
     RESET_PASSWORD_DISABLED: "Das Zurücksetzen des Passworts ist nicht aktiviert",
     EMAIL_PASSWORD_DISABLED: "Die Anmeldung mit E-Mail und Passwort ist nicht aktiviert",
     EMAIL_PASSWORD_SIGN_UP_DISABLED: "Die Registrierung mit E-Mail und Passwort ist nicht aktiviert",

@@ -18,7 +18,7 @@ export const en = {
     invalid_request: "The request is malformed or incomplete",
     internal_error: "Something went wrong",
     PAYLOAD_TOO_LARGE: "The request body exceeds {{limit}} bytes",
-    TOO_MANY_REQUESTS: "Too many requests. Please try again later.",
+    RATE_LIMITED: "Too many requests. Please try again later.",
     unsupported_locale: "Unsupported locale. Supported locales: {{supported}}",
     invalid_params:
       "Invalid parameters: name must be 1 to 100 characters and count a whole number from 0 to 1000000000",
@@ -212,7 +212,6 @@ export const en = {
     INVALID_JSON: "The request body is not valid JSON",
     INTERNAL_SERVER_ERROR: "Internal Server Error",
     UNSUPPORTED_MEDIA_TYPE: "This Content-Type is not allowed",
-    TOO_MANY_REQUESTS: "Too many requests. Please try again later.",
     RESET_PASSWORD_DISABLED: "Reset password isn't enabled",
     EMAIL_PASSWORD_DISABLED: "Email and password is not enabled",
     EMAIL_PASSWORD_SIGN_UP_DISABLED: "Email and password sign up is not enabled",

@@ -16,7 +16,7 @@ export const es = defineLocale("es")({
     invalid_request: "La solicitud está mal formada o incompleta",
     internal_error: "Algo salió mal",
     PAYLOAD_TOO_LARGE: "El cuerpo de la solicitud supera los {{limit}} bytes",
-    TOO_MANY_REQUESTS: "Demasiadas solicitudes. Inténtalo de nuevo más tarde.",
+    RATE_LIMITED: "Demasiadas solicitudes. Inténtalo de nuevo más tarde.",
     unsupported_locale: "Idioma no admitido. Idiomas admitidos: {{supported}}",
     invalid_params:
       "Parámetros no válidos: name debe tener de 1 a 100 caracteres y count ser un número entero de 0 a 1000000000",
@@ -212,7 +212,6 @@ export const es = defineLocale("es")({
     INVALID_JSON: "El cuerpo de la solicitud no es JSON válido",
     INTERNAL_SERVER_ERROR: "Error interno del servidor",
     UNSUPPORTED_MEDIA_TYPE: "Este Content-Type no está permitido",
-    TOO_MANY_REQUESTS: "Demasiadas solicitudes. Inténtalo de nuevo más tarde.",
     RESET_PASSWORD_DISABLED: "El restablecimiento de contraseña no está activado",
     EMAIL_PASSWORD_DISABLED: "El acceso con correo y contraseña no está activado",
     EMAIL_PASSWORD_SIGN_UP_DISABLED: "El registro con correo y contraseña no está activado",

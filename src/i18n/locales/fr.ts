@@ -16,7 +16,7 @@ export const fr = defineLocale("fr")({
     invalid_request: "La requête est mal formée ou incomplète",
     internal_error: "Une erreur s’est produite",
     PAYLOAD_TOO_LARGE: "Le corps de la requête dépasse {{limit}} octets",
-    TOO_MANY_REQUESTS: "Trop de requêtes. Veuillez réessayer plus tard.",
+    RATE_LIMITED: "Trop de requêtes. Veuillez réessayer plus tard.",
     unsupported_locale: "Langue non prise en charge. Langues prises en charge : {{supported}}",
     invalid_params:
       "Paramètres invalides : name doit compter de 1 à 100 caractères et count être un entier de 0 à 1000000000",
@@ -220,7 +220,6 @@ export const fr = defineLocale("fr")({
     INVALID_JSON: "Le corps de la requête n’est pas du JSON valide",
     INTERNAL_SERVER_ERROR: "Erreur interne du serveur",
     UNSUPPORTED_MEDIA_TYPE: "Ce Content-Type n’est pas autorisé",
-    TOO_MANY_REQUESTS: "Trop de requêtes. Veuillez réessayer plus tard.",
     RESET_PASSWORD_DISABLED: "La réinitialisation du mot de passe n’est pas activée",
     EMAIL_PASSWORD_DISABLED: "La connexion par e-mail et mot de passe n’est pas activée",
     EMAIL_PASSWORD_SIGN_UP_DISABLED: "L’inscription par e-mail et mot de passe n’est pas activée",

@@ -14,7 +14,7 @@ export const ja = defineLocale("ja")({
     invalid_request: "リクエストの形式が正しくないか、不完全です",
     internal_error: "問題が発生しました",
     PAYLOAD_TOO_LARGE: "リクエスト本文が {{limit}} バイトを超えています",
-    TOO_MANY_REQUESTS: "リクエストが多すぎます。しばらくしてからもう一度お試しください。",
+    RATE_LIMITED: "リクエストが多すぎます。しばらくしてからもう一度お試しください。",
     unsupported_locale: "サポートされていない言語です。サポートされている言語: {{supported}}",
     invalid_params:
       "パラメーターが無効です: name は 1〜100 文字、count は 0〜1000000000 の整数で指定してください",
@@ -202,7 +202,6 @@ export const ja = defineLocale("ja")({
     INVALID_JSON: "リクエスト本文が有効な JSON ではありません",
     INTERNAL_SERVER_ERROR: "サーバー内部エラー",
     UNSUPPORTED_MEDIA_TYPE: "この Content-Type は許可されていません",
-    TOO_MANY_REQUESTS: "リクエストが多すぎます。しばらくしてからもう一度お試しください。",
     RESET_PASSWORD_DISABLED: "パスワードのリセットは有効になっていません",
     EMAIL_PASSWORD_DISABLED: "メールアドレスとパスワードによるログインは有効になっていません",
     EMAIL_PASSWORD_SIGN_UP_DISABLED: "メールアドレスとパスワードによる登録は有効になっていません",

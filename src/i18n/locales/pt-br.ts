@@ -16,7 +16,7 @@ export const ptBR = defineLocale("pt-BR")({
     invalid_request: "A solicitação está malformada ou incompleta",
     internal_error: "Algo deu errado",
     PAYLOAD_TOO_LARGE: "O corpo da solicitação excede {{limit}} bytes",
-    TOO_MANY_REQUESTS: "Muitas solicitações. Tente novamente mais tarde.",
+    RATE_LIMITED: "Muitas solicitações. Tente novamente mais tarde.",
     unsupported_locale: "Idioma não suportado. Idiomas suportados: {{supported}}",
     invalid_params:
       "Parâmetros inválidos: name deve ter de 1 a 100 caracteres e count ser um número inteiro de 0 a 1000000000",
@@ -215,7 +215,6 @@ export const ptBR = defineLocale("pt-BR")({
     INVALID_JSON: "O corpo da solicitação não é um JSON válido",
     INTERNAL_SERVER_ERROR: "Erro interno do servidor",
     UNSUPPORTED_MEDIA_TYPE: "Este Content-Type não é permitido",
-    TOO_MANY_REQUESTS: "Muitas solicitações. Tente novamente mais tarde.",
     RESET_PASSWORD_DISABLED: "A redefinição de senha não está ativada",
     EMAIL_PASSWORD_DISABLED: "O acesso com e-mail e senha não está ativado",
     EMAIL_PASSWORD_SIGN_UP_DISABLED: "O cadastro com e-mail e senha não está ativado",

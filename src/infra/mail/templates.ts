@@ -1,7 +1,10 @@
 /**
- * One template per kind of message — mail (plain text + HTML) and SMS — so wording and layout live in one place
- * and the I18n module can translate them by kind.
+ * One template per kind of message — mail (plain text + HTML) and SMS — so layout lives in one place and the
+ * wording in the i18n catalogue (`mail.*`, `sms.*`), rendered in the recipient's locale (see
+ * `recipientLocale` in src/i18n/negotiate.ts for how the senders choose it).
  */
+import { t } from "../../i18n/index.ts";
+import { type Locale, SOURCE_LOCALE } from "../../i18n/locales.ts";
 import type { SmsMessage } from "../sms/index.ts";
 import type { MailMessage } from "./index.ts";
 
@@ -16,6 +19,11 @@ export type LinkMailKind =
 export type CodeMailKind = "two-factor-otp";
 export type SmsKind = "phone-otp" | "phone-reset-otp";
 
+export interface InvitationVars {
+  readonly organization: string;
+  readonly inviter: string;
+}
+
 interface LinkMailText {
   readonly subject: string;
   readonly intro: string;
@@ -23,90 +31,107 @@ interface LinkMailText {
   readonly outro: string;
 }
 
-const LINK_MAILS: Record<LinkMailKind, (vars: Record<string, string>) => LinkMailText> = {
-  "verify-email": () => ({
-    subject: "Verify your e-mail address",
-    intro: "Please confirm that this is your e-mail address.",
-    action: "Verify e-mail",
-    outro: "If you did not create an account, you can ignore this message.",
-  }),
-  "reset-password": () => ({
-    subject: "Reset your password",
-    intro: "Someone asked to reset the password of your account.",
-    action: "Choose a new password",
-    outro: "If it was not you, ignore this message: your password stays as it is.",
-  }),
-  "change-email": () => ({
-    subject: "Confirm your new e-mail address",
-    intro: "You asked to change the e-mail address of your account.",
-    action: "Confirm the change",
-    outro: "If it was not you, ignore this message and change your password.",
-  }),
-  "delete-account": () => ({
-    subject: "Confirm the deletion of your account",
-    intro: "You asked to delete your account. This cannot be undone.",
-    action: "Delete my account",
-    outro: "If it was not you, ignore this message and change your password.",
-  }),
-  invitation: (vars) => ({
-    subject: `You are invited to join ${vars.organization}`,
-    intro: `${vars.inviter} invited you to join ${vars.organization}.`,
-    action: "See the invitation",
-    outro: "If you do not know the sender, you can ignore this message.",
-  }),
+type PlainLinkMail = "verifyEmail" | "resetPassword" | "changeEmail" | "deleteAccount";
+
+function plainLinkMail(locale: Locale, name: PlainLinkMail): LinkMailText {
+  return {
+    subject: t(locale, `mail.${name}.subject`),
+    intro: t(locale, `mail.${name}.intro`),
+    action: t(locale, `mail.${name}.action`),
+    outro: t(locale, `mail.${name}.outro`),
+  };
+}
+
+const PLAIN_LINK_MAILS: Record<Exclude<LinkMailKind, "invitation">, PlainLinkMail> = {
+  "verify-email": "verifyEmail",
+  "reset-password": "resetPassword",
+  "change-email": "changeEmail",
+  "delete-account": "deleteAccount",
 };
 
-const CODE_MAILS: Record<CodeMailKind, { subject: string; intro: string; outro: string }> = {
-  "two-factor-otp": {
-    subject: "Your sign-in code",
-    intro: "Your sign-in code is:",
-    outro: "It expires in a few minutes. If you did not try to sign in, change your password.",
-  },
-};
+function invitationMail(locale: Locale, vars: InvitationVars): LinkMailText {
+  const params = { organization: vars.organization, inviter: vars.inviter };
+  return {
+    subject: t(locale, "mail.invitation.subject", params),
+    intro: t(locale, "mail.invitation.intro", params),
+    action: t(locale, "mail.invitation.action"),
+    outro: t(locale, "mail.invitation.outro"),
+  };
+}
 
-const SMS_TEXTS: Record<SmsKind, (code: string) => string> = {
-  "phone-otp": (code) => `Your verification code is ${code}`,
-  "phone-reset-otp": (code) => `Your password reset code is ${code}`,
+const SMS_TEXTS: Record<SmsKind, (locale: Locale, code: string) => string> = {
+  "phone-otp": (locale, code) => t(locale, "sms.phoneOtp", { code }),
+  "phone-reset-otp": (locale, code) => t(locale, "sms.phoneResetOtp", { code }),
 };
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function layout(body: string): string {
-  return `<!doctype html><html><body style="font-family:sans-serif">${body}</body></html>`;
+function layout(locale: Locale, body: string): string {
+  return `<!doctype html><html lang="${locale}"><body style="font-family:sans-serif">${body}</body></html>`;
 }
 
+export function renderLinkMail(
+  kind: "invitation",
+  to: string,
+  url: string,
+  options: InvitationVars & { readonly locale?: Locale },
+): MailMessage;
+export function renderLinkMail(
+  kind: Exclude<LinkMailKind, "invitation">,
+  to: string,
+  url: string,
+  options?: { readonly locale?: Locale },
+): MailMessage;
 export function renderLinkMail(
   kind: LinkMailKind,
   to: string,
   url: string,
-  vars: Record<string, string> = {},
+  options: Partial<InvitationVars> & { readonly locale?: Locale } = {},
 ): MailMessage {
-  const t = LINK_MAILS[kind](vars);
+  const locale = options.locale ?? SOURCE_LOCALE;
+  const text =
+    kind === "invitation"
+      ? invitationMail(locale, { organization: options.organization ?? "", inviter: options.inviter ?? "" })
+      : plainLinkMail(locale, PLAIN_LINK_MAILS[kind]);
   return {
     to,
-    subject: t.subject,
-    text: `${t.intro}\n\n${t.action}: ${url}\n\n${t.outro}\n`,
+    subject: text.subject,
+    text: `${text.intro}\n\n${text.action}: ${url}\n\n${text.outro}\n`,
     html: layout(
-      `<p>${escapeHtml(t.intro)}</p><p><a href="${escapeHtml(url)}">${escapeHtml(t.action)}</a></p>` +
-        `<p style="color:#666">${escapeHtml(t.outro)}</p>`,
+      locale,
+      `<p>${escapeHtml(text.intro)}</p><p><a href="${escapeHtml(url)}">${escapeHtml(text.action)}</a></p>` +
+        `<p style="color:#666">${escapeHtml(text.outro)}</p>`,
     ),
   };
 }
 
-export function renderCodeMail(kind: CodeMailKind, to: string, code: string): MailMessage {
-  const t = CODE_MAILS[kind];
+export function renderCodeMail(
+  _kind: CodeMailKind,
+  to: string,
+  code: string,
+  locale: Locale = SOURCE_LOCALE,
+): MailMessage {
+  const subject = t(locale, "mail.twoFactorOtp.subject");
+  const intro = t(locale, "mail.twoFactorOtp.intro");
+  const outro = t(locale, "mail.twoFactorOtp.outro");
   return {
     to,
-    subject: t.subject,
-    text: `${t.intro} ${code}\n\n${t.outro}\n`,
+    subject,
+    text: `${intro} ${code}\n\n${outro}\n`,
     html: layout(
-      `<p>${escapeHtml(t.intro)} <b>${escapeHtml(code)}</b></p><p style="color:#666">${escapeHtml(t.outro)}</p>`,
+      locale,
+      `<p>${escapeHtml(intro)} <b>${escapeHtml(code)}</b></p><p style="color:#666">${escapeHtml(outro)}</p>`,
     ),
   };
 }
 
-export function renderSms(kind: SmsKind, to: string, code: string): SmsMessage {
-  return { to, body: SMS_TEXTS[kind](code) };
+export function renderSms(
+  kind: SmsKind,
+  to: string,
+  code: string,
+  locale: Locale = SOURCE_LOCALE,
+): SmsMessage {
+  return { to, body: SMS_TEXTS[kind](locale, code) };
 }
