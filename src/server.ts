@@ -2,6 +2,12 @@
  * Serves the app over HTTP with Bun. The client address is taken from the socket (or, behind a trusted proxy,
  * from X-Forwarded-For) and passed on in one internal header, which is what rate limits key on; a copy of that
  * header sent by a client is discarded, so it cannot be spoofed.
+ *
+ * Body size: Bun's own `maxRequestBodySize` answers with an empty 413 before the app runs, so a client would get
+ * no `{code, message}`. Bun's limit is therefore only a far-away backstop; the app refuses a declared
+ * Content-Length above the limit (without reading the body), and a chunked body without one is read here up to
+ * the limit and, when it is longer, handed on as a body-less request declaring its size, so that the same 413
+ * answers it.
  */
 import type { App } from "./app.ts";
 
@@ -14,16 +20,40 @@ export function serve(
   const server = Bun.serve({
     port: options.port,
     hostname: options.hostname,
-    maxRequestBodySize: options.maxBodyBytes,
-    fetch(request, bunServer) {
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    async fetch(request, bunServer) {
       const forwarded = options.trustProxy
         ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim()
         : undefined;
       const ip = forwarded || bunServer.requestIP(request)?.address;
       request.headers.delete(CLIENT_IP_HEADER);
       if (ip) request.headers.set(CLIENT_IP_HEADER, ip);
+      if (request.body && !request.headers.has("content-length")) {
+        return app.handle(await bufferChunkedBody(request, options.maxBodyBytes));
+      }
       return app.handle(request);
     },
   });
   return server;
+}
+
+/** Reads a body sent without Content-Length, stopping as soon as it exceeds `limit` bytes. */
+async function bufferChunkedBody(request: Request, limit: number): Promise<Request> {
+  const headers = new Headers(request.headers);
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      headers.set("content-length", String(size));
+      return new Request(request.url, { method: request.method, headers });
+    }
+    chunks.push(value);
+  }
+  headers.set("content-length", String(size));
+  return new Request(request.url, { method: request.method, headers, body: Buffer.concat(chunks) });
 }

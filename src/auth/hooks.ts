@@ -1,8 +1,9 @@
 /**
  * Hooks around better-auth's credential handling: re-hash imported or outdated password hashes on the next
- * successful sign-in, and record when a user last signed in.
+ * successful sign-in, record when a user last signed in, and refuse a request body that is not a JSON object
+ * before any plugin hook reads it.
  */
-import { createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import type { AuthDeps } from "./index.ts";
 
 /** Endpoints that verify a password and, on success, open a session. */
@@ -49,3 +50,24 @@ export function rehashAfterSignIn({ passwords, logger }: Pick<AuthDeps, "passwor
     }
   });
 }
+
+/** Endpoints whose plugin hooks (username) read `ctx.body.<field>` before the body is validated. */
+const BODY_REQUIRED_PATHS = new Set(["/sign-up/email", "/update-user"]);
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Every better-auth body schema is an object, but plugin before-hooks run ahead of validation and dereference
+ * the body: an empty, `null` or string body made them throw, which came out as a 500. Answer such bodies with
+ * the 400 that validation would have given. Runs first, since better-auth runs the user hook before plugins'.
+ */
+export const requireObjectBody = createAuthMiddleware(async (ctx) => {
+  const body: unknown = ctx.body;
+  if (body === undefined ? !BODY_REQUIRED_PATHS.has(ctx.path) : isPlainObject(body)) return;
+  throw APIError.from("BAD_REQUEST", {
+    code: "VALIDATION_ERROR",
+    message: "[body] Invalid input: expected object",
+  });
+});

@@ -13,7 +13,7 @@ import { renderLinkMail } from "../infra/mail/templates.ts";
 import type { PasswordHasher } from "../infra/password/index.ts";
 import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
 import { CLIENT_IP_HEADER } from "../server.ts";
-import { credentialHooks, rehashAfterSignIn } from "./hooks.ts";
+import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { plugins } from "./plugins/index.ts";
 
 export interface AuthDeps {
@@ -124,7 +124,7 @@ export function createAuth(deps: AuthDeps) {
       useSecureCookies: config.baseUrl.startsWith("https://"),
     },
     databaseHooks: credentialHooks(deps),
-    hooks: { after: rehashAfterSignIn(deps) },
+    hooks: { before: requireObjectBody, after: rehashAfterSignIn(deps) },
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
