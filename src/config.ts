@@ -42,6 +42,8 @@ export interface Config {
   readonly sms: SmsConfig | undefined;
   readonly socialProviders: Readonly<Record<string, OAuthClientConfig>>;
   readonly oidcProviders: readonly OidcProviderConfig[];
+  /** Where Google's ID-token signing keys are fetched for One Tap (overridable for an egress proxy or tests). */
+  readonly googleJwksUrl: string;
   /** Bearer token that may read /health/detailed besides platform admins. */
   readonly healthToken: string | undefined;
   readonly defaultLocale: string;
@@ -301,6 +303,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     sms: sms(env),
     socialProviders: socialProviders(env),
     oidcProviders: oidcProviders(env),
+    googleJwksUrl:
+      url(env, "GOOGLE_JWKS_URL", ["http:", "https:"]) ?? "https://www.googleapis.com/oauth2/v3/certs",
     healthToken: optional(env, "HEALTH_TOKEN"),
     defaultLocale: optional(env, "DEFAULT_LOCALE") ?? "en",
     argon2: {

@@ -2,11 +2,12 @@
  * The better-auth plugins Gatehouse enables, each configured in its own file so that a plugin's options, senders
  * and limits are found in one place.
  */
-import { admin, bearer, jwt, oneTap, openAPI, username } from "better-auth/plugins";
+import { admin, bearer, jwt, openAPI, username } from "better-auth/plugins";
 import type { Config } from "../../config.ts";
 import type { MailMessage } from "../../infra/mail/index.ts";
 import type { SmsMessage } from "../../infra/sms/index.ts";
 import { adminGuards } from "./admin-guards.ts";
+import { oneTapPlugin } from "./one-tap.ts";
 import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
 import { socialPlugins } from "./social.ts";
@@ -34,7 +35,7 @@ export function plugins(deps: PluginDeps) {
     username(),
     twoFactorPlugin(deps),
     phoneNumberPlugin(deps),
-    oneTap({ clientId: deps.config.socialProviders.google?.clientId }),
+    oneTapPlugin(deps),
     organizationPlugin(deps),
     jwt(),
     openAPI({ disableDefaultReference: true }),
