@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from "bun:test";
-import { DEFAULT_POLICIES } from "./default-policies.ts";
 import {
   ACTION_RESOURCE_TYPES,
   type AuthzAction,
@@ -8,20 +7,23 @@ import {
   type AuthzResource,
 } from "./model.ts";
 import { type Authorizer, createAuthorizer } from "./service.ts";
-import { apiKey, captureLogger, createRuleStore, member, platformAdmin, tenantUser } from "./testing.ts";
+import {
+  apiKey,
+  captureLogger,
+  createRuleStore,
+  defaultNotice,
+  member,
+  platformAdmin,
+  tenantUser,
+} from "./testing.ts";
 
 const ACME = "acme";
 const GLOBEX = "globex";
 
-const notice = (id: string): string => {
-  const text = DEFAULT_POLICIES.find((policy) => policy.id === id)?.notice;
-  if (!text) throw new Error(`no default policy ${id} with a notice`);
-  return text;
-};
-const CROSS_TENANT = notice("tenant-isolation");
-const OWNER_ONLY_GRANTS_OWNER = notice("owner-grants-owner");
-const HELD_ROLES_ONLY = notice("grant-held-roles-only");
-const OWNER_PROTECTED = notice("owner-protected");
+const CROSS_TENANT = defaultNotice("tenant-isolation");
+const OWNER_ONLY_GRANTS_OWNER = defaultNotice("owner-grants-owner");
+const HELD_ROLES_ONLY = defaultNotice("grant-held-roles-only");
+const OWNER_PROTECTED = defaultNotice("owner-protected");
 
 const owner = member(ACME, "u-owner", ["owner"]);
 const admin = member(ACME, "u-admin", ["admin"]);

@@ -60,8 +60,32 @@ interface PreparedTenant {
   readonly notices: ReadonlyMap<string, string | null> | undefined;
 }
 
-/** Cedar pre-parses into process-wide (per wasm instance) storage; ids are scoped to one authorizer. */
+/**
+ * Cedar keeps pre-parsed schemas and policy sets in storage shared by the whole process (one wasm instance).
+ * The schema and the defaults never change, so they are pre-parsed once per process; tenant sets are scoped
+ * to their authorizer, so two authorizers (tests, bench) never overwrite each other's.
+ */
+const SCHEMA_NAME = "gatehouse:schema";
+const DEFAULTS_SET_ID = "gatehouse:defaults";
+const DEFAULT_TEXTS: Readonly<Record<string, string>> = Object.fromEntries(
+  DEFAULT_POLICIES.map((policy) => [policy.id, policy.text]),
+);
+const DEFAULT_NOTICES: ReadonlyMap<string, string | null> = new Map(
+  DEFAULT_POLICIES.map((policy) => [policy.id, policy.notice]),
+);
+let sharedPrepared = false;
 let authorizerCount = 0;
+
+function prepareShared(): void {
+  if (sharedPrepared) return;
+  const schema = preparseSchema(SCHEMA_NAME, SCHEMA_TEXT);
+  if (schema.type === "failure") throw new Error(`Cedar schema: ${schema.errors.map(describe).join("; ")}`);
+  const defaults = preparsePolicySet(DEFAULTS_SET_ID, { staticPolicies: { ...DEFAULT_TEXTS } });
+  if (defaults.type === "failure") {
+    throw new Error(`default policies: ${defaults.errors.map(describe).join("; ")}`);
+  }
+  sharedPrepared = true;
+}
 
 function describe(error: DetailedError): string {
   return error.help ? `${error.message} (${error.help})` : error.message;
@@ -80,19 +104,8 @@ function activeRules(rules: readonly TenantRule[]): TenantRule[] {
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const { logger, loadRules } = options;
+  prepareShared();
   const scope = `gatehouse-authz-${++authorizerCount}`;
-  const schemaName = `${scope}:schema`;
-  const defaultsSetId = `${scope}:defaults`;
-  const defaultTexts: Record<string, string> = Object.fromEntries(
-    DEFAULT_POLICIES.map((p) => [p.id, p.text]),
-  );
-  const defaultNotices = new Map(DEFAULT_POLICIES.map((p) => [p.id, p.notice]));
-
-  const schemaParsed = preparseSchema(schemaName, SCHEMA_TEXT);
-  if (schemaParsed.type === "failure") throw new Error(`Cedar schema: ${schemaParsed.errors.map(describe)}`);
-  const defaultsParsed = preparsePolicySet(defaultsSetId, { staticPolicies: defaultTexts });
-  if (defaultsParsed.type === "failure")
-    throw new Error(`default policies: ${defaultsParsed.errors.map(describe)}`);
 
   const tenants = new Map<string, PreparedTenant>();
   const loading = new Map<string, { readonly generation: number; readonly promise: Promise<void> }>();
@@ -130,9 +143,9 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     }
     const errors = rules.length === 0 ? [] : validatePolicies(texts);
     if (errors.length > 0) return errors;
-    for (const [id, notice] of defaultNotices) notices.set(id, notice);
+    for (const [id, notice] of DEFAULT_NOTICES) notices.set(id, notice);
     const parsed = preparsePolicySet(tenantSetId(tenantId), {
-      staticPolicies: { ...texts, ...defaultTexts },
+      staticPolicies: { ...texts, ...DEFAULT_TEXTS },
     });
     if (parsed.type === "failure") return parsed.errors.map(describe);
     return { version: ruleSet.version, stale: false, notices };
@@ -181,7 +194,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     try {
       answer = statefulIsAuthorized({
         ...cedar,
-        preparsedSchemaName: schemaName,
+        preparsedSchemaName: SCHEMA_NAME,
         preparsedPolicySetId: setId,
         validateRequest: true,
       });
@@ -221,7 +234,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   async function authorize(tenantId: string, request: AuthzRequest, opts: AuthorizeOptions = {}) {
     // Platform admins are decided by the defaults alone: a tenant rule must not lock out those who repair it.
     if (request.principal.type === "User" && request.principal.isPlatformAdmin) {
-      return decide(defaultsSetId, defaultNotices, request, tenantId);
+      return decide(DEFAULTS_SET_ID, DEFAULT_NOTICES, request, tenantId);
     }
     try {
       await ensureCurrent(tenantId, opts.version);

@@ -5,6 +5,7 @@
  */
 import pino from "pino";
 import type { Logger } from "../infra/logger.ts";
+import { DEFAULT_POLICIES } from "./default-policies.ts";
 import type { AuthzPrincipal, TenantRule, TenantRuleSet, TenantUserResource } from "./model.ts";
 
 export function member(tenantId: string, id: string, roles: readonly string[]): AuthzPrincipal {
@@ -21,6 +22,13 @@ export function apiKey(tenantId: string, id: string, roles: readonly string[]): 
 
 export function tenantUser(tenantId: string, userId: string, roles: readonly string[]): TenantUserResource {
   return { type: "TenantUser", userId, tenantId, roles, isOwner: roles.includes("owner") };
+}
+
+/** The notice of a default policy, by id. */
+export function defaultNotice(id: string): string {
+  const notice = DEFAULT_POLICIES.find((policy) => policy.id === id)?.notice;
+  if (!notice) throw new Error(`no default policy ${id} with a notice`);
+  return notice;
 }
 
 export function rule(id: string, text: string, extra: Partial<TenantRule> = {}): TenantRule {
