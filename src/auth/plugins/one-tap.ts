@@ -6,7 +6,7 @@
  * the JWKS URL comes from configuration (`GOOGLE_JWKS_URL`), so a deployment behind an egress proxy, and the
  * tests, can serve the keys themselves. The issuer stays Google's.
  */
-import type { BetterAuthPlugin } from "better-auth";
+import { BASE_ERROR_CODES, type BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthEndpoint } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
 import { parseUserOutput } from "better-auth/db";
@@ -15,21 +15,15 @@ import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } 
 import * as z from "zod";
 import type { PluginDeps } from "./index.ts";
 
-/** Same `{code, message}` form as better-auth's own codes, so `auth.$ERROR_CODES` and i18n see them. */
+/**
+ * Refusals reuse better-auth's base codes where one fits (as `/sign-in/social` with an ID token does), so clients
+ * and translations know them; two are Gatehouse's own, in better-auth's `{code, message}` form.
+ */
 export const ONE_TAP_ERROR_CODES = {
-  GOOGLE_CLIENT_ID_REQUIRED: {
-    code: "GOOGLE_CLIENT_ID_REQUIRED",
-    message: "Google sign-in is not configured (GOOGLE_CLIENT_ID)",
-  },
-  INVALID_ID_TOKEN: { code: "INVALID_ID_TOKEN", message: "Invalid ID token" },
-  EMAIL_NOT_AVAILABLE: { code: "EMAIL_NOT_AVAILABLE", message: "Email not available in token" },
-  EMAIL_NOT_VERIFIED: { code: "EMAIL_NOT_VERIFIED", message: "Email not verified" },
   ACCOUNT_NOT_LINKED: {
     code: "ACCOUNT_NOT_LINKED",
-    message: "An account with this e-mail exists and Google has not verified the e-mail",
+    message: "An account with this e-mail exists and the provider has not verified the e-mail",
   },
-  SIGN_UP_DISABLED: { code: "SIGN_UP_DISABLED", message: "Sign-up is disabled" },
-  UNABLE_TO_SIGN_IN: { code: "UNABLE_TO_SIGN_IN", message: "Unable to sign in with Google" },
   GOOGLE_KEYS_UNAVAILABLE: {
     code: "GOOGLE_KEYS_UNAVAILABLE",
     message: "Google's signing keys could not be fetched; try again later",
@@ -54,19 +48,19 @@ const bodySchema = z.object({
 
 function refusal(error: unknown): APIError {
   if (error instanceof joseErrors.JOSEError && !KEY_SOURCE_ERRORS.has(error.code)) {
-    return APIError.from("BAD_REQUEST", ONE_TAP_ERROR_CODES.INVALID_ID_TOKEN);
+    return APIError.from("BAD_REQUEST", BASE_ERROR_CODES.INVALID_TOKEN);
   }
   return APIError.from("SERVICE_UNAVAILABLE", ONE_TAP_ERROR_CODES.GOOGLE_KEYS_UNAVAILABLE);
 }
 
-/** `handleOAuthUserInfo`'s error strings → one code each (better-auth answers them without a code). */
+/** `handleOAuthUserInfo`'s error strings → codes (better-auth's oneTap answers them with a message only). */
 function signInRefusal(error: string): APIError {
-  if (error === "email_not_verified")
-    return APIError.from("FORBIDDEN", ONE_TAP_ERROR_CODES.EMAIL_NOT_VERIFIED);
+  if (error === "email_not_verified") return APIError.from("FORBIDDEN", BASE_ERROR_CODES.EMAIL_NOT_VERIFIED);
   if (error === "account not linked")
     return APIError.from("UNAUTHORIZED", ONE_TAP_ERROR_CODES.ACCOUNT_NOT_LINKED);
-  if (error === "signup disabled") return APIError.from("UNAUTHORIZED", ONE_TAP_ERROR_CODES.SIGN_UP_DISABLED);
-  return APIError.from("UNAUTHORIZED", ONE_TAP_ERROR_CODES.UNABLE_TO_SIGN_IN);
+  if (error === "unable to create user")
+    return APIError.from("UNAUTHORIZED", BASE_ERROR_CODES.FAILED_TO_CREATE_USER);
+  return APIError.from("UNAUTHORIZED", BASE_ERROR_CODES.FAILED_TO_CREATE_SESSION);
 }
 
 function emailVerified(payload: JWTPayload): boolean {
@@ -111,7 +105,8 @@ export function oneTapPlugin({ config }: PluginDeps) {
           },
         },
         async (ctx) => {
-          if (!google) throw APIError.from("BAD_REQUEST", ONE_TAP_ERROR_CODES.GOOGLE_CLIENT_ID_REQUIRED);
+          // 400 as better-auth answers; not 404, which would read as "no such route".
+          if (!google) throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.PROVIDER_NOT_FOUND);
           const payload = await jwtVerify(ctx.body.idToken, keys, {
             issuer: GOOGLE_ISSUERS,
             audience: google.clientId,
@@ -126,10 +121,10 @@ export function oneTapPlugin({ config }: PluginDeps) {
           );
           const { sub, email, name, picture } = payload;
           if (typeof sub !== "string" || sub === "") {
-            throw APIError.from("BAD_REQUEST", ONE_TAP_ERROR_CODES.INVALID_ID_TOKEN);
+            throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.INVALID_TOKEN);
           }
           if (typeof email !== "string" || email === "") {
-            throw APIError.from("BAD_REQUEST", ONE_TAP_ERROR_CODES.EMAIL_NOT_AVAILABLE);
+            throw APIError.from("BAD_REQUEST", BASE_ERROR_CODES.USER_EMAIL_NOT_FOUND);
           }
           const result = await handleOAuthUserInfo(ctx, {
             userInfo: {
