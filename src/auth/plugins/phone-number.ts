@@ -1,4 +1,8 @@
-/** Phone number sign-in and verification by SMS code. */
+/**
+ * Phone number sign-in and verification by SMS code. Every phone endpoint takes E.164 numbers only, so that one
+ * number has one spelling (and one account) and garbage is a 400 before any code is made or sent.
+ */
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { phoneNumber } from "better-auth/plugins";
 import { phoneRecipientLocale } from "../../i18n/recipient.ts";
 import { renderSms } from "../../infra/mail/templates.ts";
@@ -8,10 +12,63 @@ import type { PluginDeps } from "./index.ts";
 const OTP_TTL_SECONDS = 5 * 60;
 const OTP_ATTEMPTS = 3;
 
+// E.164: "+", a country code that does not start with 0, at most 15 digits; the shortest numbers in use have 7.
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Endpoints whose body carries a phone number (the old /phone-number/forget-password arrives rewritten). */
+const PHONE_PATHS = new Set([
+  "/sign-in/phone-number",
+  "/phone-number/send-otp",
+  "/phone-number/verify",
+  "/phone-number/request-password-reset",
+  "/phone-number/reset-password",
+]);
+
+// better-auth's own codes and messages for these refusals (its PHONE_NUMBER_ERROR_CODES is not exported).
+const ERRORS = {
+  INVALID_PHONE_NUMBER: { code: "INVALID_PHONE_NUMBER", message: "Invalid phone number" },
+  PHONE_NUMBER_NOT_EXIST: { code: "PHONE_NUMBER_NOT_EXIST", message: "phone number isn't registered" },
+} as const;
+
+export function isE164(phone: string): boolean {
+  return E164.test(phone);
+}
+
+const hooks = {
+  before: [
+    {
+      matcher: (ctx: { path?: string }) => PHONE_PATHS.has(ctx.path ?? ""),
+      handler: createAuthMiddleware(async (ctx) => {
+        // A missing or non-string number is left to the endpoint's own validation.
+        const phone = (ctx.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
+        if (typeof phone === "string" && !isE164(phone)) {
+          throw APIError.from("BAD_REQUEST", ERRORS.INVALID_PHONE_NUMBER);
+        }
+      }),
+    },
+  ],
+  after: [
+    {
+      matcher: (ctx: { path?: string }) => ctx.path === "/phone-number/verify",
+      handler: createAuthMiddleware(async (ctx) => {
+        // Verifying (without a session) a number no account has: better-auth has no user to update and answers
+        // 500; it is the caller's mistake, so say so. The code was valid, so this reveals nothing to a guesser.
+        const returned = ctx.context.returned;
+        if (!isAPIError(returned) || returned.body?.code !== "FAILED_TO_UPDATE_USER") return;
+        // Over HTTP better-auth keeps the endpoint's status (500) for an error thrown in an after hook, so answer
+        // with a Response there; a direct auth.api call gets the error itself.
+        if (ctx.request) return Response.json(ERRORS.PHONE_NUMBER_NOT_EXIST, { status: 400 });
+        throw APIError.from("BAD_REQUEST", ERRORS.PHONE_NUMBER_NOT_EXIST);
+      }),
+    },
+  ],
+};
+
 export function phoneNumberPlugin({ config, sendSms }: PluginDeps) {
-  return phoneNumber({
+  const plugin = phoneNumber({
     expiresIn: OTP_TTL_SECONDS,
     allowedAttempts: OTP_ATTEMPTS,
+    phoneNumberValidator: isE164,
     sendOTP: async ({ phoneNumber: to, code }, ctx) =>
       sendSms(renderSms("phone-otp", to, code, await phoneRecipientLocale(ctx, to, config.defaultLocale))),
     sendPasswordResetOTP: async ({ phoneNumber: to, code }, ctx) =>
@@ -19,4 +76,8 @@ export function phoneNumberPlugin({ config, sendSms }: PluginDeps) {
         renderSms("phone-reset-otp", to, code, await phoneRecipientLocale(ctx, to, config.defaultLocale)),
       ),
   });
+  return {
+    ...plugin,
+    hooks: { before: [...plugin.hooks.before, ...hooks.before], after: hooks.after },
+  };
 }
