@@ -280,6 +280,31 @@ describe("GET /api/auth/organization/list-members", () => {
     expect((data?.members ?? []).map((m) => m.role).sort()).toEqual(["admin", "owner", "user"]);
   });
 
+  it("sorts and filters by member fields and returns 400 VALIDATION_ERROR for an unknown field", async () => {
+    const sorted = await member.client.organization.listMembers({
+      query: {
+        organizationId: org.id,
+        sortBy: "role",
+        sortDirection: "asc",
+        filterField: "role",
+        filterValue: "admin",
+      },
+    });
+    expect(sorted.error).toBeNull();
+    expect((sorted.data?.members ?? []).map((m) => m.userId)).toContain(admin.id);
+    expect((sorted.data?.members ?? []).every((m) => m.role === "admin")).toBe(true);
+    for (const query of ["sortBy=password", "filterField=nope&filterValue=1"]) {
+      const response = await t.request(
+        `/api/auth/organization/list-members?organizationId=${org.id}&${query}`,
+        {
+          token: member.token,
+        },
+      );
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
+      expect(await response.json()).toMatchObject({ code: "VALIDATION_ERROR" });
+    }
+  });
+
   it("returns 403 YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION to a non-member", async () => {
     const { error } = await outsider.client.organization.listMembers({ query: { organizationId: org.id } });
     expectRefusal(error, 403, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
@@ -364,14 +389,16 @@ describe("invitations", () => {
     expect((await invitationRow(body.id))?.role).toBe("user");
   });
 
-  it("returns 400 ROLE_NOT_FOUND for better-auth's `member` role, which is no Gatehouse role", async () => {
+  it("returns 400 ROLE_NOT_FOUND for a role outside the catalogue, better-auth's `member` included", async () => {
     const before = await invitationCount(org.id);
-    const response = await t.request("/api/auth/organization/invite-member", {
-      token: owner.token,
-      json: { email: `member-role-${Date.now()}@org.test`, role: "member", organizationId: org.id },
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: "ROLE_NOT_FOUND" });
+    for (const role of ["member", "nope", ["user", "superuser"], []]) {
+      const response = await t.request("/api/auth/organization/invite-member", {
+        token: owner.token,
+        json: { email: `bad-role-${Date.now()}@org.test`, role, organizationId: org.id },
+      });
+      expect({ role, status: response.status }).toEqual({ role, status: 400 });
+      expect(await response.json()).toMatchObject({ code: "ROLE_NOT_FOUND", message: expect.any(String) });
+    }
     expect(await invitationCount(org.id)).toBe(before);
   });
 
@@ -502,6 +529,20 @@ describe("POST /api/auth/organization/update-member-role", () => {
       role: "admin",
     });
     expectRefusal(byUser.error, 403, "YOU_ARE_NOT_ALLOWED_TO_UPDATE_THIS_MEMBER");
+    expect(await roleOf(org.id, target.id)).toBe("user");
+  });
+
+  it("returns 400 ROLE_NOT_FOUND for a role outside the catalogue and keeps the old role", async () => {
+    const target = await makeUser("unrolled");
+    const memberId = await join(org.id, owner, target, "user");
+    for (const role of ["member", "root", []]) {
+      const response = await t.request("/api/auth/organization/update-member-role", {
+        token: owner.token,
+        json: { organizationId: org.id, memberId, role },
+      });
+      expect({ role, status: response.status }).toEqual({ role, status: 400 });
+      expect(await response.json()).toMatchObject({ code: "ROLE_NOT_FOUND" });
+    }
     expect(await roleOf(org.id, target.id)).toBe("user");
   });
 });

@@ -19,6 +19,10 @@ import {
 /** An invitation is a credential to join a tenant: two days to answer is better-auth's default and enough. */
 const INVITATION_TTL_SECONDS = 2 * 24 * 60 * 60;
 
+interface HookContext {
+  readonly path?: string;
+}
+
 /** Endpoints whose body names the role(s) of a new or changed member. */
 const ROLE_INPUT_PATHS = new Set([
   "/organization/invite-member",
@@ -28,31 +32,50 @@ const ROLE_INPUT_PATHS = new Set([
 /** Of these, the ones that create a member and may leave the role out (then `user`). */
 const ROLE_DEFAULT_PATHS = new Set(["/organization/invite-member", "/organization/add-member"]);
 
-/**
- * better-auth accepts its own default role names (`member`) even when custom roles replace them, which would
- * create members whose role grants nothing and is in no tenant's catalogue; refuse those as unknown roles.
- */
-const BETTER_AUTH_ONLY_ROLES = new Set(["member"]);
-
 function roleList(role: unknown): string[] {
   const parts = Array.isArray(role) ? role : typeof role === "string" ? role.split(",") : [];
   return parts.flatMap((part) => (typeof part === "string" && part.trim() ? [part.trim()] : []));
 }
 
-/** Defaults a missing role to `user` and refuses role names outside the tenant role catalogue. */
+function roleNotFound(message: string): APIError {
+  return new APIError("BAD_REQUEST", { code: "ROLE_NOT_FOUND", message });
+}
+
+/**
+ * Defaults a missing role to `user` and refuses any role outside the tenant catalogue with ROLE_NOT_FOUND.
+ * better-auth alone would accept its own `member` (a role that grants nothing here) and answer other unknown
+ * roles with a message but no code. (Per-tenant custom roles, once enabled, extend the catalogue checked here.)
+ */
 const tenantRoleInput = createAuthMiddleware(async (ctx) => {
   const body: unknown = ctx.body;
   if (typeof body !== "object" || body === null || Array.isArray(body)) return;
   const { role } = body as { role?: unknown };
-  if ((role === undefined || role === null) && ROLE_DEFAULT_PATHS.has(ctx.path)) {
-    return { context: { body: { ...body, role: DEFAULT_MEMBER_ROLE } } };
+  if (role === undefined || role === null) {
+    if (ROLE_DEFAULT_PATHS.has(ctx.path))
+      return { context: { body: { ...body, role: DEFAULT_MEMBER_ROLE } } };
+    return;
   }
-  const foreign = roleList(role).filter((name) => BETTER_AUTH_ONLY_ROLES.has(name) && !isTenantRole(name));
-  if (foreign.length > 0) {
-    throw new APIError("BAD_REQUEST", {
-      code: "ROLE_NOT_FOUND",
-      message: `Role not found: ${foreign.join(", ")}`,
-    });
+  if (typeof role !== "string" && !Array.isArray(role)) return; // the endpoint's schema refuses it
+  const roles = roleList(role);
+  if (roles.length === 0) throw roleNotFound("Role not found");
+  const unknown = roles.filter((name) => !isTenantRole(name));
+  if (unknown.length > 0) throw roleNotFound(`Role not found: ${unknown.join(", ")}`);
+});
+
+/** Columns of the member table a client may sort or filter list-members by. */
+const MEMBER_FIELDS = new Set(["id", "organizationId", "userId", "role", "createdAt"]);
+
+/** better-auth answers a sort or filter on an unknown member field with a 500; refuse it as a bad query. */
+const memberListQuery = createAuthMiddleware(async (ctx) => {
+  const query = (ctx.query ?? {}) as Record<string, unknown>;
+  for (const key of ["sortBy", "filterField"] as const) {
+    const field = query[key];
+    if (typeof field === "string" && !MEMBER_FIELDS.has(field)) {
+      throw new APIError("BAD_REQUEST", {
+        code: "VALIDATION_ERROR",
+        message: `[query.${key}] Unknown member field: expected one of ${[...MEMBER_FIELDS].join(", ")}`,
+      });
+    }
   }
 });
 
@@ -83,9 +106,10 @@ export function organizationPlugin({ config, sendMail }: PluginDeps) {
     ...plugin,
     hooks: {
       before: [
+        { matcher: (ctx: HookContext) => ROLE_INPUT_PATHS.has(ctx.path ?? ""), handler: tenantRoleInput },
         {
-          matcher: (ctx: { path?: string }) => ROLE_INPUT_PATHS.has(ctx.path ?? ""),
-          handler: tenantRoleInput,
+          matcher: (ctx: HookContext) => ctx.path === "/organization/list-members",
+          handler: memberListQuery,
         },
       ],
     },
