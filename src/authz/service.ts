@@ -54,8 +54,8 @@ const DENY: Decision = { allowed: false, notices: [], reasons: [] };
 
 interface PreparedTenant {
   readonly version: number;
-  /** Set by invalidate(), and when rules loaded before an invalidation are installed. */
-  stale: boolean;
+  /** The tenant's change generation when these rules were read; behind the current one = stale. */
+  readonly generation: number;
   /** undefined when a stored rule no longer validates: every decision for the tenant is then a deny. */
   readonly notices: ReadonlyMap<string, string | null> | undefined;
 }
@@ -133,7 +133,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   /** Pre-parses defaults + enabled rules under the tenant's id; returns the errors instead when invalid. */
-  function prepare(tenantId: string, ruleSet: TenantRuleSet): PreparedTenant | string[] {
+  function prepare(tenantId: string, ruleSet: TenantRuleSet, generation: number): PreparedTenant | string[] {
     const rules = activeRules(ruleSet.rules);
     const texts: Record<string, string> = {};
     const notices = new Map<string, string | null>();
@@ -148,11 +148,14 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       staticPolicies: { ...texts, ...DEFAULT_TEXTS },
     });
     if (parsed.type === "failure") return parsed.errors.map(describe);
-    return { version: ruleSet.version, stale: false, notices };
+    return { version: ruleSet.version, generation, notices };
   }
 
-  function install(tenantId: string, ruleSet: TenantRuleSet, stale: boolean): void {
-    const prepared = prepare(tenantId, ruleSet);
+  function install(tenantId: string, ruleSet: TenantRuleSet, generation: number): void {
+    // Loads can finish out of order: never replace rules read after these.
+    const installed = tenants.get(tenantId);
+    if (installed && installed.generation > generation) return;
+    const prepared = prepare(tenantId, ruleSet, generation);
     if (Array.isArray(prepared)) {
       // Only reachable when stored rules stop validating (e.g. after a schema change): deny rather than
       // evaluate a set in which a forbid might be missing.
@@ -160,22 +163,21 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         { tenantId, version: ruleSet.version, errors: prepared },
         "tenant policy rules are invalid",
       );
-      tenants.set(tenantId, { version: ruleSet.version, stale, notices: undefined });
+      tenants.set(tenantId, { version: ruleSet.version, generation, notices: undefined });
       return;
     }
-    prepared.stale = stale;
     tenants.set(tenantId, prepared);
   }
 
   async function ensureCurrent(tenantId: string, version: number | undefined): Promise<void> {
-    const current = tenants.get(tenantId);
-    if (current && !current.stale && (version === undefined || current.version === version)) return;
     const generation = generationOf(tenantId);
+    const current = tenants.get(tenantId);
+    if (current?.generation === generation && (version === undefined || current.version === version)) return;
     const pending = loading.get(tenantId);
     // Share a load already under way, unless a change notice arrived after it started.
     if (pending?.generation === generation) return pending.promise;
     const promise = loadRules(tenantId)
-      .then((ruleSet) => install(tenantId, ruleSet, generationOf(tenantId) !== generation))
+      .then((ruleSet) => install(tenantId, ruleSet, generation))
       .finally(() => {
         if (loading.get(tenantId)?.promise === promise) loading.delete(tenantId);
       });
@@ -249,17 +251,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   function setTenantRules(tenantId: string, ruleSet: TenantRuleSet): void {
+    const generation = generationOf(tenantId) + 1;
     // prepare() replaces the pre-parsed set only once every rule validated, so a refusal changes nothing.
-    const prepared = prepare(tenantId, ruleSet);
+    const prepared = prepare(tenantId, ruleSet, generation);
     if (Array.isArray(prepared)) throw new Error(`invalid tenant policy rules: ${prepared.join("; ")}`);
-    generations.set(tenantId, generationOf(tenantId) + 1);
+    generations.set(tenantId, generation);
     tenants.set(tenantId, prepared);
   }
 
   function invalidate(tenantId: string): void {
     generations.set(tenantId, generationOf(tenantId) + 1);
-    const prepared = tenants.get(tenantId);
-    if (prepared) prepared.stale = true;
   }
 
   return { authorize, setTenantRules, invalidate, validateRule };
