@@ -9,7 +9,11 @@ import { AppError, jsonResponse, nativeErrorBody } from "./errors.ts";
 import { appErrorMessage } from "./i18n/app-errors.ts";
 import { t } from "./i18n/index.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
+import { cacheModule } from "./modules/cache/index.ts";
+import { healthModule } from "./modules/health/index.ts";
+import { metricsModule } from "./modules/metrics/index.ts";
 import { openapiModule } from "./modules/openapi/index.ts";
+import { rateLimitModule } from "./modules/rate-limit/index.ts";
 
 export function createApp(deps: Deps) {
   const { config, logger, auth } = deps;
@@ -38,7 +42,12 @@ export function createApp(deps: Deps) {
       );
       return render(new AppError("internal_error", 500, "Something went wrong"));
     })
-    .use(authRoutes(auth, localeOf));
+    // Metrics and rate limits first: their global hooks apply only to routes registered after them.
+    .use(metricsModule(deps))
+    .use(rateLimitModule(deps))
+    .use(authRoutes(auth, localeOf))
+    .use(healthModule(deps))
+    .use(cacheModule(deps));
   // Last, so the document it serves covers every route registered above.
   return app.use(openapiModule(() => app, auth));
 }

@@ -23,6 +23,9 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Prefix of every cache key, so several deployments (or test runs) can share one Redis. */
   readonly cachePrefix: string;
+  /** Bounds of the in-process cache used without Redis (entries, approximate bytes). */
+  readonly cacheMaxEntries: number;
+  readonly cacheMaxBytes: number;
   readonly authSecret: string;
   readonly trustedOrigins: readonly string[];
   /**
@@ -37,6 +40,9 @@ export interface Config {
   readonly signUpEnabled: boolean;
   readonly requireEmailVerification: boolean;
   readonly rateLimitEnabled: boolean;
+  /** Default rate-limit rule per client IP and path, where no stricter rule applies (seconds, requests). */
+  readonly rateLimitWindow: number;
+  readonly rateLimitMax: number;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
   readonly sms: SmsConfig | undefined;
@@ -286,6 +292,9 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     databaseSchema,
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     cachePrefix: optional(env, "CACHE_PREFIX") ?? "gatehouse:",
+    // 100k entries / 64 MiB: the sessions and counters of a busy single node, well inside a small container.
+    cacheMaxEntries: integer(env, "CACHE_MAX_ENTRIES", 100_000, 100, 10_000_000),
+    cacheMaxBytes: integer(env, "CACHE_MAX_BYTES", 64 * 1024 * 1024, 1024 * 1024, 16 * 1024 * 1024 * 1024),
     authSecret: authSecret(env, dataDir, production, warn),
     trustedOrigins,
     invitationUrl: invitationUrl(env),
@@ -296,6 +305,9 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     signUpEnabled: boolean(env, "SIGN_UP_ENABLED", true),
     requireEmailVerification: boolean(env, "REQUIRE_EMAIL_VERIFICATION", false),
     rateLimitEnabled: boolean(env, "RATE_LIMIT_ENABLED", true),
+    // better-auth's defaults: 100 requests per 10 s per IP and path; credential endpoints have stricter rules.
+    rateLimitWindow: integer(env, "RATE_LIMIT_WINDOW", 10, 1, 86_400),
+    rateLimitMax: integer(env, "RATE_LIMIT_MAX", 100, 1, 1_000_000),
     // 1 MiB is far above any identity payload (the largest, an avatar, is capped at 256 KB) and keeps a flood of
     // large bodies from exhausting memory.
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -3,7 +3,7 @@
  */
 import { type Auth, createAuth } from "./auth/index.ts";
 import type { Config } from "./config.ts";
-import { type Cache, createCache } from "./infra/cache/index.ts";
+import { type AppCache, createCache } from "./infra/cache/index.ts";
 import { createDb, type Db } from "./infra/db/index.ts";
 import { migrate } from "./infra/db/migrate.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
@@ -16,7 +16,7 @@ export interface Deps {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Db;
-  readonly cache: Cache;
+  readonly cache: AppCache;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly passwords: PasswordHasher;
@@ -27,7 +27,13 @@ export interface Deps {
 export async function createDeps(config: Config, overrides: { logger?: Logger } = {}): Promise<Deps> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db = await createDb(config);
-  const cache = await createCache(config.redisUrl, config.cachePrefix);
+  const cache = await createCache({
+    redisUrl: config.redisUrl,
+    keyPrefix: config.cachePrefix,
+    maxEntries: config.cacheMaxEntries,
+    maxBytes: config.cacheMaxBytes,
+    logger,
+  });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,

@@ -12,6 +12,8 @@ import { recipientLocale } from "../i18n/negotiate.ts";
 import { renderLinkMail } from "../infra/mail/templates.ts";
 import type { PasswordHasher } from "../infra/password/index.ts";
 import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
+import { CREDENTIAL_RULES } from "../modules/rate-limit/rules.ts";
+import { createRateLimitStore } from "../modules/rate-limit/store.ts";
 import { CLIENT_IP_HEADER } from "../server.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { plugins } from "./plugins/index.ts";
@@ -116,7 +118,12 @@ export function createAuth(deps: AuthDeps) {
     },
     rateLimit: {
       enabled: config.rateLimitEnabled,
-      storage: "secondary-storage",
+      window: config.rateLimitWindow,
+      max: config.rateLimitMax,
+      // Counters in the cache (shared by every node with Redis), the same store and key scheme as the limiter
+      // of Gatehouse's own routes; credential endpoints get stricter rules (src/modules/rate-limit/rules.ts).
+      customStorage: createRateLimitStore(cache),
+      customRules: { ...CREDENTIAL_RULES },
     },
     advanced: {
       cookiePrefix: "gatehouse",

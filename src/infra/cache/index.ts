@@ -1,26 +1,46 @@
-import type { Cache } from "./port.ts";
+/**
+ * createCache(): the process-wide cache — Redis when a URL is configured, else the in-process LRU — wrapped so
+ * that it degrades instead of failing and records per-namespace statistics (managed.ts).
+ */
+import type { Logger } from "../logger.ts";
+import { type AppCache, createManagedCache, namespaced } from "./managed.ts";
+import { createCacheStats } from "./stats.ts";
 
-export type { Cache } from "./port.ts";
+export type { AppCache } from "./managed.ts";
+export type { Cache, CacheInfo } from "./port.ts";
+export { type NamespaceStats, namespaceOf } from "./stats.ts";
 
-/** Redis when a URL is configured, else the in-process LRU. */
-export async function createCache(redisUrl: string | undefined, keyPrefix: string): Promise<Cache> {
-  if (redisUrl) {
-    const { createRedisCache } = await import("./redis.ts");
-    return prefixed(await createRedisCache(redisUrl), keyPrefix);
-  }
-  const { createMemoryCache } = await import("./memory.ts");
-  return createMemoryCache();
+export interface CacheOptions {
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  readonly keyPrefix: string;
+  /** Bounds of the in-process LRU (ignored with Redis). */
+  readonly maxEntries?: number;
+  readonly maxBytes?: number;
+  readonly logger: Logger;
 }
 
-/** Namespaces every key, so several deployments (or test runs) can share one Redis. */
-export function prefixed(cache: Cache, prefix: string): Cache {
-  return {
-    ...cache,
-    get: (key) => cache.get(prefix + key),
-    set: (key, value, ttl) => cache.set(prefix + key, value, ttl),
-    delete: (key) => cache.delete(prefix + key),
-    getAndDelete: (key) => cache.getAndDelete(prefix + key),
-    increment: (key, ttl) => cache.increment(prefix + key, ttl),
-    clear: (p) => cache.clear(prefix + p),
-  };
+export async function createCache(options: CacheOptions): Promise<AppCache> {
+  const { logger } = options;
+  const stats = createCacheStats();
+  if (options.redisUrl) {
+    const { createRedisCache } = await import("./redis.ts");
+    let lastLogAt = 0;
+    const store = await createRedisCache(options.redisUrl, {
+      // The client retries every few hundred ms during an outage; one line per 30 s is enough to see it.
+      onConnectionError: (error) => {
+        if (Date.now() - lastLogAt < 30_000) return;
+        lastLogAt = Date.now();
+        logger.warn({ err: error }, "redis connection problem; reconnecting");
+      },
+    });
+    return createManagedCache(namespaced(store, options.keyPrefix), { logger, stats });
+  }
+  const { createMemoryCache } = await import("./memory.ts");
+  const store = createMemoryCache({
+    ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    onEvict: (key) => stats.evicted(key),
+  });
+  return createManagedCache(store, { logger, stats });
 }
