@@ -11,6 +11,7 @@ import { t } from "./i18n/index.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
 import { cacheModule } from "./modules/cache/index.ts";
 import { healthModule } from "./modules/health/index.ts";
+import { i18nModule } from "./modules/i18n/index.ts";
 import { metricsModule } from "./modules/metrics/index.ts";
 import { openapiModule } from "./modules/openapi/index.ts";
 import { rateLimitModule } from "./modules/rate-limit/index.ts";
@@ -47,7 +48,8 @@ export function createApp(deps: Deps) {
     .use(rateLimitModule(deps))
     .use(authRoutes(auth, localeOf))
     .use(healthModule(deps))
-    .use(cacheModule(deps));
+    .use(cacheModule(deps))
+    .use(i18nModule(deps));
   // Last, so the document it serves covers every route registered above.
   return app.use(openapiModule(() => app, auth));
 }

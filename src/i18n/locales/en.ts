@@ -19,9 +19,17 @@ export const en = {
     internal_error: "Something went wrong",
     PAYLOAD_TOO_LARGE: "The request body exceeds {{limit}} bytes",
     RATE_LIMITED: "Too many requests. Please try again later.",
+    unauthenticated: "Authentication required",
+    forbidden: "You are not allowed to do this",
+    tenant_mismatch: "X-Tenant-ID does not match the tenant of the credential",
+    email_exists: "A user with this email already exists.",
+    role_exists: "This role already exists",
+    role_in_use: "This role is still assigned to members",
+    invalid_roles: "Some roles do not exist in this tenant",
+    invalid_policy: "The policy is not valid",
+    sign_up_disabled: "Sign-up is disabled",
+    cache_unavailable: "The cache does not answer; try again when it is back",
     unsupported_locale: "Unsupported locale. Supported locales: {{supported}}",
-    invalid_params:
-      "Invalid parameters: name must be 1 to 100 characters and count a whole number from 0 to 1000000000",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Failed to create user",
@@ -203,6 +211,17 @@ export const en = {
       "POST method requires deferSessionRefresh to be enabled in session config",
     BODY_MUST_BE_AN_OBJECT: "Body must be an object",
     PASSWORD_ALREADY_SET: "User already has a password set",
+    // Codes of Gatehouse's own better-auth hooks and plugins (admin guards, one-tap, TOTP replay guard).
+    NOT_IMPERSONATING: "You are not impersonating anyone",
+    ADMIN_SESSION_NOT_FOUND: "The admin session to return to was not found; sign in again",
+    TOTP_CODE_ALREADY_USED: "This code has already been used. Wait for the next one.",
+    GOOGLE_CLIENT_ID_REQUIRED: "Google sign-in is not configured (GOOGLE_CLIENT_ID)",
+    INVALID_ID_TOKEN: "Invalid ID token",
+    EMAIL_NOT_AVAILABLE: "Email not available in token",
+    ACCOUNT_NOT_LINKED: "An account with this e-mail exists and the provider has not verified the e-mail",
+    SIGN_UP_DISABLED: "Sign-up is disabled",
+    UNABLE_TO_SIGN_IN: "Unable to sign in with Google",
+    GOOGLE_KEYS_UNAVAILABLE: "Google's signing keys could not be fetched; try again later",
     // Codes better-auth's endpoints throw without listing them in $ERROR_CODES, and status-derived codes for
     // error bodies that come without one (its 429, for one).
     UNAUTHORIZED: "Unauthorized",
