@@ -203,14 +203,26 @@ describe("authorize with the default policies", () => {
   it("denies every action across tenants, with the cross-tenant notice", async () => {
     for (const principal of [owner, admin, apiKey(ACME, "k-owner", ["owner"])]) {
       for (const action of ALL_ACTIONS) {
-        // Evaluated both under the target tenant's rules and under the caller's own.
-        for (const policyTenant of [GLOBEX, ACME]) {
-          const decision = await authz.authorize(policyTenant, requestFor(action, principal, GLOBEX));
-          expect({ action, allowed: decision.allowed }).toEqual({ action, allowed: false });
-          expect(decision.notices).toContain(CROSS_TENANT);
-        }
+        const decision = await authz.authorize(GLOBEX, requestFor(action, principal, GLOBEX));
+        expect({ action, allowed: decision.allowed }).toEqual({ action, allowed: false });
+        expect(decision.notices).toContain(CROSS_TENANT);
       }
     }
+  });
+
+  it("refuses to decide about a resource under another tenant's rules, and logs it", async () => {
+    const { logger, lines } = captureLogger();
+    const guarded = createAuthorizer({ logger, loadRules: createRuleStore().loadRules });
+    for (const action of ALL_ACTIONS) {
+      // A platform admin would be allowed anything: only the guard can deny here.
+      const decision = await guarded.authorize(ACME, requestFor(action, platformAdmin(ACME), GLOBEX));
+      expect({ action, decision }).toEqual({
+        action,
+        decision: { allowed: false, notices: [], reasons: [] },
+      });
+    }
+    expect(lines).toHaveLength(ALL_ACTIONS.length);
+    expect(lines[0]).toMatchObject({ tenantId: ACME, msg: expect.stringContaining("does not belong to") });
   });
 
   it("allows the same requests within the caller's own tenant (the cross-tenant test can fail)", async () => {

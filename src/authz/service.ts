@@ -190,7 +190,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     notices: ReadonlyMap<string, string | null>,
     request: AuthzRequest,
     tenantId: string,
-  ) {
+  ): Decision {
     const cedar = toCedarRequest(request);
     let answer: AuthorizationAnswer;
     try {
@@ -233,7 +233,20 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     return { allowed: decision === "allow", notices: [...new Set(texts)], reasons };
   }
 
-  async function authorize(tenantId: string, request: AuthzRequest, opts: AuthorizeOptions = {}) {
+  async function authorize(
+    tenantId: string,
+    request: AuthzRequest,
+    opts: AuthorizeOptions = {},
+  ): Promise<Decision> {
+    const { resource } = request;
+    if ((resource.type === "Tenant" ? resource.id : resource.tenantId) !== tenantId) {
+      // The rules of one tenant must never decide about another tenant's resource.
+      logger.error(
+        { tenantId, action: request.action, resource: resource.type },
+        "authorization asked under the rules of a tenant the resource does not belong to",
+      );
+      return DENY;
+    }
     // Platform admins are decided by the defaults alone: a tenant rule must not lock out those who repair it.
     if (request.principal.type === "User" && request.principal.isPlatformAdmin) {
       return decide(DEFAULTS_SET_ID, DEFAULT_NOTICES, request, tenantId);
