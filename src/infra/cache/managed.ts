@@ -7,6 +7,9 @@
  *   the store is left alone for OPEN_MS (no request waits on a sick Redis twice in a row).
  * - It never serves what it failed to invalidate. A write or delete that failed may have left an old value in
  *   Redis (a revoked session, a stale user); its key is remembered and deleted before the store is used again.
+ *   better-auth's revocation markers (`revoked-sessions-before-<userId>`, set when all of a user's sessions end:
+ *   ban, revoke-all, password reset) are the exception: deleting one would un-revoke, so a failed one is
+ *   written again instead (keeping the later time), which refuses every cached session created before it.
  *
  * It also records per-namespace statistics (stats.ts). Namespaced views (`namespace("policy")`) are the
  * application caches that POST /cache/clear empties by default.
@@ -45,6 +48,13 @@ const LOG_INTERVAL_MS = 30_000;
 // The per-node fallback counters only need to cover the rate-limit keys of an outage.
 const FALLBACK_MAX_ENTRIES = 50_000;
 const NAMESPACE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+// better-auth (internal-adapter): a user's sessions created before this time (ms) are revoked.
+const REVOCATION_MARKER = "revoked-sessions-before-";
+
+interface RevocationMarker {
+  readonly value: string;
+  readonly ttlSeconds: number | undefined;
+}
 
 export function createManagedCache(store: Cache, options: ManagedCacheOptions): AppCache {
   const { logger } = options;
@@ -52,7 +62,8 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
   const stats = options.stats ?? createCacheStats();
   const fallbackCounters = createMemoryCache({ maxEntries: FALLBACK_MAX_ENTRIES });
   const appNamespaces = new Set<string>();
-  const pending = new Set<string>();
+  /** Keys whose last write failed: undefined = delete it, a marker = write it again. */
+  const pending = new Map<string, RevocationMarker | undefined>();
   let overflowed = false;
   let up = true;
   let openUntil = 0;
@@ -83,9 +94,14 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
     logger.info({ driver: store.driver }, "cache available again");
   }
 
-  function remember(key: string): void {
-    if (pending.size >= MAX_PENDING) overflowed = true;
-    else pending.add(key);
+  function remember(key: string, value?: string, ttlSeconds?: number): void {
+    if (pending.size >= MAX_PENDING && !pending.has(key)) {
+      overflowed = true;
+      return;
+    }
+    const marker =
+      key.startsWith(REVOCATION_MARKER) && value !== undefined ? { value, ttlSeconds } : pending.get(key);
+    pending.set(key, marker);
   }
 
   async function flushOnce(): Promise<void> {
@@ -97,8 +113,13 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
       pending.clear();
       return;
     }
-    for (const key of [...pending]) {
-      await store.delete(key);
+    for (const [key, marker] of [...pending]) {
+      if (marker) {
+        const current = Number(await store.get(key)) || 0;
+        if (Number(marker.value) > current) await store.set(key, marker.value, marker.ttlSeconds);
+      } else {
+        await store.delete(key);
+      }
       pending.delete(key);
     }
   }
@@ -162,7 +183,7 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
         "set",
         () => store.set(key, value, ttlSeconds),
         ok,
-        () => remember(key),
+        () => remember(key, value, ttlSeconds),
       ),
     delete: (key) =>
       run(

@@ -1,0 +1,230 @@
+/**
+ * A Redis outage never stops sign-in: with a redis-server of its own, each test signs in, kills Redis, and
+ * checks that sign-in and sessions keep working from the database, then that the cache is used again once
+ * Redis is back — and that nothing revoked during the outage comes back from the cache.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import Redis from "ioredis";
+import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
+
+const REDIS_SERVER = Bun.which("redis-server");
+
+interface RedisProcess {
+  readonly url: string;
+  readonly port: number;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+  /** A separate client (for checks and CLIENT PAUSE), closed by the caller. */
+  client(): Redis;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port ?? 0;
+  await probe.stop(true);
+  return port;
+}
+
+/** `persistent`: an append-only file fsynced on every write, so a killed Redis comes back with its data. */
+async function redisServer(options: { persistent?: boolean } = {}): Promise<RedisProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-redis-"));
+  const persistence = options.persistent
+    ? ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
+    : ["--save", "", "--appendonly", "no"];
+  let proc: Subprocess | undefined;
+  const redis: RedisProcess = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async start() {
+      proc = Bun.spawn(
+        [
+          REDIS_SERVER ?? "redis-server",
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--dir",
+          dir,
+          ...persistence,
+        ],
+        { stdout: "ignore", stderr: "ignore" },
+      );
+      const client = redis.client();
+      try {
+        for (let i = 0; i < 100; i++) {
+          if (
+            await client.ping().then(
+              () => true,
+              () => false,
+            )
+          )
+            return;
+          await Bun.sleep(50);
+        }
+        throw new Error("redis-server did not start");
+      } finally {
+        client.disconnect();
+      }
+    },
+    async kill() {
+      proc?.kill("SIGKILL");
+      await proc?.exited;
+    },
+    client: () =>
+      new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 }).on(
+        "error",
+        () => {},
+      ),
+    async close() {
+      await redis.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await redis.start();
+  return redis;
+}
+
+/** Waits until the app's cache answers again (the client reconnects on its own). */
+async function cacheBack(t: TestApp): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (
+      await t.deps.cache.ping().then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await Bun.sleep(100);
+  }
+  throw new Error("the cache did not reconnect");
+}
+
+const getSession = async (t: TestApp, token: string) => {
+  const response = await t.request("/api/auth/get-session", { token });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { user: { email: string } } | null;
+};
+
+describe.skipIf(!REDIS_SERVER)("a Redis outage", () => {
+  let redis: RedisProcess;
+  let t: TestApp;
+  const USER = { email: "outage@example.com", password: "password-123", name: "Outage" };
+
+  beforeAll(async () => {
+    redis = await redisServer();
+    t = await createTestApp({
+      env: { REDIS_URL: redis.url, CACHE_PREFIX: `outage:${randomBytes(4).toString("hex")}:` },
+    });
+    expect((await t.request("/api/auth/sign-up/email", { json: USER })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.close();
+  });
+
+  it("treats a read that times out as a miss", async () => {
+    await t.deps.cache.set("probe:key", "value", 60);
+    const pauser = redis.client();
+    try {
+      await pauser.call("CLIENT", "PAUSE", "1000", "ALL");
+      const started = performance.now();
+      expect(await t.deps.cache.get("probe:key")).toBeNull();
+      expect(performance.now() - started).toBeLessThan(950);
+      expect(t.deps.cache.stats.snapshot().probe?.errors).toBeGreaterThanOrEqual(1);
+      await pauser.call("CLIENT", "UNPAUSE");
+    } finally {
+      pauser.disconnect();
+    }
+    await Bun.sleep(1100); // the cache leaves a failed store alone for a second
+    expect(await t.deps.cache.get("probe:key")).toBe("value");
+  });
+
+  it("keeps sign-in and sessions working from the database, then uses the cache again when Redis is back", async () => {
+    const before = await t.signIn(USER.email, USER.password);
+    expect(await t.deps.cache.get(before)).not.toBeNull();
+
+    await redis.kill();
+    const during = await t.signIn(USER.email, USER.password);
+    expect((await getSession(t, during))?.user.email).toBe(USER.email);
+    expect((await getSession(t, before))?.user.email).toBe(USER.email);
+    expect((await t.request("/api/auth/get-session", { token: "not-a-session" })).status).toBe(200);
+
+    const health = await t.request("/health");
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { status: string }).status).toBe("degraded");
+    expect((await t.request("/cache/health")).status).toBe(503);
+
+    await redis.start();
+    await cacheBack(t);
+    expect(((await (await t.request("/health")).json()) as { status: string }).status).toBe("ok");
+    const after = await t.signIn(USER.email, USER.password);
+    expect(await t.deps.cache.get(after)).not.toBeNull();
+    const hits = t.deps.cache.stats.snapshot()["better-auth"]?.hits ?? 0;
+    expect((await getSession(t, after))?.user.email).toBe(USER.email);
+    expect(t.deps.cache.stats.snapshot()["better-auth"]?.hits ?? 0).toBeGreaterThan(hits);
+  });
+});
+
+describe.skipIf(!REDIS_SERVER)("a Redis outage with a Redis that keeps its data", () => {
+  let redis: RedisProcess;
+  let t: TestApp;
+  let dataDir: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    redis = await redisServer({ persistent: true });
+    dataDir = mkdtempSync(join(tmpdir(), "gatehouse-outage-"));
+    t = await createTestApp({
+      env: { REDIS_URL: redis.url, CACHE_PREFIX: `outage:${randomBytes(4).toString("hex")}:` },
+    });
+    adminToken = await t.signIn(ADMIN.email, ADMIN.password);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("does not bring back a session signed out or a user banned while Redis was down", async () => {
+    const users = ["signout@example.com", "banned@example.com"];
+    for (const email of users) {
+      const up = await t.request("/api/auth/sign-up/email", {
+        json: { email, password: "password-123", name: "U" },
+      });
+      expect(up.status).toBe(200);
+    }
+    const signedOut = await t.signIn("signout@example.com", "password-123");
+    const banned = await t.signIn("banned@example.com", "password-123");
+    const bannedId = ((await getSession(t, banned)) as { user: { id: string } } | null)?.user.id;
+    expect(await t.deps.cache.get(signedOut)).not.toBeNull();
+
+    await redis.kill();
+    expect((await t.request("/api/auth/sign-out", { method: "POST", token: signedOut })).status).toBe(200);
+    const ban = await t.request("/api/auth/admin/ban-user", {
+      json: { userId: bannedId },
+      token: adminToken,
+    });
+    expect(ban.status).toBe(200);
+    expect(await getSession(t, signedOut)).toBeNull();
+    expect(await getSession(t, banned)).toBeNull();
+
+    // Redis restarts with the sessions it held before the outage.
+    await redis.start();
+    const check = redis.client();
+    try {
+      expect(await check.exists(`${t.config.cachePrefix}${signedOut}`)).toBe(1);
+    } finally {
+      check.disconnect();
+    }
+    await cacheBack(t);
+    expect(await getSession(t, signedOut)).toBeNull();
+    expect(await getSession(t, banned)).toBeNull();
+  });
+});
