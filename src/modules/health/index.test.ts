@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 
 const HEALTH_TOKEN = "health-token-for-monitoring-0123456789";
@@ -106,7 +109,11 @@ describe("GET /health/detailed", () => {
 
 describe("GET /health when the database is down", () => {
   it("returns 503 with status down", async () => {
-    const other = await createTestApp();
+    // A second node of the same deployment (same schema on PostgreSQL), whose database then goes away.
+    const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-health-"));
+    const other = await createTestApp({
+      reuse: { dataDir, ...(t.config.databaseSchema ? { schema: t.config.databaseSchema } : {}) },
+    });
     try {
       await other.deps.db.close();
       const response = await other.request("/health");
@@ -114,6 +121,7 @@ describe("GET /health when the database is down", () => {
       expect(((await response.json()) as { status: string }).status).toBe("down");
     } finally {
       await other.close().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
