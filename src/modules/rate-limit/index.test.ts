@@ -67,22 +67,25 @@ describe("rate limits on Gatehouse's own routes", () => {
 });
 
 describe("rate limits across two app instances on one Redis", () => {
-  it.skipIf(!process.env.TEST_REDIS_URL)("shares the counts: three attempts on one, the 4th on the other is 429", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-rl-"));
-    // The same database and cache prefix: a second node of the same deployment.
-    const other = await createTestApp({
-      env: { RATE_LIMIT_ENABLED: "true", CACHE_PREFIX: t.config.cachePrefix },
-      reuse: { dataDir, ...(t.config.databaseSchema ? { schema: t.config.databaseSchema } : {}) },
-    });
-    try {
-      const ip = "192.0.2.6";
-      for (let i = 0; i < 3; i++) expect((await signIn(t, ip)).status).toBe(200);
-      const limited = await signIn(other, ip);
-      expect(limited.status).toBe(429);
-      expect(limited.headers.get("retry-after")).not.toBeNull();
-    } finally {
-      await other.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!process.env.TEST_REDIS_URL)(
+    "shares the counts: three attempts on one, the 4th on the other is 429",
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-rl-"));
+      // The same database and cache prefix: a second node of the same deployment.
+      const other = await createTestApp({
+        env: { RATE_LIMIT_ENABLED: "true", CACHE_PREFIX: t.config.cachePrefix },
+        reuse: { dataDir, ...(t.config.databaseSchema ? { schema: t.config.databaseSchema } : {}) },
+      });
+      try {
+        const ip = "192.0.2.6";
+        for (let i = 0; i < 3; i++) expect((await signIn(t, ip)).status).toBe(200);
+        const limited = await signIn(other, ip);
+        expect(limited.status).toBe(429);
+        expect(limited.headers.get("retry-after")).not.toBeNull();
+      } finally {
+        await other.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
