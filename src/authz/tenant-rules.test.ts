@@ -168,6 +168,7 @@ describe("validateRule", () => {
     ],
     ["an unknown entity type", `permit (principal is Gatehouse::Robot, action, resource);`, /Robot/],
     ["a template slot", `permit (principal == ?principal, action, resource);`, /slot|template|\?principal/i],
+    ["an empty rule", "  // nothing here", /unexpected end of input/],
     ["two policies in one rule", `${FORBID_ALL_DELETES}\n${FORBID_ALL_DELETES}`, /unexpected token/],
   ])("refuses %s with Cedar's messages", (_, text, message) => {
     const result = authz.validateRule(text);
