@@ -4,11 +4,11 @@
  */
 import { betterAuth } from "better-auth";
 import type { Config } from "../config.ts";
+import { recipientLocale } from "../i18n/negotiate.ts";
 import type { Cache } from "../infra/cache/index.ts";
 import type { Db } from "../infra/db/index.ts";
 import type { Logger } from "../infra/logger.ts";
 import type { Mailer } from "../infra/mail/index.ts";
-import { recipientLocale } from "../i18n/negotiate.ts";
 import { renderLinkMail } from "../infra/mail/templates.ts";
 import type { PasswordHasher } from "../infra/password/index.ts";
 import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
@@ -92,6 +92,8 @@ export function createAuth(deps: AuthDeps) {
         status: { type: "string", required: false, defaultValue: "active", input: false },
         lastLoginAt: { type: "date", required: false, input: false },
         locale: { type: "string", required: false },
+        // How the user signs in: "local" (password), "oidc" or "saml" (linked on the first SSO sign-in).
+        authProvider: { type: "string", required: false, defaultValue: "local", input: false },
       },
       changeEmail: {
         enabled: true,
@@ -127,6 +129,8 @@ export function createAuth(deps: AuthDeps) {
     },
     advanced: {
       cookiePrefix: "gatehouse",
+      // UUIDs (as text) rather than better-auth's random strings: the contracts (seeds 001, 002) promise uuid ids.
+      database: { generateId: () => crypto.randomUUID() },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       useSecureCookies: config.baseUrl.startsWith("https://"),
     },

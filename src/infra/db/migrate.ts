@@ -2,8 +2,10 @@
 import { getMigrations } from "better-auth/db/migration";
 import type { Auth } from "../../auth/index.ts";
 import type { Db } from "./index.ts";
+import { runOwnMigrations } from "./migrations.ts";
 
-export async function migrate(auth: Auth, _db: Db): Promise<void> {
+export async function migrate(auth: Auth, db: Db): Promise<void> {
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();
+  await runOwnMigrations(db.kysely, db.dialect);
 }

@@ -1,0 +1,94 @@
+/**
+ * Resolves the caller of a Gatehouse API into one Principal, whatever the credential: a session (cookie or
+ * `Authorization: Bearer <session token>`), a JWT issued by Gatehouse (`/api/auth/token`, verified against its
+ * JWKS), or a tenant-bound API key (`X-API-Key`). Banned users and revoked or expired keys resolve to nothing.
+ */
+import type { ApiKeyService } from "../modules/api-keys/service.ts";
+import type { Auth } from "./index.ts";
+
+export type Principal =
+  | {
+      readonly kind: "user";
+      readonly userId: string;
+      readonly email: string;
+      readonly globalRoles: readonly string[];
+      readonly isPlatformAdmin: boolean;
+      /** The session's active organization, if the credential is a session that has one. */
+      readonly activeTenantId: string | null;
+      readonly via: "session" | "jwt";
+    }
+  | {
+      readonly kind: "apiKey";
+      readonly keyId: string;
+      readonly tenantId: string;
+      readonly roles: readonly string[];
+    };
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+function globalRoles(role: unknown): string[] {
+  return typeof role === "string"
+    ? role
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean)
+    : [];
+}
+
+interface UserLike {
+  id: string;
+  email: string;
+  role?: unknown;
+  banned?: unknown;
+  banExpires?: unknown;
+}
+
+function isBanned(user: UserLike): boolean {
+  if (!user.banned) return false;
+  if (!user.banExpires) return true;
+  return new Date(user.banExpires as string | Date).getTime() > Date.now();
+}
+
+function userPrincipal(user: UserLike, activeTenantId: string | null, via: "session" | "jwt"): Principal {
+  const roles = globalRoles(user.role);
+  return {
+    kind: "user",
+    userId: user.id,
+    email: user.email,
+    globalRoles: roles,
+    isPlatformAdmin: roles.includes("admin"),
+    activeTenantId,
+    via,
+  };
+}
+
+export function createPrincipalResolver(deps: { auth: Auth; apiKeys: ApiKeyService }) {
+  const { auth, apiKeys } = deps;
+  return async function resolvePrincipal(headers: Headers): Promise<Principal | null> {
+    const apiKey = headers.get("x-api-key");
+    if (apiKey) {
+      const key = await apiKeys.verify(apiKey.trim());
+      return key ? { kind: "apiKey", keyId: key.id, tenantId: key.tenantId, roles: key.roles } : null;
+    }
+    const bearer = headers
+      .get("authorization")
+      ?.match(/^Bearer\s+(.+)$/i)?.[1]
+      ?.trim();
+    if (bearer && JWT_SHAPE.test(bearer)) {
+      const verified = await auth.api.verifyJWT({ body: { token: bearer } }).catch(() => null);
+      const subject = verified?.payload?.sub;
+      if (!subject) return null;
+      const user = (await (await auth.$context).internalAdapter.findUserById(subject)) as UserLike | null;
+      return user && !isBanned(user) ? userPrincipal(user, null, "jwt") : null;
+    }
+    if (!bearer && !headers.get("cookie")) return null;
+    const session = await auth.api.getSession({ headers }).catch(() => null);
+    if (!session) return null;
+    const user = session.user as UserLike;
+    if (isBanned(user)) return null;
+    const active = (session.session as { activeOrganizationId?: string | null }).activeOrganizationId ?? null;
+    return userPrincipal(user, active, "session");
+  };
+}
+
+export type PrincipalResolver = ReturnType<typeof createPrincipalResolver>;

@@ -1,0 +1,108 @@
+/**
+ * Gatehouse's own tables, as ordered Kysely migrations that run after better-auth's. Column types are chosen
+ * per dialect (timestamps are `timestamptz` on PostgreSQL and ISO-8601 text on SQLite; booleans are integers on
+ * SQLite); queries read them back through the helpers in ./values.ts.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import type { Dialect, Tables } from "./index.ts";
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const timestamp = dialect === "postgres" ? "timestamptz" : "text";
+  const bool = dialect === "postgres" ? "boolean" : "integer";
+  return {
+    "001_tenant_tables": {
+      async up(db: Kysely<Tables>) {
+        // A tenant's role catalogue (the organization plugin stores members' roles as names).
+        await db.schema
+          .createTable("tenant_role")
+          .ifNotExists()
+          .addColumn("organizationId", "text", (c) =>
+            c.notNull().references("organization.id").onDelete("cascade"),
+          )
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("description", "text")
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .addPrimaryKeyConstraint("tenant_role_pk", ["organizationId", "name"])
+          .execute();
+        await db.schema
+          .createTable("api_key")
+          .ifNotExists()
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("organizationId", "text", (c) =>
+            c.notNull().references("organization.id").onDelete("cascade"),
+          )
+          .addColumn("name", "text", (c) => c.notNull())
+          // SHA-256 of the key: keys are 256-bit random, so a fast hash is enough and lookups stay O(1).
+          .addColumn("keyHash", "text", (c) => c.notNull().unique())
+          .addColumn("prefix", "text", (c) => c.notNull())
+          .addColumn("roles", "text", (c) => c.notNull())
+          .addColumn("createdBy", "text")
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .addColumn("expiresAt", sql.raw(timestamp))
+          .addColumn("lastUsedAt", sql.raw(timestamp))
+          .addColumn("revokedAt", sql.raw(timestamp))
+          .execute();
+        await db.schema
+          .createIndex("api_key_organization_idx")
+          .ifNotExists()
+          .on("api_key")
+          .column("organizationId")
+          .execute();
+        await db.schema
+          .createTable("tenant_policy")
+          .ifNotExists()
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("organizationId", "text", (c) =>
+            c.notNull().references("organization.id").onDelete("cascade"),
+          )
+          .addColumn("description", "text")
+          .addColumn("policy", "text", (c) => c.notNull())
+          .addColumn("notice", "text")
+          .addColumn("enabled", sql.raw(bool), (c) => c.notNull())
+          .addColumn("priority", "integer", (c) => c.notNull())
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .addColumn("updatedAt", sql.raw(timestamp), (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("tenant_policy_organization_idx")
+          .ifNotExists()
+          .on("tenant_policy")
+          .column("organizationId")
+          .execute();
+        // Bumped on every change of a tenant's rules, so every node notices and re-prepares its policy set.
+        await db.schema
+          .createTable("tenant_policy_version")
+          .ifNotExists()
+          .addColumn("organizationId", "text", (c) =>
+            c.primaryKey().references("organization.id").onDelete("cascade"),
+          )
+          .addColumn("version", "integer", (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+export async function runOwnMigrations(db: Kysely<Tables>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: name the one in use, so a
+  // second deployment (or test run) in another schema of the same database is not mistaken for this one.
+  const schema =
+    dialect === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "gatehouse_migration",
+    migrationLockTableName: "gatehouse_migration_lock",
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === "Error")?.migrationName;
+    throw new Error(
+      `migration ${failed ?? "?"} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

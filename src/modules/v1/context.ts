@@ -1,0 +1,68 @@
+/**
+ * Resolves, once per /v1 request, who is calling (the Principal) and on which tenant: `X-Tenant-ID` (id or
+ * slug), else the credential's tenant (an API key's, a session's active organization), else `default`. A
+ * header naming a tenant the credential does not belong to is 403 tenant_mismatch; an unknown one, 404.
+ */
+
+import type { Principal, PrincipalResolver } from "../../auth/principal.ts";
+import type { AuthzPrincipal } from "../../authz/model.ts";
+import type { Tenant, TenantService } from "../tenants/service.ts";
+import { DEFAULT_TENANT_SLUG } from "../tenants/service.ts";
+import { V1Errors } from "./errors.ts";
+
+export interface V1Context {
+  readonly principal: Principal | null;
+  readonly tenant: Tenant;
+  /** The caller as the authorizer sees it in this tenant; null when anonymous. */
+  readonly actor: AuthzPrincipal | null;
+}
+
+export function createContextResolver(deps: { resolvePrincipal: PrincipalResolver; tenants: TenantService }) {
+  const { resolvePrincipal, tenants } = deps;
+
+  async function tenantFor(principal: Principal | null, header: string | null): Promise<Tenant> {
+    const requested = header?.trim();
+    if (requested) {
+      const tenant = await tenants.findTenant(requested);
+      // An API key learns nothing about other tenants: a mismatch is reported before existence.
+      if (principal?.kind === "apiKey" && tenant?.id !== principal.tenantId) throw V1Errors.tenantMismatch();
+      if (!tenant) throw V1Errors.notFound("tenant");
+      if (principal?.kind === "user" && !principal.isPlatformAdmin) {
+        const member = await tenants.membership(tenant.id, principal.userId);
+        if (!member) throw V1Errors.tenantMismatch();
+      }
+      return tenant;
+    }
+    const own =
+      principal?.kind === "apiKey"
+        ? principal.tenantId
+        : principal?.kind === "user"
+          ? principal.activeTenantId
+          : null;
+    const tenant = await tenants.findTenant(own ?? DEFAULT_TENANT_SLUG);
+    if (!tenant) throw V1Errors.notFound("tenant");
+    return tenant;
+  }
+
+  return async function resolveContext(headers: Headers): Promise<V1Context> {
+    const principal = await resolvePrincipal(headers);
+    const tenant = await tenantFor(principal, headers.get("x-tenant-id"));
+    let actor: AuthzPrincipal | null = null;
+    if (principal?.kind === "apiKey") {
+      actor = { type: "ApiKey", id: principal.keyId, tenantId: principal.tenantId, roles: principal.roles };
+    } else if (principal?.kind === "user") {
+      const member = await tenants.membership(tenant.id, principal.userId);
+      actor = {
+        type: "User",
+        id: principal.userId,
+        // A non-member (only a platform admin gets this far without membership) acts from outside the tenant.
+        tenantId: member ? tenant.id : "",
+        roles: member?.roles ?? [],
+        isPlatformAdmin: principal.isPlatformAdmin,
+      };
+    }
+    return { principal, tenant, actor };
+  };
+}
+
+export type ContextResolver = ReturnType<typeof createContextResolver>;
