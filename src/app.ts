@@ -9,15 +9,21 @@ import { AppError, jsonResponse, nativeErrorBody } from "./errors.ts";
 import { appErrorMessage } from "./i18n/app-errors.ts";
 import { t } from "./i18n/index.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
+import { apiKeysModule } from "./modules/api-keys/index.ts";
 import { cacheModule } from "./modules/cache/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { i18nModule } from "./modules/i18n/index.ts";
 import { metricsModule } from "./modules/metrics/index.ts";
 import { openapiModule } from "./modules/openapi/index.ts";
+import { policiesModule } from "./modules/policies/index.ts";
 import { rateLimitModule } from "./modules/rate-limit/index.ts";
+import { rolesModule } from "./modules/roles/index.ts";
+import { usersModule } from "./modules/users/index.ts";
+import { createV1Services } from "./modules/v1/services.ts";
 
 export function createApp(deps: Deps) {
   const { config, logger, auth } = deps;
+  const v1 = createV1Services(deps);
   const localeOf = createLocaleResolver({ auth, defaultLocale: config.defaultLocale });
   const app = new Elysia({ name: "gatehouse" })
     .onRequest(async ({ request }) => {
@@ -34,7 +40,14 @@ export function createApp(deps: Deps) {
       const render = (e: AppError) => jsonResponse(e.status, nativeErrorBody(e, appErrorMessage(locale, e)));
       if (error instanceof AppError) return render(error);
       if (code === "NOT_FOUND") return render(new AppError("not_found", 404, "No such route"));
-      if (code === "PARSE" || code === "VALIDATION" || code === "INVALID_COOKIE_SIGNATURE") {
+      if (code === "VALIDATION") {
+        // Name the first offending field (e.g. "email", "roles.0") so clients can point at it.
+        const path = error.valueError?.path ?? error.all[0]?.path ?? "";
+        const field = path.replace(/^\//, "").replaceAll("/", ".");
+        const details = field ? { field, in: error.type } : { in: error.type };
+        return render(new AppError("invalid_request", 400, "The request is malformed or incomplete", details));
+      }
+      if (code === "PARSE" || code === "INVALID_COOKIE_SIGNATURE") {
         return render(new AppError("invalid_request", 400, "The request is malformed or incomplete"));
       }
       logger.error(
@@ -49,7 +62,11 @@ export function createApp(deps: Deps) {
     .use(authRoutes(auth, localeOf))
     .use(healthModule(deps))
     .use(cacheModule(deps))
-    .use(i18nModule(deps));
+    .use(i18nModule(deps))
+    .use(usersModule(v1))
+    .use(rolesModule(v1))
+    .use(apiKeysModule(v1))
+    .use(policiesModule(v1));
   // Last, so the document it serves covers every route registered above.
   return app.use(openapiModule(() => app, auth));
 }

@@ -53,6 +53,8 @@ export interface Config {
   /** Bearer token that may read /health/detailed besides platform admins. */
   readonly healthToken: string | undefined;
   readonly defaultLocale: string;
+  /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
+  readonly defaultTenantRoles: readonly string[];
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
 }
 
@@ -236,6 +238,18 @@ function oidcProviders(env: Env): OidcProviderConfig[] {
   });
 }
 
+function tenantRoles(env: Env): string[] {
+  const roles = (optional(env, "DEFAULT_TENANT_ROLES") ?? "")
+    .split(",")
+    .map((role) => role.trim())
+    .filter(Boolean);
+  for (const role of roles) {
+    if (!/^[a-z][a-z0-9_-]{0,63}$/.test(role))
+      fail("DEFAULT_TENANT_ROLES", "comma-separated lower-case role names", role);
+  }
+  return roles;
+}
+
 export function loadConfig(env: Env = process.env, warn: (message: string) => void = console.warn): Config {
   const nodeEnv = optional(env, "NODE_ENV") ?? "development";
   if (!["production", "development", "test"].includes(nodeEnv)) {
@@ -319,6 +333,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       url(env, "GOOGLE_JWKS_URL", ["http:", "https:"]) ?? "https://www.googleapis.com/oauth2/v3/certs",
     healthToken: optional(env, "HEALTH_TOKEN"),
     defaultLocale: optional(env, "DEFAULT_LOCALE") ?? "en",
+    defaultTenantRoles: tenantRoles(env),
     argon2: {
       memoryCost: integer(env, "ARGON2_MEMORY_KIB", 19456, 8192, 1024 * 1024),
       timeCost: integer(env, "ARGON2_ITERATIONS", 2, 1, 16),

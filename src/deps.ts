@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "./infra/logger.ts";
 import { createMailer, type Mailer } from "./infra/mail/index.ts";
 import { createPasswordHasher, type PasswordHasher } from "./infra/password/index.ts";
 import { createSmsSender, type SmsSender } from "./infra/sms/index.ts";
+import { createTenantService } from "./modules/tenants/service.ts";
 import { ensurePlatformAdmin } from "./modules/users/bootstrap.ts";
 
 export interface Deps {
@@ -44,7 +45,11 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   const passwords = createPasswordHasher(config.argon2);
   const auth = createAuth({ config, db, cache, passwords, mailer, sms, logger });
   await migrate(auth, db);
-  if (config.admin) await ensurePlatformAdmin(auth, config.admin, logger);
+  const adminId = config.admin ? await ensurePlatformAdmin(auth, config.admin, logger) : undefined;
+  // The `default` tenant exists from the first start; the platform admin owns it.
+  await createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles }).ensureDefaultTenant(
+    adminId,
+  );
   return {
     config,
     logger,
