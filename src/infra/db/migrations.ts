@@ -80,6 +80,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // A stable integer id per user, for dialects whose clients expect one (Hasura's `hasura_id`).
+    "002_user_numeric_id": {
+      async up(db: Kysely<Tables>) {
+        if (dialect === "postgres") {
+          await sql`ALTER TABLE "user" ADD COLUMN IF NOT EXISTS "numericId" BIGSERIAL`.execute(db);
+        } else {
+          await sql`ALTER TABLE "user" ADD COLUMN "numericId" INTEGER`.execute(db);
+          await sql`UPDATE "user" SET "numericId" = (
+            SELECT COUNT(*) FROM "user" AS earlier
+            WHERE earlier."createdAt" < "user"."createdAt"
+               OR (earlier."createdAt" = "user"."createdAt" AND earlier."id" <= "user"."id"))`.execute(db);
+          // SQLite has no sequences: number each new user after the highest number given so far.
+          await sql`CREATE TRIGGER IF NOT EXISTS "user_numeric_id" AFTER INSERT ON "user"
+            WHEN NEW."numericId" IS NULL
+            BEGIN
+              UPDATE "user" SET "numericId" = (SELECT COALESCE(MAX("numericId"), 0) + 1 FROM "user")
+              WHERE "id" = NEW."id";
+            END`.execute(db);
+        }
+        await db.schema
+          .createIndex("user_numeric_id_idx")
+          .ifNotExists()
+          .unique()
+          .on("user")
+          .column("numericId")
+          .execute();
+      },
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from "../../deps.ts";
 import { createApiKeyService } from "../api-keys/service.ts";
 import { createPolicyService } from "../policies/service.ts";
 import { createTenantService } from "../tenants/service.ts";
+import { createAccountService } from "../users/accounts.ts";
 import { createUserQueries } from "../users/queries.ts";
 import { createUsersService } from "../users/service.ts";
 import { createContextResolver } from "./context.ts";
@@ -31,7 +32,8 @@ export function createV1Services(deps: Deps) {
     logger,
     signUpEnabled: config.signUpEnabled,
   });
-  return { tenants, apiKeys, policies, authorize, users, resolvePrincipal, resolveContext };
+  const accounts = createAccountService({ auth, db, tenants });
+  return { tenants, apiKeys, policies, authorize, users, accounts, resolvePrincipal, resolveContext };
 }
 
 export type V1Services = ReturnType<typeof createV1Services>;
