@@ -45,7 +45,9 @@ export function createApp(deps: Deps) {
         const path = error.valueError?.path ?? error.all[0]?.path ?? "";
         const field = path.replace(/^\//, "").replaceAll("/", ".");
         const details = field ? { field, in: error.type } : { in: error.type };
-        return render(new AppError("invalid_request", 400, "The request is malformed or incomplete", details));
+        return render(
+          new AppError("invalid_request", 400, "The request is malformed or incomplete", details),
+        );
       }
       if (code === "PARSE" || code === "INVALID_COOKIE_SIGNATURE") {
         return render(new AppError("invalid_request", 400, "The request is malformed or incomplete"));
