@@ -25,6 +25,8 @@ export const de = defineLocale("de")({
     invalid_roles: "Einige Rollen existieren in diesem Mandanten nicht",
     invalid_policy: "Die Richtlinie ist ungültig",
     sign_up_disabled: "Die Registrierung ist deaktiviert",
+    last_owner: "Ein Mandant muss mindestens einen Eigentümer behalten",
+    built_in_role: "Eingebaute Rollen können nicht entfernt werden",
     cache_unavailable: "Der Cache antwortet nicht; versuchen Sie es erneut, wenn er wieder verfügbar ist",
     unsupported_locale: "Nicht unterstützte Sprache. Unterstützte Sprachen: {{supported}}",
   },

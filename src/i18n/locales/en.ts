@@ -28,6 +28,8 @@ export const en = {
     invalid_roles: "Some roles do not exist in this tenant",
     invalid_policy: "The policy is not valid",
     sign_up_disabled: "Sign-up is disabled",
+    last_owner: "A tenant must keep at least one owner",
+    built_in_role: "Built-in roles cannot be removed",
     cache_unavailable: "The cache does not answer; try again when it is back",
     unsupported_locale: "Unsupported locale. Supported locales: {{supported}}",
   },

@@ -26,6 +26,8 @@ export const es = defineLocale("es")({
     invalid_roles: "Algunos roles no existen en este inquilino",
     invalid_policy: "La política no es válida",
     sign_up_disabled: "El registro está desactivado",
+    last_owner: "Un inquilino debe conservar al menos un propietario",
+    built_in_role: "Los roles integrados no se pueden eliminar",
     cache_unavailable: "La caché no responde; inténtalo de nuevo cuando vuelva a estar disponible",
     unsupported_locale: "Idioma no admitido. Idiomas admitidos: {{supported}}",
   },

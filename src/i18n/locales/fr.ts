@@ -26,6 +26,8 @@ export const fr = defineLocale("fr")({
     invalid_roles: "Certains rôles n’existent pas dans ce locataire",
     invalid_policy: "La règle n’est pas valide",
     sign_up_disabled: "Les inscriptions sont désactivées",
+    last_owner: "Un locataire doit conserver au moins un propriétaire",
+    built_in_role: "Les rôles intégrés ne peuvent pas être supprimés",
     cache_unavailable: "Le cache ne répond pas ; réessayez quand il sera de retour",
     unsupported_locale: "Langue non prise en charge. Langues prises en charge : {{supported}}",
   },

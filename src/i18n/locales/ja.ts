@@ -24,6 +24,8 @@ export const ja = defineLocale("ja")({
     invalid_roles: "このテナントに存在しないロールがあります",
     invalid_policy: "ポリシーが無効です",
     sign_up_disabled: "新規登録は無効になっています",
+    last_owner: "テナントには少なくとも1人のオーナーが必要です",
+    built_in_role: "組み込みロールは削除できません",
     cache_unavailable: "キャッシュが応答しません。復旧後にもう一度お試しください",
     unsupported_locale: "サポートされていない言語です。サポートされている言語: {{supported}}",
   },

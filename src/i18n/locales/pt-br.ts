@@ -26,6 +26,8 @@ export const ptBR = defineLocale("pt-BR")({
     invalid_roles: "Algumas funções não existem neste locatário",
     invalid_policy: "A política não é válida",
     sign_up_disabled: "O cadastro está desativado",
+    last_owner: "Um locatário deve manter pelo menos um proprietário",
+    built_in_role: "Funções integradas não podem ser removidas",
     cache_unavailable: "O cache não responde; tente novamente quando ele voltar",
     unsupported_locale: "Idioma não suportado. Idiomas suportados: {{supported}}",
   },

@@ -24,6 +24,8 @@ export const zhCN = defineLocale("zh-CN")({
     invalid_roles: "部分角色在此租户中不存在",
     invalid_policy: "策略无效",
     sign_up_disabled: "已禁用注册",
+    last_owner: "租户必须至少保留一名所有者",
+    built_in_role: "内置角色无法删除",
     cache_unavailable: "缓存无响应，请在恢复后重试",
     unsupported_locale: "不支持的语言。支持的语言：{{supported}}",
   },

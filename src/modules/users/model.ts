@@ -69,7 +69,9 @@ export const UserBody = t.Object(
 );
 
 export const UserListQuery = t.Object({
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, default: 50 })),
+  // The range (1–200) is checked by the service: a bound here fails after Elysia's numeric conversion, where the
+  // error no longer names the field.
+  limit: t.Optional(t.Integer({ description: "Page size, 1 to 200 (default 50)" })),
   cursor: t.Optional(t.String({ maxLength: 512 })),
   q: t.Optional(t.String({ maxLength: 200, description: "Search in e-mail and name" })),
   role: t.Optional(t.String({ maxLength: 64 })),

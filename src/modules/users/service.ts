@@ -6,7 +6,7 @@
 import type { Auth } from "../../auth/index.ts";
 import { AppError } from "../../errors.ts";
 import type { Logger } from "../../infra/logger.ts";
-import type { TenantService } from "../tenants/service.ts";
+import { DEFAULT_TENANT_SLUG, type TenantService } from "../tenants/service.ts";
 import type { V1Context } from "../v1/context.ts";
 import { V1Errors } from "../v1/errors.ts";
 import type { Guard } from "../v1/guard.ts";
@@ -50,6 +50,9 @@ interface Deps {
   readonly signUpEnabled: boolean;
 }
 
+/** The largest page: enough for an admin screen, small enough to keep one request cheap. */
+export const LIST_LIMIT_MAX = 200;
+
 function encodeCursor(user: TenantUserView): string {
   return Buffer.from(JSON.stringify([user.createdAt.toISOString(), user.id])).toString("base64url");
 }
@@ -72,6 +75,10 @@ function uniqueRoles(roles: readonly string[]): string[] {
 /** Roles added or removed by a change: what "grant only roles you hold" is checked against. */
 function changedRoles(before: readonly string[], after: readonly string[]): string[] {
   return [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r))];
+}
+
+function actorIsPlatformAdmin(ctx: V1Context): boolean {
+  return ctx.actor?.type === "User" && ctx.actor.isPlatformAdmin;
 }
 
 function isAlreadyExists(error: unknown): boolean {
@@ -155,7 +162,7 @@ export function createUsersService(deps: Deps) {
           field: "password",
         });
       }
-      const avatar = input.avatar ? checkAvatar(input.avatar) : null;
+      const avatar = input.avatar === undefined || input.avatar === null ? null : checkAvatar(input.avatar);
       await authorize(ctx, (actor) => ({
         principal: actor,
         action: "users.create",
@@ -187,6 +194,8 @@ export function createUsersService(deps: Deps) {
     /** Public sign-up into the default tenant (seed 003 without Authorization). */
     async signUp(ctx: V1Context, input: SignUpInput, headers: Headers): Promise<TenantUserView> {
       if (!deps.signUpEnabled) throw V1Errors.signUpDisabled();
+      // Anyone may join the default tenant; joining another one takes a credential (or an invitation).
+      if (ctx.tenant.slug !== DEFAULT_TENANT_SLUG) throw V1Errors.unauthenticated();
       const email = checkEmail(input.email);
       checkPassword(input.password);
       if (await queries.emailTaken(email)) throw V1Errors.emailExists();
@@ -209,6 +218,9 @@ export function createUsersService(deps: Deps) {
       ctx: V1Context,
       filter: { limit: number; cursor?: string; q?: string; role?: string; status?: "active" | "disabled" },
     ): Promise<UsersPage> {
+      if (filter.limit < 1 || filter.limit > LIST_LIMIT_MAX) {
+        throw V1Errors.invalidRequest(`limit must be between 1 and ${LIST_LIMIT_MAX}`, { field: "limit" });
+      }
       await authorize(ctx, (actor) => ({
         principal: actor,
         action: "users.list",
@@ -231,7 +243,10 @@ export function createUsersService(deps: Deps) {
     async update(ctx: V1Context, userId: string, changes: UserChanges): Promise<TenantUserView> {
       const user = await member(ctx.tenant.id, userId);
       const roles = changes.roles === undefined ? undefined : uniqueRoles(changes.roles);
-      const avatar = changes.avatar ? checkAvatar(changes.avatar) : changes.avatar;
+      const avatar =
+        changes.avatar === undefined || changes.avatar === null
+          ? changes.avatar
+          : checkAvatar(changes.avatar);
       const changed = [
         ...(changes.name !== undefined && changes.name !== user.name ? (["name"] as const) : []),
         ...(avatar !== undefined && avatar !== user.image ? (["avatar"] as const) : []),
@@ -249,8 +264,14 @@ export function createUsersService(deps: Deps) {
       }));
       if (changed.length === 0) return user;
       if (roles !== undefined && changed.includes("roles")) await assertRolesExist(ctx.tenant.id, roles);
-      if (changed.includes("active") && !(ctx.actor?.type === "User" && ctx.actor.isPlatformAdmin)) {
-        // Deactivation is account-wide: a tenant may only do it to users who belong to it alone.
+      if (changed.includes("active") && !actorIsPlatformAdmin(ctx)) {
+        // Deactivation is account-wide: a tenant may only do it to users who belong to it alone, and never to
+        // a platform administrator (whose account is the platform's, not the tenant's).
+        if (user.globalRoles.includes("admin")) {
+          throw V1Errors.forbidden([
+            "Only a platform administrator can deactivate a platform administrator.",
+          ]);
+        }
         if ((await queries.tenantCount(user.id)) > 1) {
           throw V1Errors.forbidden([
             "This user also belongs to other tenants; only a platform administrator can deactivate it.",
@@ -297,7 +318,8 @@ export function createUsersService(deps: Deps) {
           model: "member",
           where: [{ field: "id", value: membership.memberId }],
         });
-      if ((await queries.tenantCount(user.id)) === 0) {
+      // A platform administrator's account outlives its tenant memberships.
+      if (!user.globalRoles.includes("admin") && (await queries.tenantCount(user.id)) === 0) {
         await ctxAuth.internalAdapter.deleteUserSessions(user.id);
         await ctxAuth.internalAdapter.deleteAccounts(user.id);
         await ctxAuth.internalAdapter.deleteUser(user.id);
