@@ -725,7 +725,13 @@ describe("admin endpoints for callers who are not admins", () => {
     ];
     for (const [path, method, body] of all) {
       const { error } = await client.$fetch(path, { method, body });
-      expect({ path, status: error?.status }).toEqual({ path, status: 401 });
+      // better-auth answers these with an empty body; Gatehouse gives every refusal the {code, message} shape.
+      expect({ path, status: error?.status, code: error?.code }).toEqual({
+        path,
+        status: 401,
+        code: "UNAUTHORIZED",
+      });
+      expect(error?.message).toBeTruthy();
     }
     expect(await userRow(target.id)).toBeDefined();
   });

@@ -48,7 +48,9 @@ export async function localizeAuthError(
   resolveLocale: LocaleResolver,
 ): Promise<Response | undefined> {
   if (!(response instanceof Response) || response.status < 400) return undefined;
-  const body = await jsonBody(response);
+  // better-auth answers some refusals (e.g. an anonymous call to an admin endpoint) with no body at all: give
+  // them the same {code, message} shape as every other error.
+  const body = (await jsonBody(response)) ?? ((await response.clone().text()) === "" ? {} : undefined);
   if (!body) return undefined;
   const hadCode = typeof body.code === "string" && body.code !== "";
   const code = hadCode ? (body.code as string) : codeForStatus(response.status);
@@ -60,6 +62,7 @@ export async function localizeAuthError(
   const message = locale === "en" && specific ? original : (localized ?? original ?? "");
   const headers = new Headers(response.headers);
   headers.delete("content-length");
+  headers.set("content-type", "application/json");
   return new Response(
     JSON.stringify({
       ...body,

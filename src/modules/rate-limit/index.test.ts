@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
+import { errorMessage } from "../../i18n/index.ts";
 
 const USER = { email: "limited@example.com", password: "password-123", name: "Limited" };
 
@@ -33,6 +34,22 @@ describe("rate limits on credential endpoints (POST /api/auth/sign-in/email)", (
     const body = (await limited.json()) as { code: string; message: string };
     expect(body.code).toBe("RATE_LIMITED");
     expect(body.message.length).toBeGreaterThan(0);
+  });
+
+  it("answers the 429 in the caller's language", async () => {
+    const ip = "192.0.2.9";
+    const attempt = () =>
+      t.request("/api/auth/sign-in/email", {
+        json: { email: USER.email, password: "wrong-password" },
+        ip,
+        headers: { "accept-language": "fr" },
+      });
+    for (let i = 0; i < 3; i++) await attempt();
+    const limited = await attempt();
+    expect(limited.status).toBe(429);
+    const body = (await limited.json()) as { code: string; message: string };
+    expect(body).toEqual({ code: "RATE_LIMITED", message: errorMessage("fr", "RATE_LIMITED") ?? "" });
+    expect(body.message).not.toBe(errorMessage("en", "RATE_LIMITED"));
   });
 
   it("does not limit another IP", async () => {

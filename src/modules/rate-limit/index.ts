@@ -9,7 +9,7 @@
  */
 import { Elysia } from "elysia";
 import type { Config } from "../../config.ts";
-import { AppError, jsonResponse } from "../../errors.ts";
+import { AppError } from "../../errors.ts";
 import type { Cache } from "../../infra/cache/index.ts";
 import { CLIENT_IP_HEADER } from "../../server.ts";
 import { RATE_LIMIT_ERROR_CODES, RATE_LIMITED } from "./errors.ts";
@@ -41,14 +41,15 @@ export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
     .onAfterHandle({ as: "global" }, ({ responseValue }) => withRateLimitCode(responseValue));
 }
 
-/** better-auth's 429 (recognised by its X-Retry-After header) in Gatehouse's shape; anything else unchanged. */
+/**
+ * better-auth's 429 (recognised by its X-Retry-After header) with the standard Retry-After header too. Its body
+ * already has the RATE_LIMITED code and a localized message (src/auth/routes.ts localizes every auth answer).
+ */
 function withRateLimitCode(response: unknown): Response | undefined {
   if (!(response instanceof Response) || response.status !== 429) return undefined;
   const retryAfter = response.headers.get("x-retry-after");
   if (retryAfter === null) return undefined;
-  return jsonResponse(
-    429,
-    { code: RATE_LIMITED, message: RATE_LIMIT_ERROR_CODES.RATE_LIMITED },
-    { "retry-after": retryAfter, "x-retry-after": retryAfter },
-  );
+  const headers = new Headers(response.headers);
+  headers.set("retry-after", retryAfter);
+  return new Response(response.body, { status: 429, statusText: response.statusText, headers });
 }
