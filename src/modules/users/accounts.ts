@@ -58,6 +58,11 @@ export const AccountErrors = {
   usernameTaken: () => new AppError("username_exists", 409, "This username is already taken"),
   phoneTaken: () => new AppError("phone_exists", 409, "A user with this phone number already exists"),
   notFound: () => new AppError("not_found", 404, "No such user", { resource: "user" }),
+  // Rules of an admin acting on accounts: nobody locks themselves (or the platform) out by accident.
+  ownRoleChange: () => new AppError("cannot_change_own_role", 422, "You cannot change your own role"),
+  selfDisable: () => new AppError("cannot_disable_self", 422, "You cannot deactivate your own account"),
+  selfDelete: () => new AppError("cannot_delete_self", 400, "You cannot delete your own account"),
+  lastAdmin: () => new AppError("last_admin", 400, "The last active admin cannot be removed"),
 } as const;
 
 const SORT_COLUMNS = {
@@ -270,6 +275,35 @@ export function createAccountService(deps: { auth: Auth; db: Db; tenants: Tenant
           .map((r) => r.trim())
           .includes("admin"),
       ).length;
+    },
+
+    /** Refuses a change `actorId` may not make to account `id` (its own global roles, or disabling itself). */
+    async checkUpdateBy(actorId: string, id: string, changes: AccountChanges): Promise<void> {
+      const account = await get(id);
+      if (actorId !== id) return;
+      if (changes.globalRoles !== undefined) {
+        const next = new Set(changes.globalRoles);
+        const same =
+          next.size === account.globalRoles.length && account.globalRoles.every((r) => next.has(r));
+        if (!same) throw AccountErrors.ownRoleChange();
+      }
+      if (changes.active === false || changes.status === "disabled") throw AccountErrors.selfDisable();
+    },
+
+    /** Refuses deleting oneself, or the last active holder of the global role `admin`. */
+    async checkRemoveBy(actorId: string, id: string): Promise<void> {
+      const account = await get(id);
+      if (actorId === id) throw AccountErrors.selfDelete();
+      if (!account.globalRoles.includes("admin") || account.status === "disabled") return;
+      const admins = await db.kysely
+        .selectFrom("user")
+        .selectAll()
+        .where("role", "like", "%admin%")
+        .execute();
+      const active = admins
+        .map(toAccount)
+        .filter((a) => a.globalRoles.includes("admin") && a.status !== "disabled");
+      if (active.length <= 1) throw AccountErrors.lastAdmin();
     },
   };
 }
