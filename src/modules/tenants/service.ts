@@ -5,7 +5,7 @@
  */
 import type { Auth } from "../../auth/index.ts";
 import type { Db } from "../../infra/db/index.ts";
-import { dateParam } from "../../infra/db/values.ts";
+import { dateParam, toDate } from "../../infra/db/values.ts";
 
 export const DEFAULT_TENANT_SLUG = "default";
 /** The roles every tenant starts with; `owner` can never be removed. */
@@ -203,13 +203,29 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
       return Number(result.numDeletedRows) > 0;
     },
 
-    /** How many members of the tenant hold the role (a role in use cannot be removed). */
+    /**
+     * How many members and live API keys of the tenant hold the role (a role in use cannot be removed: a key
+     * keeping a removed role would regain it if a role of that name were created again).
+     */
     async countRoleHolders(tenantId: string, name: string): Promise<number> {
       const rows = await (await adapter()).findMany<MemberRow>({
         model: "member",
         where: [{ field: "organizationId", value: tenantId }],
       });
-      return rows.filter((row) => parseRoles(row.role).includes(name)).length;
+      const members = rows.filter((row) => parseRoles(row.role).includes(name)).length;
+      const keys = await db.kysely
+        .selectFrom("api_key")
+        .select(["roles", "expiresAt"])
+        .where("organizationId", "=", tenantId)
+        .where("revokedAt", "is", null)
+        .execute();
+      const now = Date.now();
+      const liveKeys = keys.filter(
+        (key) =>
+          (key.expiresAt === null || toDate(key.expiresAt).getTime() > now) &&
+          (JSON.parse(String(key.roles)) as string[]).includes(name),
+      ).length;
+      return members + liveKeys;
     },
   };
 }
