@@ -726,7 +726,8 @@ describe("admin endpoints for callers who are not admins", () => {
     for (const [path, method, body] of all) {
       const { error } = await client.$fetch(path, { method, body });
       // better-auth answers these with an empty body; Gatehouse gives every refusal the {code, message} shape.
-      expect({ path, status: error?.status, code: error?.code }).toEqual({
+      const code = (error as { code?: string } | null)?.code;
+      expect({ path, status: error?.status, code }).toEqual({
         path,
         status: 401,
         code: "UNAUTHORIZED",
