@@ -797,6 +797,21 @@ describe("DELETE /v1/users/{id}", () => {
     expect(await canSignIn(staff.email)).toBe(200);
   });
 
+  it("refuses to demote the last owner with 409 last_owner, and allows it once there is another", async () => {
+    const solo = await signUp(t, "Demoted Owner");
+    const tenant = await createTenant(t, solo.token, "demote");
+    const as = { token: solo.token, tenant };
+    const demote = await call(t, "PATCH", `/v1/users/${solo.id}`, as, { roles: ["admin"] });
+    expectError(demote, 409, "last_owner");
+    expect(await memberRole(tenant, solo.id)).toBe("owner");
+    const heir = await addUser(t, as, ["owner"], "Heir");
+    expect(
+      (await call(t, "PUT", `/v1/users/${solo.id}`, as, { name: "Former Owner", roles: ["admin"] })).status,
+    ).toBe(200);
+    expect(await memberRole(tenant, solo.id)).toBe("admin");
+    expect(await memberRole(tenant, heir.id)).toBe("owner");
+  });
+
   it("returns 403 to a plain member and 404 for an unknown user", async () => {
     const target = await addUser(t, asOwner, ["user"], "Kept");
     expectError(

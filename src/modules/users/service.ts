@@ -104,6 +104,12 @@ export function createUsersService(deps: Deps) {
     return user;
   }
 
+  /** Before an owner stops being one: a tenant without an owner could never grant `owner` again. */
+  async function assertAnotherOwner(tenantId: string): Promise<void> {
+    const owners = (await queries.listInTenant(tenantId, { limit: 2, role: "owner" })).length;
+    if (owners < 2) throw new AppError("last_owner", 409, "A tenant must keep at least one owner");
+  }
+
   function resource(user: TenantUserView) {
     return {
       type: "TenantUser",
@@ -263,7 +269,10 @@ export function createUsersService(deps: Deps) {
         context: { changes: changed, roles: granted },
       }));
       if (changed.length === 0) return user;
-      if (roles !== undefined && changed.includes("roles")) await assertRolesExist(ctx.tenant.id, roles);
+      if (roles !== undefined && changed.includes("roles")) {
+        await assertRolesExist(ctx.tenant.id, roles);
+        if (user.isOwner && !roles.includes("owner")) await assertAnotherOwner(ctx.tenant.id);
+      }
       if (changed.includes("active") && !actorIsPlatformAdmin(ctx)) {
         // Deactivation is account-wide: a tenant may only do it to users who belong to it alone, and never to
         // a platform administrator (whose account is the platform's, not the tenant's).
@@ -307,10 +316,7 @@ export function createUsersService(deps: Deps) {
         action: "users.delete",
         resource: resource(user),
       }));
-      if (user.isOwner) {
-        const owners = (await queries.listInTenant(ctx.tenant.id, { limit: 2, role: "owner" })).length;
-        if (owners < 2) throw new AppError("last_owner", 409, "A tenant must keep at least one owner");
-      }
+      if (user.isOwner) await assertAnotherOwner(ctx.tenant.id);
       const ctxAuth = await context();
       const membership = await tenants.membership(ctx.tenant.id, user.id);
       if (membership)
