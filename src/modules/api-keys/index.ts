@@ -38,7 +38,7 @@ export function apiKeysModule(services: V1Services) {
   const { apiKeys, tenants, authorize, resolveContext } = services;
   return new Elysia({ name: "api-keys", prefix: "/v1/api-keys" })
     .get(
-      "/",
+      "",
       async ({ request }) => {
         const ctx = await resolveContext(request.headers);
         await authorize(ctx, (actor) => ({
@@ -54,7 +54,7 @@ export function apiKeysModule(services: V1Services) {
       },
     )
     .post(
-      "/",
+      "",
       async ({ body, request, set }) => {
         const ctx = await resolveContext(request.headers);
         const roles = [...new Set(body.roles)];

@@ -29,6 +29,8 @@ export const TAGS: readonly OpenAPIV3_1.TagObject[] = [
   { name: "Cache", description: "Cache health, metrics and administration" },
   { name: "Metrics", description: "Prometheus metrics" },
   { name: "Users", description: "Tenant-scoped user management" },
+  { name: "GeoLens", description: "GeoLens admin users API (compatibility dialect, FastAPI shapes)" },
+  { name: "Hasura", description: "Hasura Auth v1 API (compatibility dialect, `{code, message}` errors)" },
 ];
 
 function authTag(pluginTag: string | undefined): string {
@@ -98,9 +100,25 @@ function nullableOptionals(
   return out;
 }
 
+/** Statuses that never carry a body; the generator gives `t.Null()` responses a (null) schema anyway. */
+const BODYLESS = ["204", "304"];
+
+function withoutBodies(paths: Record<string, PathItem>): void {
+  for (const item of Object.values(paths)) {
+    for (const method of HTTP_METHODS) {
+      const responses = item[method]?.responses as Record<string, OpenAPIV3_1.ResponseObject> | undefined;
+      for (const status of BODYLESS) {
+        const response = responses?.[status];
+        if (response) responses[status] = { description: response.description || "No content" };
+      }
+    }
+  }
+}
+
 export async function buildOpenApiDocument(app: AnyElysia, auth: Auth, version: string): Promise<Document> {
   const authSchema = (await auth.api.generateOpenAPISchema()) as unknown as Document;
   const own = toOpenAPISchema(app, { paths: [`${AUTH_BASE}/*`] }, undefined, undefined, "3.1.1");
+  withoutBodies(own.paths as Record<string, PathItem>);
   const authTags = new Set<string>();
   for (const item of Object.values(authSchema.paths ?? {})) {
     for (const method of HTTP_METHODS) {

@@ -110,6 +110,11 @@ describe("GET /openapi.json", () => {
       ["get", "/api/auth/get-session", { token: adminToken }],
       ["get", "/api/auth/list-sessions", { token: adminToken }],
       ["get", "/api/auth/admin/list-users", { token: adminToken }],
+      ["get", "/health", {}],
+      ["get", "/i18n/test", {}],
+      ["get", "/cache/health", {}],
+      ["get", "/v1/users", { token: adminToken }],
+      ["get", "/v1/roles", { token: adminToken }],
       [
         "post",
         "/api/auth/admin/create-user",

@@ -63,7 +63,7 @@ export function policiesModule(services: V1Services) {
   };
   return new Elysia({ name: "policies", prefix: "/v1/policies" })
     .get(
-      "/",
+      "",
       async ({ request }) => {
         const ctx = await onTenant(request.headers, "policies.list");
         return { data: (await policies.list(ctx.tenant.id)).map(render) };
@@ -82,7 +82,7 @@ export function policiesModule(services: V1Services) {
       { params: Params, response: { 200: PolicyBody, ...errors }, detail: { tags, summary: "Get a rule" } },
     )
     .post(
-      "/",
+      "",
       async ({ body, request, set }) => {
         const ctx = await onTenant(request.headers, "policies.create");
         set.status = 201;

@@ -18,7 +18,7 @@ export function rolesModule(services: V1Services) {
   const { tenants, authorize, resolveContext } = services;
   return new Elysia({ name: "roles", prefix: "/v1/roles" })
     .get(
-      "/",
+      "",
       async ({ request }) => {
         const ctx = await resolveContext(request.headers);
         await authorize(ctx, (actor) => ({
@@ -37,7 +37,7 @@ export function rolesModule(services: V1Services) {
       },
     )
     .post(
-      "/",
+      "",
       async ({ body, request, set }) => {
         const ctx = await resolveContext(request.headers);
         await authorize(ctx, (actor) => ({

@@ -50,7 +50,7 @@ export function usersModule(services: V1Services) {
   const { users, resolveContext } = services;
   return new Elysia({ name: "users", prefix: "/v1/users" })
     .post(
-      "/",
+      "",
       async ({ body, request, set }) => {
         const ctx = await resolveContext(request.headers);
         const provider = (body.auth_provider ?? "local") as AuthProvider;
@@ -98,7 +98,7 @@ export function usersModule(services: V1Services) {
       },
     )
     .get(
-      "/",
+      "",
       async ({ query, request }) => {
         const ctx = await resolveContext(request.headers);
         const page = await users.list(ctx, { ...query, limit: query.limit ?? 50 });
