@@ -302,3 +302,32 @@ describe("invalid e-mail addresses", () => {
     await expectError(await post("/change-email", { newEmail: "not-an-email" }, auth()), 400);
   });
 });
+
+describe("paging parameters", () => {
+  it("answers a negative or non-numeric limit/offset with 400 VALIDATION_ERROR (PostgreSQL would fail with 500)", async () => {
+    const admin = await t.signIn("admin@gatehouse.test", "admin-password-1");
+    const created = await post(
+      "/organization/create",
+      { name: "Paging", slug: `paging-${Date.now()}` },
+      { authorization: `Bearer ${admin}` },
+    );
+    const org = (await created.json()) as { id: string };
+    const paths = [
+      `/organization/list-members?organizationId=${org.id}&offset=-1`,
+      `/organization/list-members?organizationId=${org.id}&limit=-5`,
+      `/organization/list-members?organizationId=${org.id}&limit=abc`,
+      "/admin/list-users?offset=-2",
+      "/admin/list-users?limit=1.5",
+    ];
+    for (const path of paths) {
+      const res = await fetch(`${t.baseUrl}/api/auth${path}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      await expectError(res, 400, "VALIDATION_ERROR");
+    }
+    const ok = await fetch(`${t.baseUrl}/api/auth/admin/list-users?limit=2&offset=0`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(ok.status).toBe(200);
+  });
+});

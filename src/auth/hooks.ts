@@ -64,6 +64,7 @@ function isPlainObject(value: unknown): boolean {
  * the 400 that validation would have given. Runs first, since better-auth runs the user hook before plugins'.
  */
 export const requireObjectBody = createAuthMiddleware(async (ctx) => {
+  checkPaging(ctx.query);
   const body: unknown = ctx.body;
   if (body === undefined ? !BODY_REQUIRED_PATHS.has(ctx.path) : isPlainObject(body)) return;
   throw APIError.from("BAD_REQUEST", {
@@ -71,3 +72,21 @@ export const requireObjectBody = createAuthMiddleware(async (ctx) => {
     message: "[body] Invalid input: expected object",
   });
 });
+
+/** Paging parameters that better-auth passes to SQL unchecked; PostgreSQL rejects a negative OFFSET with a 500. */
+const PAGING_PARAMETERS = ["limit", "offset", "membersLimit"] as const;
+
+function checkPaging(query: unknown): void {
+  if (!isPlainObject(query)) return;
+  for (const name of PAGING_PARAMETERS) {
+    const value = (query as Record<string, unknown>)[name];
+    if (value === undefined || value === "") continue;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0) {
+      throw APIError.from("BAD_REQUEST", {
+        code: "VALIDATION_ERROR",
+        message: `[query.${name}] Invalid input: expected a non-negative integer`,
+      });
+    }
+  }
+}
