@@ -11,6 +11,7 @@ import { t } from "./i18n/index.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
 import { apiKeysModule } from "./modules/api-keys/index.ts";
 import { cacheModule } from "./modules/cache/index.ts";
+import { hasuraModule, rendersOwnErrors } from "./modules/dialects/hasura/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { i18nModule } from "./modules/i18n/index.ts";
 import { metricsModule } from "./modules/metrics/index.ts";
@@ -36,6 +37,8 @@ export function createApp(deps: Deps) {
       }
     })
     .onError({ as: "global" }, async ({ error, code, request }) => {
+      // The Hasura dialect answers its routes' errors in its own shape (its handler runs after this one).
+      if (rendersOwnErrors(request)) return;
       const locale = await localeOf(request);
       const render = (e: AppError) => jsonResponse(e.status, nativeErrorBody(e, appErrorMessage(locale, e)));
       if (error instanceof AppError) return render(error);
@@ -65,6 +68,7 @@ export function createApp(deps: Deps) {
     .use(healthModule(deps))
     .use(cacheModule(deps))
     .use(i18nModule(deps))
+    .use(hasuraModule(v1, deps))
     .use(usersModule(v1))
     .use(rolesModule(v1))
     .use(apiKeysModule(v1))

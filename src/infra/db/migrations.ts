@@ -108,6 +108,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // The catalogue of platform-wide (global) roles created by admins; the built-in ones are not stored.
+    "003_hasura_roles": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .createTable("global_role")
+          .ifNotExists()
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 
