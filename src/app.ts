@@ -11,6 +11,7 @@ import { t } from "./i18n/index.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
 import { apiKeysModule } from "./modules/api-keys/index.ts";
 import { cacheModule } from "./modules/cache/index.ts";
+import { geolensModule } from "./modules/dialects/geolens/index.ts";
 import { hasuraModule, rendersOwnErrors } from "./modules/dialects/hasura/index.ts";
 import { healthModule } from "./modules/health/index.ts";
 import { i18nModule } from "./modules/i18n/index.ts";
@@ -72,7 +73,8 @@ export function createApp(deps: Deps) {
     .use(usersModule(v1))
     .use(rolesModule(v1))
     .use(apiKeysModule(v1))
-    .use(policiesModule(v1));
+    .use(policiesModule(v1))
+    .use(geolensModule(v1));
   // Last, so the document it serves covers every route registered above.
   return app.use(openapiModule(() => app, auth));
 }
