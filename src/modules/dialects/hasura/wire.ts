@@ -68,21 +68,26 @@ export function parseLenientJson(text: string): unknown {
 function withoutTrailingCommas(text: string): string {
   let out = "";
   let inString = false;
+  // The last character outside whitespace written so far: a comma is trailing only after a value.
+  let previous = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (inString) {
       out += c;
       if (c === "\\") out += text[++i] ?? "";
       else if (c === '"') inString = false;
+      previous = c;
       continue;
     }
     if (c === '"') inString = true;
-    if (c === ",") {
+    if (c === "," && previous !== "" && !"[{,:".includes(previous)) {
       let j = i + 1;
       while (j < text.length && /\s/.test(text[j] as string)) j++;
+      // `[,]` and `{"a":,}` stay broken.
       if (text[j] === "}" || text[j] === "]") continue;
     }
     out += c;
+    if (!/\s/.test(c)) previous = c;
   }
   return out;
 }
