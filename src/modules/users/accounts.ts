@@ -8,7 +8,7 @@ import { AppError } from "../../errors.ts";
 import type { Db } from "../../infra/db/index.ts";
 import type { TenantService } from "../tenants/service.ts";
 import { DEFAULT_TENANT_SLUG } from "../tenants/service.ts";
-import { placeholderEmail, toUserView, type UserView } from "./view.ts";
+import { placeholderEmail, toUserView, type UserStatus, type UserView } from "./view.ts";
 
 export interface AccountView extends UserView {
   /** Stable integer id (Hasura's `hasura_id`). */
@@ -80,6 +80,34 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * Activation is account-wide and the same whichever API asks: an inactive account is banned (better-auth then
+ * refuses its sign-ins) and signed out everywhere at once.
+ */
+export async function setAccountActive(
+  auth: Auth,
+  id: string,
+  active: boolean,
+  status?: UserStatus,
+): Promise<void> {
+  const ctx = await auth.$context;
+  if (active) {
+    await ctx.internalAdapter.updateUser(id, {
+      banned: false,
+      banReason: null,
+      banExpires: null,
+      status: status ?? "active",
+    });
+    return;
+  }
+  await ctx.internalAdapter.updateUser(id, {
+    banned: true,
+    banReason: "deactivated",
+    status: status ?? "disabled",
+  });
+  await ctx.internalAdapter.deleteUserSessions(id);
+}
+
 export function createAccountService(deps: { auth: Auth; db: Db; tenants: TenantService }) {
   const { auth, db, tenants } = deps;
   const context = () => auth.$context;
@@ -103,29 +131,8 @@ export function createAccountService(deps: { auth: Auth; db: Db; tenants: Tenant
     return account;
   }
 
-  async function setActive(
-    id: string,
-    active: boolean,
-    status?: "active" | "pending" | "disabled",
-  ): Promise<void> {
-    const ctx = await context();
-    if (active) {
-      await ctx.internalAdapter.updateUser(id, {
-        banned: false,
-        banReason: null,
-        banExpires: null,
-        status: status ?? "active",
-      });
-      return;
-    }
-    await ctx.internalAdapter.updateUser(id, {
-      banned: true,
-      banReason: "deactivated",
-      status: status ?? "disabled",
-    });
-    // A deactivated account is signed out everywhere at once.
-    await ctx.internalAdapter.deleteUserSessions(id);
-  }
+  const setActive = (id: string, active: boolean, status?: UserStatus) =>
+    setAccountActive(auth, id, active, status);
 
   return {
     find,

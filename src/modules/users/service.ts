@@ -10,6 +10,7 @@ import { DEFAULT_TENANT_SLUG, type TenantService } from "../tenants/service.ts";
 import type { V1Context } from "../v1/context.ts";
 import { V1Errors } from "../v1/errors.ts";
 import type { Guard } from "../v1/guard.ts";
+import { setAccountActive } from "./accounts.ts";
 import type { ListFilter, UserQueries } from "./queries.ts";
 import { checkAvatar, checkEmail, checkPassword } from "./validation.ts";
 import type { AuthProvider, TenantUserView } from "./view.ts";
@@ -132,26 +133,6 @@ export function createUsersService(deps: Deps) {
       if (undoAccount) await ctx.internalAdapter.deleteUser(userId).catch(() => {});
       throw error;
     }
-  }
-
-  async function setActive(user: TenantUserView, active: boolean): Promise<void> {
-    const ctx = await context();
-    if (active) {
-      await ctx.internalAdapter.updateUser(user.id, {
-        banned: false,
-        banReason: null,
-        banExpires: null,
-        status: "active",
-      });
-      return;
-    }
-    await ctx.internalAdapter.updateUser(user.id, {
-      banned: true,
-      banReason: "deactivated",
-      status: "disabled",
-    });
-    // A deactivated user is signed out everywhere at once.
-    await ctx.internalAdapter.deleteUserSessions(user.id);
   }
 
   return {
@@ -304,7 +285,8 @@ export function createUsersService(deps: Deps) {
           });
         }
       }
-      if (changes.active !== undefined && changed.includes("active")) await setActive(user, changes.active);
+      if (changes.active !== undefined && changed.includes("active"))
+        await setAccountActive(auth, user.id, changes.active);
       return member(ctx.tenant.id, user.id);
     },
 
