@@ -5,6 +5,7 @@
  * and keeps every accepted message. `failNext()` makes it answer with a server error, for error-path tests.
  */
 import { randomBytes } from "node:crypto";
+import { createInbox } from "./inbox.ts";
 
 export interface ReceivedSms {
   readonly sid: string;
@@ -54,9 +55,9 @@ export async function startSmsPeer(options: SmsPeerOptions = {}): Promise<SmsPee
   const accountSid = options.accountSid ?? `AC${randomBytes(16).toString("hex")}`;
   const authToken = options.authToken ?? randomBytes(16).toString("hex");
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
-  const messages: ReceivedSms[] = [];
+  const inbox = createInbox<ReceivedSms>("SMS");
+  const messages = inbox.items;
   const requests: { status: number; to: string | null }[] = [];
-  const waiters = new Set<() => void>();
   let failures: { remaining: number; status: number } = { remaining: 0, status: 500 };
 
   async function handle(request: Request): Promise<Response> {
@@ -87,8 +88,7 @@ export async function startSmsPeer(options: SmsPeerOptions = {}): Promise<SmsPee
     }
     const sid = `SM${randomBytes(16).toString("hex")}`;
     const now = rfc2822(new Date());
-    messages.push({ sid, to, from, body });
-    for (const wake of waiters) wake();
+    inbox.push({ sid, to, from, body });
     return Response.json(
       {
         account_sid: accountSid,
@@ -134,23 +134,8 @@ export async function startSmsPeer(options: SmsPeerOptions = {}): Promise<SmsPee
     authToken,
     messages,
     requests,
-    waitFor(match, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no matching SMS within ${timeoutMs} ms (${messages.length} received)`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
-    },
+    waitFor: inbox.waitFor,
+
     failNext(count = 1, status = 500) {
       failures = { remaining: count, status };
     },

@@ -1,6 +1,7 @@
 /** A real SMTP server on loopback that keeps every message it receives, parsed. */
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { createInbox } from "./inbox.ts";
 
 export interface ReceivedMail {
   readonly to: string[];
@@ -23,8 +24,8 @@ function addresses(parsed: ParsedMail): string[] {
 }
 
 export async function startSmtpPeer(): Promise<SmtpPeer> {
-  const messages: ReceivedMail[] = [];
-  const waiters = new Set<() => void>();
+  const inbox = createInbox<ReceivedMail>("mail");
+  const messages = inbox.items;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
@@ -32,13 +33,12 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          messages.push({
+          inbox.push({
             to: addresses(parsed),
             subject: parsed.subject ?? "",
             text: parsed.text ?? "",
             html: typeof parsed.html === "string" ? parsed.html : "",
           });
-          for (const wake of waiters) wake();
           callback();
         })
         .catch((error: Error) => callback(error));
@@ -54,23 +54,8 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    waitFor(match, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no matching mail within ${timeoutMs} ms (${messages.length} received)`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
-    },
+    waitFor: inbox.waitFor,
+
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
