@@ -75,14 +75,16 @@ async function call({ method, path }: Endpoint): Promise<Answer> {
 }
 
 /**
- * Not routed: better-auth's router answers an unknown path or method with an empty 404, the app with its
- * `not_found` envelope. A 404 with any other body comes from a routed endpoint (e.g. INVITATION_NOT_FOUND).
+ * Not routed: better-auth's router answers an unknown path or method with an empty 404, which Gatehouse gives the
+ * generic code NOT_FOUND (src/i18n/auth-errors.ts); the app's own router answers with its `not_found` envelope. A
+ * 404 with any other code comes from a routed endpoint (e.g. INVITATION_NOT_FOUND).
  */
 function isRouteNotFound({ status, body }: Answer): boolean {
   if (status !== 404) return false;
   if (body.trim() === "") return true;
   try {
-    return (JSON.parse(body) as { code?: unknown }).code === "not_found";
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return code === "not_found" || code === "NOT_FOUND";
   } catch {
     return false;
   }
