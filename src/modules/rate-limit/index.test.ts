@@ -68,6 +68,21 @@ describe("rate limits on credential endpoints (POST /api/auth/sign-in/email)", (
 });
 
 describe("rate limits on Gatehouse's own routes", () => {
+  it("limits the Hasura dialect's SMS senders to 3 and its code checks to 5 a minute per IP", async () => {
+    const ip = "192.0.2.6";
+    const send = () =>
+      t.request("/v1/providers/mobile/send-otp", { json: { mobile: "9999999999", country_code: "91" }, ip });
+    for (let i = 0; i < 3; i++) expect((await send()).status).not.toBe(429);
+    expect((await send()).status).toBe(429);
+    const verify = () =>
+      t.request("/v1/providers/mobile-password/verify-otp", {
+        json: { mobile: "9999999999", country_code: "91", otp: "000000" },
+        ip,
+      });
+    for (let i = 0; i < 5; i++) expect((await verify()).status).not.toBe(429);
+    expect((await verify()).status).toBe(429);
+  });
+
   it("answers /health/detailed beyond 60 a minute from one IP with 429 in the native error shape", async () => {
     const ip = "192.0.2.4";
     for (let i = 0; i < 60; i++) {

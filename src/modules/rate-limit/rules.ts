@@ -40,6 +40,19 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { pattern: "/v1/login", matches: exact("/v1/login"), window: 10, max: 3 },
   { pattern: "/v1/signup", matches: exact("/v1/signup"), window: 60, max: 3 },
   { pattern: "/v1/user/change-password", matches: exact("/v1/user/change-password"), window: 10, max: 3 },
+  // Each of these sends an SMS or checks a 6-digit code.
+  {
+    pattern: "/v1/providers/*/send-otp",
+    matches: (p) => /^\/v1\/providers\/[^/]+\/(send|resend)-otp\/?$/.test(p),
+    window: 60,
+    max: 3,
+  },
+  {
+    pattern: "/v1/providers/*/verify-otp",
+    matches: (p) => /^\/v1\/providers\/[^/]+\/verify-otp\/?$/.test(p),
+    window: 60,
+    max: 5,
+  },
   // Automation (API keys) may create users in bulk: 10 requests a second per IP.
   { pattern: "/v1/*", matches: under("/v1"), window: 60, max: 600 },
   { pattern: "/health/detailed", matches: exact("/health/detailed"), window: 60, max: 60 },
