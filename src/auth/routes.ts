@@ -6,6 +6,7 @@ import { Elysia } from "elysia";
 import { jsonResponse } from "../errors.ts";
 import { localizeAuthError } from "../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../i18n/request-locale.ts";
+import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../infra/mail/index.ts";
 import type { Auth } from "./index.ts";
 
 const RENAMED: Readonly<Record<string, string>> = {
@@ -38,12 +39,32 @@ async function accountInfoFromPost(request: Request): Promise<Request | Response
   return new Request(url, { method: "GET", headers });
 }
 
+const PLACEHOLDER_SUFFIX = `@${PLACEHOLDER_EMAIL_DOMAIN}`;
+
+/**
+ * Users without an e-mail carry a reserved placeholder address inside better-auth; every API renders it as
+ * `null` (ARCHITECTURE.md). Only bodies that contain one are parsed and rewritten.
+ */
+async function withoutPlaceholderEmails(response: Response): Promise<Response> {
+  if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;
+  const text = await response.text();
+  const rewritten = text.includes(PLACEHOLDER_SUFFIX)
+    ? JSON.stringify(JSON.parse(text), (key, value) =>
+        key === "email" && typeof value === "string" && isPlaceholderEmail(value) ? null : value,
+      )
+    : text;
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(rewritten, { status: response.status, statusText: response.statusText, headers });
+}
+
 export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   async function handle(request: Request): Promise<Response> {
     const response = await auth.handler(request);
     // Error messages in the caller's language; status and code unchanged. (Done here rather than in a
     // mapResponse hook: an async mapResponse that keeps the response emptied successful answers.)
-    return (await localizeAuthError(response, request, localeOf)) ?? response;
+    if (response.status >= 400) return (await localizeAuthError(response, request, localeOf)) ?? response;
+    return withoutPlaceholderEmails(response);
   }
   return new Elysia({ name: "auth-routes" }).all(
     "/api/auth/*",
