@@ -49,7 +49,7 @@ export const AdminUserCreate = t.Object(
       description: "Initial password (minimum 8 characters). The user can change this after first login.",
     }),
     email: t.Optional(
-      t.Nullable(t.String({ format: "email", description: "Optional unique e-mail address" })),
+      t.Union([t.String({ format: "email", description: "Optional unique e-mail address" }), t.Null()]),
     ),
     role: t.Optional(
       t.UnionEnum([...ROLES], {
@@ -63,10 +63,11 @@ export const AdminUserCreate = t.Object(
 
 export const AdminUserUpdate = t.Object(
   {
-    email: t.Optional(t.Nullable(t.String({ format: "email" }))),
-    is_active: t.Optional(t.Nullable(t.Boolean())),
-    status: t.Optional(t.Nullable(t.UnionEnum([...STATUSES]))),
-    role: t.Optional(t.Nullable(t.UnionEnum([...ROLES]))),
+    // `null` leaves a field unchanged.
+    email: t.Optional(t.Union([t.String({ format: "email" }), t.Null()])),
+    is_active: t.Optional(t.Union([t.Boolean(), t.Null()])),
+    status: t.Optional(t.Union([t.UnionEnum([...STATUSES]), t.Null()])),
+    role: t.Optional(t.Union([t.UnionEnum([...ROLES]), t.Null()])),
   },
   { title: "AdminUserUpdate" },
 );
