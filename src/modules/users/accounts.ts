@@ -155,7 +155,8 @@ export function createAccountService(deps: { auth: Auth; db: Db; tenants: Tenant
           role: (input.globalRoles.length > 0 ? [...input.globalRoles] : ["user"]) as "user"[],
           ...(input.password !== undefined ? { password: input.password } : {}),
           data: {
-            emailVerified: input.emailVerified ?? false,
+            // No address, nothing to verify: REQUIRE_EMAIL_VERIFICATION must not lock such accounts out.
+            emailVerified: input.emailVerified ?? !email,
             ...(username ? { username: username.toLowerCase(), displayUsername: username } : {}),
           },
         },
