@@ -32,7 +32,11 @@ export function plugins(deps: PluginDeps) {
       impersonationSessionDuration: HOUR,
     }),
     adminGuards(),
-    username(),
+    username({
+      // GeoLens (seed 002) allows usernames of 3 to 150 characters; dashes are common in imported ones.
+      maxUsernameLength: 150,
+      usernameValidator: (name) => /^[A-Za-z0-9_.-]+$/.test(name),
+    }),
     twoFactorPlugin(deps),
     phoneNumberPlugin(deps),
     oneTapPlugin(deps),

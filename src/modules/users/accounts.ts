@@ -141,26 +141,35 @@ export function createAccountService(deps: { auth: Auth; db: Db; tenants: Tenant
     async create(input: NewAccount): Promise<AccountView> {
       const email = input.email?.trim().toLowerCase() || null;
       const username = input.username?.trim() || null;
-      if (email && (await find({ email }))) throw AccountErrors.emailTaken();
-      if (username && (await find({ username }))) throw AccountErrors.usernameTaken();
-      if (input.phoneNumber && (await find({ phoneNumber: input.phoneNumber })))
-        throw AccountErrors.phoneTaken();
-      const created = await auth.api.createUser({
-        body: {
-          // better-auth requires an e-mail: a reserved placeholder stands in (rendered as null, never mailed).
-          email: email ?? placeholderEmail(crypto.randomUUID()),
-          name: input.name ?? username ?? "",
-          // Global roles are open-ended (dialects bring their own, e.g. editor, viewer); better-auth's type
-          // lists only its defaults.
-          role: (input.globalRoles.length > 0 ? [...input.globalRoles] : ["user"]) as "user"[],
-          ...(input.password !== undefined ? { password: input.password } : {}),
-          data: {
-            // No address, nothing to verify: REQUIRE_EMAIL_VERIFICATION must not lock such accounts out.
-            emailVerified: input.emailVerified ?? !email,
-            ...(username ? { username: username.toLowerCase(), displayUsername: username } : {}),
+      const assertFree = async () => {
+        if (email && (await find({ email }))) throw AccountErrors.emailTaken();
+        if (username && (await find({ username }))) throw AccountErrors.usernameTaken();
+        if (input.phoneNumber && (await find({ phoneNumber: input.phoneNumber })))
+          throw AccountErrors.phoneTaken();
+      };
+      await assertFree();
+      const created = await auth.api
+        .createUser({
+          body: {
+            // better-auth requires an e-mail: a reserved placeholder stands in (rendered as null, never mailed).
+            email: email ?? placeholderEmail(crypto.randomUUID()),
+            name: input.name ?? username ?? "",
+            // Global roles are open-ended (dialects bring their own, e.g. editor, viewer); better-auth's type
+            // lists only its defaults.
+            role: (input.globalRoles.length > 0 ? [...input.globalRoles] : ["user"]) as "user"[],
+            ...(input.password !== undefined ? { password: input.password } : {}),
+            data: {
+              // No address, nothing to verify: REQUIRE_EMAIL_VERIFICATION must not lock such accounts out.
+              emailVerified: input.emailVerified ?? !email,
+              ...(username ? { username: username.toLowerCase(), displayUsername: username } : {}),
+            },
           },
-        },
-      });
+        })
+        .catch(async (error: unknown) => {
+          // A concurrent create won the race for a unique e-mail or username: answer as if we had seen it first.
+          await assertFree();
+          throw error;
+        });
       const id = created.user.id;
       const ctx = await context();
       try {

@@ -25,6 +25,7 @@ const USER_COLUMNS = [
   "u.banned",
   "u.banExpires",
   "u.username",
+  "u.displayUsername",
   "u.phoneNumber",
   "u.status",
   "u.authProvider",

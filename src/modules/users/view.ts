@@ -59,7 +59,11 @@ export function toUserView(row: Record<string, unknown>): UserView {
     id: String(row.id),
     email: email && !isPlaceholderEmail(email) ? email : null,
     name: typeof row.name === "string" && row.name !== "" ? row.name : null,
-    username: (row.username as string | null | undefined) ?? null,
+    // As the user typed it; `username` itself is stored lower-case for case-insensitive uniqueness.
+    username:
+      (row.displayUsername as string | null | undefined) ??
+      (row.username as string | null | undefined) ??
+      null,
     phoneNumber: (row.phoneNumber as string | null | undefined) ?? null,
     image: (row.image as string | null | undefined) ?? null,
     emailVerified: Boolean(row.emailVerified),

@@ -300,15 +300,37 @@ describe("POST /api/admin/users/", () => {
     expect(sameEmail.body).toEqual({ detail: "Email already registered" });
   });
 
-  it("returns 422 (never 500) for a username Gatehouse's sign-in could not accept", async () => {
+  it("keeps the username as typed while treating it case-insensitively", async () => {
+    const username = `Mixed.Case_${fresh()}`;
+    const created = await call("POST", "/api/admin/users/", {
+      token: admin,
+      json: { username, password: PASSWORD },
+    });
+    expect(created.status).toBe(201);
+    expect((created.body as { username: string }).username).toBe(username);
+    const again = await call("POST", "/api/admin/users/", {
+      token: admin,
+      json: { username: username.toLowerCase(), password: PASSWORD },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it("accepts dashes and 150 characters, and returns 422 (never 500) for a username sign-in could not accept", async () => {
+    for (const username of [`has-a-dash-${fresh()}`, `${fresh()}${"x".repeat(150)}`.slice(0, 150)]) {
+      const ok = await call("POST", "/api/admin/users/", {
+        token: admin,
+        json: { username, password: PASSWORD },
+      });
+      expect({ username, status: ok.status }).toEqual({ username, status: 201 });
+    }
     const answer = await call("POST", "/api/admin/users/", {
       token: admin,
-      json: { username: "has-a-dash", password: PASSWORD },
+      json: { username: "has a space", password: PASSWORD },
     });
     expect(answer.status).toBe(422);
     const [issue, ...others] = issues(answer);
     expect(others).toEqual([]);
-    expect(issue).toMatchObject({ type: "value_error", loc: ["body", "username"], input: "has-a-dash" });
+    expect(issue).toMatchObject({ type: "value_error", loc: ["body", "username"], input: "has a space" });
     expect(issue?.msg).toStartWith("Value error, ");
   });
 
