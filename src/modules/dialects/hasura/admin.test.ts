@@ -270,6 +270,32 @@ describe("Hasura errors", () => {
   });
 });
 
+describe("an admin acting on itself", () => {
+  it("cannot delete itself, deactivate itself or drop its own admin role (400 invalid-args), and stays intact", async () => {
+    const own = await t.deps.db.kysely
+      .selectFrom("user")
+      .select(["id", "numericId"])
+      .where("email", "=", ADMIN.email)
+      .executeTakeFirstOrThrow();
+    const hasuraId = Number(own.numericId);
+    for (const [path, json] of [
+      ["/v1/admin/delete-user", { hasura_id: hasuraId }],
+      ["/v1/admin/user/deactivate", { hasura_id: hasuraId }],
+      ["/v1/admin/remove-role", { hasura_id: hasuraId, role: "admin" }],
+    ] as const) {
+      expectError(await call(t, "POST", path, { token: admin, json }), 400, "invalid-args");
+    }
+    expect(await sessionAlive(admin)).toBe(true);
+    const after = await t.deps.db.kysely
+      .selectFrom("user")
+      .select(["role", "banned"])
+      .where("id", "=", own.id)
+      .executeTakeFirst();
+    expect(after?.role).toContain("admin");
+    expect(Boolean(after?.banned)).toBe(false);
+  });
+});
+
 describe("admin user actions", () => {
   let user: HasuraUserJson;
   beforeAll(async () => {

@@ -63,6 +63,12 @@ export function hasuraAdminRoutes(v1: V1Services, deps: Deps) {
     if (principal.kind !== "user" || !principal.isPlatformAdmin) throw hasuraError("access-denied");
   }
 
+  /** The admin making the request (already checked by requireAdmin). */
+  async function actorId(headers: Headers): Promise<string> {
+    const principal = await resolvePrincipal(headers);
+    return principal?.kind === "user" ? principal.userId : "";
+  }
+
   async function userOf(hasuraId: number): Promise<AccountView> {
     const account = await accounts.find({ numericId: hasuraId });
     if (!account) throw hasuraError("not-found");
@@ -74,23 +80,26 @@ export function hasuraAdminRoutes(v1: V1Services, deps: Deps) {
     if (unknown !== undefined) throw hasuraError("no-role", `role ${unknown} does not exist`);
   }
 
-  async function setRoles(account: AccountView, next: readonly string[]): Promise<void> {
+  async function setRoles(headers: Headers, account: AccountView, next: readonly string[]): Promise<void> {
     const same =
       next.length === account.globalRoles.length && next.every((role) => account.globalRoles.includes(role));
     // No change, no signing out: only a real change of roles ends the user's sessions.
-    if (!same) await accounts.update(account.id, { globalRoles: next });
+    if (same) return;
+    await accounts.checkUpdateBy(await actorId(headers), account.id, { globalRoles: next });
+    await accounts.update(account.id, { globalRoles: next });
   }
 
-  const addRole = async ({ body }: { body: Static<typeof UserRoleBody> }) => {
+  const addRole = async ({ body, request }: { body: Static<typeof UserRoleBody>; request: Request }) => {
     await requireRoles([body.role]);
     const account = await userOf(body.hasura_id);
-    await setRoles(account, [...new Set([...account.globalRoles, body.role])]);
+    await setRoles(request.headers, account, [...new Set([...account.globalRoles, body.role])]);
     return { message: `role ${body.role} added to user with hasura_id = ${body.hasura_id}` };
   };
-  const removeRole = async ({ body }: { body: Static<typeof UserRoleBody> }) => {
+  const removeRole = async ({ body, request }: { body: Static<typeof UserRoleBody>; request: Request }) => {
     await requireRoles([body.role]);
     const account = await userOf(body.hasura_id);
     await setRoles(
+      request.headers,
       account,
       account.globalRoles.filter((role) => role !== body.role),
     );
@@ -151,8 +160,9 @@ export function hasuraAdminRoutes(v1: V1Services, deps: Deps) {
       )
       .post(
         "/v1/admin/delete-user",
-        async ({ body }) => {
+        async ({ body, request }) => {
           const account = await userOf(body.hasura_id);
+          await accounts.checkRemoveBy(await actorId(request.headers), account.id);
           const credential = await (await auth.$context).internalAdapter.findCredentialAccount(account.id);
           const status = (present: boolean) => (present ? "deleted" : "not-found");
           const details = {
@@ -180,8 +190,10 @@ export function hasuraAdminRoutes(v1: V1Services, deps: Deps) {
       )
       .post(
         "/v1/admin/user/deactivate",
-        async ({ body }) => {
-          await accounts.update((await userOf(body.hasura_id)).id, { active: false });
+        async ({ body, request }) => {
+          const account = await userOf(body.hasura_id);
+          await accounts.checkUpdateBy(await actorId(request.headers), account.id, { active: false });
+          await accounts.update(account.id, { active: false });
           return { message: `user with hasura_id = ${body.hasura_id} deactivated` };
         },
         {

@@ -49,6 +49,13 @@ const FROM_ACCOUNTS: Readonly<Record<string, HasuraErrorCode>> = {
   not_found: "not-found",
 };
 
+const ACCOUNT_RULES = new Set([
+  "cannot_change_own_role",
+  "cannot_disable_self",
+  "cannot_delete_self",
+  "last_admin",
+]);
+
 /** better-auth's codes met on the dialect's paths (sign-in, OTP, password change). */
 const FROM_AUTH: Readonly<Record<string, HasuraErrorCode>> = {
   INVALID_USERNAME_OR_PASSWORD: "invalid-creds",
@@ -85,6 +92,8 @@ const INVALID_ARGS = hasuraError("invalid-args");
 export function toHasuraError(error: unknown): AppError | null {
   if (error instanceof AppError) {
     if (isHasuraCode(error.code)) return error;
+    // The account rules (not yourself, not the last admin) have no Hasura code: their words carry the reason.
+    if (ACCOUNT_RULES.has(error.code)) return hasuraError("invalid-args", error.message);
     const mapped = FROM_ACCOUNTS[error.code];
     return mapped ? hasuraError(mapped) : null;
   }
