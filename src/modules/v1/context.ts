@@ -27,10 +27,6 @@ export function createContextResolver(deps: { resolvePrincipal: PrincipalResolve
       // An API key learns nothing about other tenants: a mismatch is reported before existence.
       if (principal?.kind === "apiKey" && tenant?.id !== principal.tenantId) throw V1Errors.tenantMismatch();
       if (!tenant) throw V1Errors.notFound("tenant");
-      if (principal?.kind === "user" && !principal.isPlatformAdmin) {
-        const member = await tenants.membership(tenant.id, principal.userId);
-        if (!member) throw V1Errors.tenantMismatch();
-      }
       return tenant;
     }
     const own =
@@ -46,12 +42,15 @@ export function createContextResolver(deps: { resolvePrincipal: PrincipalResolve
 
   return async function resolveContext(headers: Headers): Promise<V1Context> {
     const principal = await resolvePrincipal(headers);
-    const tenant = await tenantFor(principal, headers.get("x-tenant-id"));
+    const header = headers.get("x-tenant-id")?.trim() || null;
+    const tenant = await tenantFor(principal, header);
     let actor: AuthzPrincipal | null = null;
     if (principal?.kind === "apiKey") {
       actor = { type: "ApiKey", id: principal.keyId, tenantId: principal.tenantId, roles: principal.roles };
     } else if (principal?.kind === "user") {
       const member = await tenants.membership(tenant.id, principal.userId);
+      // A user names only tenants it belongs to; platform admins may name any.
+      if (header && !member && !principal.isPlatformAdmin) throw V1Errors.tenantMismatch();
       actor = {
         type: "User",
         id: principal.userId,
