@@ -5,7 +5,7 @@ import { type Auth, createAuth } from "./auth/index.ts";
 import type { Config } from "./config.ts";
 import { type AppCache, createCache } from "./infra/cache/index.ts";
 import { createDb, type Db } from "./infra/db/index.ts";
-import { migrate } from "./infra/db/migrate.ts";
+import { migrate, withStartupLock } from "./infra/db/migrate.ts";
 import { createLogger, type Logger } from "./infra/logger.ts";
 import { createMailer, type Mailer } from "./infra/mail/index.ts";
 import { createPasswordHasher, type PasswordHasher } from "./infra/password/index.ts";
@@ -44,12 +44,13 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   const sms = createSmsSender({ sms: config.sms, dataDir: config.dataDir, logger });
   const passwords = createPasswordHasher(config.argon2);
   const auth = createAuth({ config, db, cache, passwords, mailer, sms, logger });
-  await migrate(auth, db);
-  const adminId = config.admin ? await ensurePlatformAdmin(auth, config.admin, logger) : undefined;
-  // The `default` tenant exists from the first start; the platform admin owns it.
-  await createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles }).ensureDefaultTenant(
-    adminId,
-  );
+  await withStartupLock(db, async () => {
+    await migrate(auth, db);
+    const adminId = config.admin ? await ensurePlatformAdmin(auth, config.admin, logger) : undefined;
+    // The `default` tenant exists from the first start; the platform admin owns it.
+    const tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
+    await tenants.ensureDefaultTenant(adminId);
+  });
   return {
     config,
     logger,

@@ -60,6 +60,10 @@ async function createPostgres(url: string, schema: string | undefined): Promise<
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      // Two nodes creating the schema at once: IF NOT EXISTS does not stop the loser's unique violation.
+      const exists = await client.query("select 1 from pg_namespace where nspname = $1", [schema]);
+      if (exists.rowCount === 0) throw error;
     } finally {
       await client.end();
     }
