@@ -16,6 +16,8 @@ export interface Db {
   readonly dialect: Dialect;
   /** One round trip to the database, for health checks. */
   ping(): Promise<void>;
+  /** Connection pool use, where the driver pools connections (PostgreSQL). */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -83,6 +85,12 @@ async function createPostgres(url: string, schema: string | undefined): Promise<
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: PG_POOL_SIZE,
+    }),
     close: () => kysely.destroy(),
   };
 }

@@ -67,6 +67,12 @@ describe("GET /health/detailed", () => {
       dialect: t.deps.db.dialect,
       latency_ms: expect.any(Number),
     });
+    // PostgreSQL reports its connection pool; SQLite has none.
+    expect(body.database?.pool).toEqual(
+      t.deps.db.dialect === "postgres"
+        ? { total: expect.any(Number), idle: expect.any(Number), waiting: 0, max: 10 }
+        : null,
+    );
     expect(body.cache).toMatchObject({
       status: "ok",
       driver: t.deps.cache.driver,

@@ -33,11 +33,6 @@ interface Probe {
   readonly ms: number | null;
 }
 
-/** Optional capability of a Db that can report its connection pool. */
-interface PoolReporter {
-  poolStats(): { total: number; idle: number; waiting: number; max: number };
-}
-
 export function createHealthService(deps: HealthDeps) {
   const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   eventLoop.enable();
@@ -112,8 +107,7 @@ export function createHealthService(deps: HealthDeps) {
   }
 
   function pool(): HealthDetailed["database"]["pool"] {
-    const db = deps.db as Db & Partial<PoolReporter>;
-    return typeof db.poolStats === "function" ? db.poolStats() : null;
+    return deps.db.poolStats?.() ?? null;
   }
 
   return {
