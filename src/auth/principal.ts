@@ -24,6 +24,15 @@ export type Principal =
       readonly roles: readonly string[];
     };
 
+/** Whether a request carries any credential at all, valid or not (resolving it is resolvePrincipal's job). */
+export function hasCredential(headers: Headers): boolean {
+  return (
+    headers.has("authorization") ||
+    headers.has("x-api-key") ||
+    /session_token=/.test(headers.get("cookie") ?? "")
+  );
+}
+
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 function globalRoles(role: unknown): string[] {

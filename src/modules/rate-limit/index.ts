@@ -29,7 +29,7 @@ export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
   return new Elysia({ name: "rate-limit" })
     .onRequest(async ({ request, set }) => {
       if (!config.rateLimitEnabled) return;
-      const rule = routeRuleFor(new URL(request.url).pathname);
+      const rule = routeRuleFor(new URL(request.url).pathname, request);
       if (!rule) return;
       const ip = request.headers.get(CLIENT_IP_HEADER) || NO_IP;
       const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, rule.pattern), rule);

@@ -5,6 +5,7 @@
  * phone-number: 10 per 60 s): guessing a password, an OTP or a reset token must be slow, and every OTP or mail
  * sent costs money and annoys a real person. Gatehouse's own routes get generous limits that only stop floods.
  */
+import { hasCredential } from "../../auth/principal.ts";
 import type { RateLimitRule } from "./store.ts";
 
 /** For better-auth's `rateLimit.customRules`; paths are relative to /api/auth. */
@@ -27,7 +28,7 @@ export const CREDENTIAL_RULES: Readonly<Record<string, RateLimitRule>> = {
 export interface RouteRule extends RateLimitRule {
   /** The bucket name, part of the key (`/v1/*` counts all of /v1 together). */
   readonly pattern: string;
-  matches(pathname: string): boolean;
+  matches(pathname: string, request: Request): boolean;
 }
 
 const exact = (path: string) => (pathname: string) => pathname === path || pathname === `${path}/`;
@@ -53,6 +54,15 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     window: 60,
     max: 5,
   },
+  // POST /v1/users without any credential is a public sign-up (seed 003): limited like /sign-up/*, since it
+  // creates an account and sends a mail. With a credential it is an admin creating users (the /v1 rule).
+  {
+    pattern: "/v1/users (sign-up)",
+    matches: (pathname, request) =>
+      request.method === "POST" && exact("/v1/users")(pathname) && !hasCredential(request.headers),
+    window: 60,
+    max: 3,
+  },
   // Automation (API keys) may create users in bulk: 10 requests a second per IP.
   { pattern: "/v1/*", matches: under("/v1"), window: 60, max: 600 },
   { pattern: "/health/detailed", matches: exact("/health/detailed"), window: 60, max: 60 },
@@ -60,6 +70,6 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { pattern: "/i18n/language", matches: exact("/i18n/language"), window: 60, max: 30 },
 ];
 
-export function routeRuleFor(pathname: string): RouteRule | undefined {
-  return ROUTE_RULES.find((rule) => rule.matches(pathname));
+export function routeRuleFor(pathname: string, request: Request): RouteRule | undefined {
+  return ROUTE_RULES.find((rule) => rule.matches(pathname, request));
 }

@@ -273,6 +273,46 @@ describe("POST /v1/users (seed 003)", () => {
     const answer = await call(t, "POST", "/v1/users", {}, { ...seedBody(), roles: ["admin"] });
     expectError(answer, 401, "unauthenticated");
   });
+
+  it("answers an expired or forged credential with 401, never as a public sign-up, and creates nothing", async () => {
+    const body = seedBody();
+    const forged = await call(t, "POST", "/v1/users", { token: "not-a-session-token" }, body);
+    expectError(forged, 401, "unauthenticated");
+    const revokedKey = await call(t, "POST", "/v1/users", { apiKey: "ghk_revoked-or-unknown" }, body);
+    expectError(revokedKey, 401, "unauthenticated");
+    const rows = await t.deps.db.kysely
+      .selectFrom("user")
+      .select("id")
+      .where("email", "=", body.email)
+      .execute();
+    expect(rows).toHaveLength(0);
+  });
+});
+
+describe("POST /v1/users as a public sign-up, rate-limited", () => {
+  it("allows 3 sign-ups a minute per address, like /sign-up/*, while credentialed creates are not slowed", async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: "true" } });
+    try {
+      const signUp = (i: number) =>
+        limited.request("/v1/users", {
+          json: { email: `burst-${i}@example.com`, password: "password-123" },
+          ip: "198.51.100.7",
+        });
+      for (let i = 0; i < 3; i++) expect((await signUp(i)).status).toBe(201);
+      const refused = await signUp(3);
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ code: "RATE_LIMITED" });
+      const admin = await limited.signIn(ADMIN.email, ADMIN.password);
+      const created = await limited.request("/v1/users", {
+        token: admin,
+        json: { email: "by-admin@example.com", name: "By Admin", password: "password-123", roles: ["user"] },
+        ip: "198.51.100.7",
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe("POST /v1/users with sign-up disabled", () => {

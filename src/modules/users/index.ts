@@ -3,6 +3,7 @@
  * canonical users service and render its result; every decision is the service's (and Cedar's).
  */
 import { Elysia, type Static, t } from "elysia";
+import { hasCredential } from "../../auth/principal.ts";
 import { V1Errors } from "../v1/errors.ts";
 import type { V1Services } from "../v1/services.ts";
 import {
@@ -61,8 +62,15 @@ export function usersModule(services: V1Services) {
         }
         let user: TenantUserView;
         if (!ctx.principal) {
-          // Seed 003: without credentials this is a public sign-up, which cannot choose roles or providers.
-          if (body.roles !== undefined || body.auth_provider !== undefined) throw V1Errors.unauthenticated();
+          // Seed 003: without credentials this is a public sign-up, which cannot choose roles or providers. A
+          // credential that did not resolve (expired, revoked, forged) is refused, never taken for a sign-up.
+          if (
+            hasCredential(request.headers) ||
+            body.roles !== undefined ||
+            body.auth_provider !== undefined
+          ) {
+            throw V1Errors.unauthenticated();
+          }
           if (body.password === undefined) {
             throw V1Errors.invalidRequest("A password is required", { field: "password" });
           }
