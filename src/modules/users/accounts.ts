@@ -279,21 +279,6 @@ export function createAccountService(deps: { auth: Auth; db: Db; tenants: Tenant
       await ctx.internalAdapter.deleteUser(id);
     },
 
-    /** Accounts holding the global role `admin` (for "never remove the last admin"). */
-    async countAdmins(): Promise<number> {
-      const rows = await db.kysely
-        .selectFrom("user")
-        .select("role")
-        .where("role", "like", "%admin%")
-        .execute();
-      return rows.filter((row) =>
-        String(row.role)
-          .split(",")
-          .map((r) => r.trim())
-          .includes("admin"),
-      ).length;
-    },
-
     /** Refuses a change `actorId` may not make to account `id` (its own global roles, or disabling itself). */
     async checkUpdateBy(actorId: string, id: string, changes: AccountChanges): Promise<void> {
       const account = await get(id);

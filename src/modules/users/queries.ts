@@ -1,6 +1,6 @@
 /** SQL for tenant-scoped user reads: a tenant's members joined with their user rows, paged by cursor. */
 import type { Db } from "../../infra/db/index.ts";
-import { dateParam, toDate } from "../../infra/db/values.ts";
+import { dateParam } from "../../infra/db/values.ts";
 import { isPlaceholderEmail } from "../../infra/mail/index.ts";
 import { type TenantUserView, toTenantUserView } from "./view.ts";
 
@@ -115,4 +115,3 @@ export function createUserQueries(db: Db) {
 }
 
 export type UserQueries = ReturnType<typeof createUserQueries>;
-export { toDate };
