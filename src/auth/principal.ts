@@ -5,6 +5,7 @@
  */
 import type { ApiKeyService } from "../modules/api-keys/service.ts";
 import type { Auth } from "./index.ts";
+import { isBanActive, parseRoles } from "./roles.ts";
 
 export type Principal =
   | {
@@ -35,15 +36,6 @@ export function hasCredential(headers: Headers): boolean {
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
-function globalRoles(role: unknown): string[] {
-  return typeof role === "string"
-    ? role
-        .split(",")
-        .map((r) => r.trim())
-        .filter(Boolean)
-    : [];
-}
-
 interface UserLike {
   id: string;
   email: string;
@@ -52,14 +44,8 @@ interface UserLike {
   banExpires?: unknown;
 }
 
-function isBanned(user: UserLike): boolean {
-  if (!user.banned) return false;
-  if (!user.banExpires) return true;
-  return new Date(user.banExpires as string | Date).getTime() > Date.now();
-}
-
 function userPrincipal(user: UserLike, activeTenantId: string | null, via: "session" | "jwt"): Principal {
-  const roles = globalRoles(user.role);
+  const roles = parseRoles(user.role);
   return {
     kind: "user",
     userId: user.id,
@@ -88,13 +74,13 @@ export function createPrincipalResolver(deps: { auth: Auth; apiKeys: ApiKeyServi
       const subject = verified?.payload?.sub;
       if (!subject) return null;
       const user = (await (await auth.$context).internalAdapter.findUserById(subject)) as UserLike | null;
-      return user && !isBanned(user) ? userPrincipal(user, null, "jwt") : null;
+      return user && !isBanActive(user) ? userPrincipal(user, null, "jwt") : null;
     }
     if (!bearer && !headers.get("cookie")) return null;
     const session = await auth.api.getSession({ headers }).catch(() => null);
     if (!session) return null;
     const user = session.user as UserLike;
-    if (isBanned(user)) return null;
+    if (isBanActive(user)) return null;
     const active = (session.session as { activeOrganizationId?: string | null }).activeOrganizationId ?? null;
     return userPrincipal(user, active, "session");
   };

@@ -9,6 +9,11 @@ export function toDate(value: unknown, _nullable?: true): Date | null {
   return new Date(typeof value === "number" ? value : String(value));
 }
 
+/** A LIKE pattern's literal part: `%`, `_` and the escape character itself match only themselves. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export function dateParam(dialect: Dialect, date: Date): Date | string {
   return dialect === "postgres" ? date : date.toISOString();
 }

@@ -2,8 +2,10 @@
  * Who may read operational detail or operate the cache: a platform admin (global role `admin`, by session
  * cookie or Bearer session token), or — for read-only health detail — the HEALTH_TOKEN of a monitoring system.
  */
+
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Auth } from "../../auth/index.ts";
+import { parseRoles } from "../../auth/roles.ts";
 import { AppError } from "../../errors.ts";
 
 export const PLATFORM_ADMIN_ROLE = "admin";
@@ -20,10 +22,7 @@ export async function requirePlatformAdmin(deps: GuardDeps, headers: Headers): P
   if (bearer !== undefined && deps.healthToken !== undefined && sameSecret(bearer, deps.healthToken)) return;
   const session = await deps.auth.api.getSession({ headers }).catch(() => null);
   if (!session) throw new AppError("unauthenticated", 401, "Sign in as a platform admin");
-  const roles = String((session.user as { role?: unknown }).role ?? "")
-    .split(",")
-    .map((role) => role.trim());
-  if (!roles.includes(PLATFORM_ADMIN_ROLE)) {
+  if (!parseRoles((session.user as { role?: unknown }).role).includes(PLATFORM_ADMIN_ROLE)) {
     throw new AppError("forbidden", 403, "Only platform admins may do this");
   }
 }

@@ -4,6 +4,7 @@
  * The tenant id is an explicit argument everywhere; nothing here keeps per-tenant state.
  */
 import type { Auth } from "../../auth/index.ts";
+import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../infra/db/index.ts";
 import { dateParam, toDate } from "../../infra/db/values.ts";
 
@@ -40,13 +41,6 @@ interface MemberRow {
   userId: string;
   organizationId: string;
   role: string;
-}
-
-export function parseRoles(role: string | null | undefined): string[] {
-  return (role ?? "")
-    .split(",")
-    .map((r) => r.trim())
-    .filter(Boolean);
 }
 
 export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRoles: readonly string[] }) {

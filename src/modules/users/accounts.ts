@@ -6,6 +6,7 @@
 import type { Auth } from "../../auth/index.ts";
 import { AppError } from "../../errors.ts";
 import type { Db } from "../../infra/db/index.ts";
+import { escapeLike } from "../../infra/db/values.ts";
 import type { TenantService } from "../tenants/service.ts";
 import { DEFAULT_TENANT_SLUG } from "../tenants/service.ts";
 import { placeholderEmail, toUserView, type UserStatus, type UserView } from "./view.ts";
@@ -74,10 +75,6 @@ const SORT_COLUMNS = {
 
 function toAccount(row: Record<string, unknown>): AccountView {
   return { ...toUserView(row), numericId: Number(row.numericId) };
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** SQL for tenant-scoped user reads: a tenant's members joined with their user rows, paged by cursor. */
 import type { Db } from "../../infra/db/index.ts";
-import { dateParam } from "../../infra/db/values.ts";
+import { dateParam, escapeLike } from "../../infra/db/values.ts";
 import { isPlaceholderEmail } from "../../infra/mail/index.ts";
 import { type TenantUserView, toTenantUserView } from "./view.ts";
 
@@ -31,10 +31,6 @@ const USER_COLUMNS = [
   "u.authProvider",
   "u.lastLoginAt",
 ] as const;
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 export function createUserQueries(db: Db) {
   const base = () =>

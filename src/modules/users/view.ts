@@ -3,6 +3,7 @@
  * without an e-mail carry a reserved placeholder address (better-auth requires one); it is `null` here.
  */
 
+import { isBanActive, parseRoles } from "../../auth/roles.ts";
 import { toDate } from "../../infra/db/values.ts";
 import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../../infra/mail/index.ts";
 
@@ -37,17 +38,8 @@ export function placeholderEmail(userId: string): string {
   return `${userId}@${PLACEHOLDER_EMAIL_DOMAIN}`;
 }
 
-function splitRoles(value: unknown): string[] {
-  return typeof value === "string"
-    ? value
-        .split(",")
-        .map((r) => r.trim())
-        .filter(Boolean)
-    : [];
-}
-
 function status(row: Record<string, unknown>): UserStatus {
-  if (row.banned && (!row.banExpires || toDate(row.banExpires).getTime() > Date.now())) return "disabled";
+  if (isBanActive(row)) return "disabled";
   const value = row.status;
   return value === "pending" || value === "disabled" ? value : "active";
 }
@@ -67,7 +59,7 @@ export function toUserView(row: Record<string, unknown>): UserView {
     phoneNumber: (row.phoneNumber as string | null | undefined) ?? null,
     image: (row.image as string | null | undefined) ?? null,
     emailVerified: Boolean(row.emailVerified),
-    globalRoles: splitRoles(row.role),
+    globalRoles: parseRoles(row.role),
     banned: Boolean(row.banned),
     status: status(row),
     authProvider: provider === "oidc" || provider === "saml" ? provider : "local",
@@ -82,6 +74,6 @@ export function toTenantUserView(
   tenantId: string,
   memberRole: unknown,
 ): TenantUserView {
-  const roles = splitRoles(memberRole);
+  const roles = parseRoles(memberRole);
   return { ...toUserView(row), tenantId, roles, isOwner: roles.includes("owner") };
 }

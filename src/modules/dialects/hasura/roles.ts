@@ -2,6 +2,7 @@
  * The catalogue of global (platform-wide) roles the Hasura dialect assigns: the built-in `anonymous`, `user` and
  * `admin`, plus the roles admins create (table `global_role`). Knows nothing about HTTP.
  */
+import { parseRoles } from "../../../auth/roles.ts";
 import type { Db } from "../../../infra/db/index.ts";
 import { dateParam } from "../../../infra/db/values.ts";
 
@@ -75,12 +76,7 @@ export function createRoleCatalogue(db: Db) {
         .select("role")
         .where("role", "like", `%${name}%`)
         .execute();
-      return rows.filter((row) =>
-        String(row.role ?? "")
-          .split(",")
-          .map((r) => r.trim())
-          .includes(name),
-      ).length;
+      return rows.filter((row) => parseRoles(row.role).includes(name)).length;
     },
   };
 }
