@@ -61,4 +61,12 @@ describe("account service", () => {
     });
     expect(response.status).toBe(403);
   });
+
+  it("searches for `_` and `%` literally on every database (SQLite escapes in LIKE only when told)", async () => {
+    await v1.accounts.create({ username: "under_score", globalRoles: [], active: true });
+    await v1.accounts.create({ username: "underXscore", globalRoles: [], active: true });
+    const literal = await v1.accounts.list({ skip: 0, limit: 10, search: "under_" });
+    expect(literal.users.map((u) => u.username)).toEqual(["under_score"]);
+    expect((await v1.accounts.list({ skip: 0, limit: 10, search: "%" })).total).toBe(0);
+  });
 });

@@ -6,7 +6,7 @@
 import type { Auth } from "../../auth/index.ts";
 import { AppError } from "../../errors.ts";
 import type { Db } from "../../infra/db/index.ts";
-import { escapeLike } from "../../infra/db/values.ts";
+import { containsText } from "../../infra/db/values.ts";
 import type { TenantService } from "../tenants/service.ts";
 import { DEFAULT_TENANT_SLUG } from "../tenants/service.ts";
 import { placeholderEmail, toUserView, type UserStatus, type UserView } from "./view.ts";
@@ -208,12 +208,12 @@ export function createAccountService(deps: { auth: Auth; db: Db; tenants: Tenant
           );
       }
       if (query.search) {
-        const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
+        const search = query.search;
         filtered = filtered.where((eb) =>
           eb.or([
-            eb(eb.fn("lower", ["email"]), "like", pattern),
-            eb(eb.fn("lower", ["username"]), "like", pattern),
-            eb(eb.fn("lower", ["name"]), "like", pattern),
+            containsText("email", search),
+            containsText("username", search),
+            containsText("name", search),
           ]),
         );
       }

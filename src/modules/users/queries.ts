@@ -1,6 +1,6 @@
 /** SQL for tenant-scoped user reads: a tenant's members joined with their user rows, paged by cursor. */
 import type { Db } from "../../infra/db/index.ts";
-import { dateParam, escapeLike } from "../../infra/db/values.ts";
+import { containsText, dateParam, escapeLike, like } from "../../infra/db/values.ts";
 import { isPlaceholderEmail } from "../../infra/mail/index.ts";
 import { type TenantUserView, toTenantUserView } from "./view.ts";
 
@@ -58,13 +58,8 @@ export function createUserQueries(db: Db) {
         );
       }
       if (filter.q) {
-        const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
-        query = query.where((eb) =>
-          eb.or([
-            eb(eb.fn("lower", ["u.email"]), "like", pattern),
-            eb(eb.fn("lower", ["u.name"]), "like", pattern),
-          ]),
-        );
+        const q = filter.q;
+        query = query.where((eb) => eb.or([containsText("u.email", q), containsText("u.name", q)]));
       }
       if (filter.status === "disabled")
         query = query.where("u.banned", "=", db.dialect === "postgres" ? true : 1);
@@ -79,9 +74,9 @@ export function createUserQueries(db: Db) {
         query = query.where((eb) =>
           eb.or([
             eb("m.role", "=", filter.role as string),
-            eb("m.role", "like", `${role},%`),
-            eb("m.role", "like", `%,${role}`),
-            eb("m.role", "like", `%,${role},%`),
+            like("m.role", `${role},%`),
+            like("m.role", `%,${role}`),
+            like("m.role", `%,${role},%`),
           ]),
         );
       }
