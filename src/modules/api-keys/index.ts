@@ -35,17 +35,12 @@ function render(key: ApiKey) {
 }
 
 export function apiKeysModule(services: V1Services) {
-  const { apiKeys, tenants, authorize, resolveContext } = services;
+  const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext } = services;
   return new Elysia({ name: "api-keys", prefix: "/v1/api-keys" })
     .get(
       "",
       async ({ request }) => {
-        const ctx = await resolveContext(request.headers);
-        await authorize(ctx, (actor) => ({
-          principal: actor,
-          action: "apiKeys.list",
-          resource: { type: "Tenant", id: ctx.tenant.id },
-        }));
+        const ctx = await authorizeOnTenant(request.headers, "apiKeys.list");
         return { data: (await apiKeys.list(ctx.tenant.id)).map(render) };
       },
       {

@@ -41,16 +41,7 @@ function render(rule: PolicyRule) {
 }
 
 export function policiesModule(services: V1Services) {
-  const { policies, authorize, resolveContext } = services;
-  const onTenant = async (headers: Headers, action: "policies.list" | "policies.create") => {
-    const ctx = await resolveContext(headers);
-    await authorize(ctx, (actor) => ({
-      principal: actor,
-      action,
-      resource: { type: "Tenant", id: ctx.tenant.id },
-    }));
-    return ctx;
-  };
+  const { policies, authorize, authorizeOnTenant, resolveContext } = services;
   const onRule = async (headers: Headers, id: string, action: "policies.update" | "policies.delete") => {
     const ctx = await resolveContext(headers);
     const rule = await policies.get(ctx.tenant.id, id);
@@ -65,7 +56,7 @@ export function policiesModule(services: V1Services) {
     .get(
       "",
       async ({ request }) => {
-        const ctx = await onTenant(request.headers, "policies.list");
+        const ctx = await authorizeOnTenant(request.headers, "policies.list");
         return { data: (await policies.list(ctx.tenant.id)).map(render) };
       },
       {
@@ -76,7 +67,7 @@ export function policiesModule(services: V1Services) {
     .get(
       "/:id",
       async ({ params, request }) => {
-        const ctx = await onTenant(request.headers, "policies.list");
+        const ctx = await authorizeOnTenant(request.headers, "policies.list");
         return render(await policies.get(ctx.tenant.id, params.id));
       },
       { params: Params, response: { 200: PolicyBody, ...errors }, detail: { tags, summary: "Get a rule" } },
@@ -84,7 +75,7 @@ export function policiesModule(services: V1Services) {
     .post(
       "",
       async ({ body, request, set }) => {
-        const ctx = await onTenant(request.headers, "policies.create");
+        const ctx = await authorizeOnTenant(request.headers, "policies.create");
         set.status = 201;
         return render(await policies.create(ctx.tenant.id, body));
       },

@@ -15,17 +15,12 @@ const tags = ["Users"];
 const ROLE_NAME = "^[a-z][a-z0-9_-]{0,63}$";
 
 export function rolesModule(services: V1Services) {
-  const { tenants, authorize, resolveContext } = services;
+  const { tenants, authorize, authorizeOnTenant, resolveContext } = services;
   return new Elysia({ name: "roles", prefix: "/v1/roles" })
     .get(
       "",
       async ({ request }) => {
-        const ctx = await resolveContext(request.headers);
-        await authorize(ctx, (actor) => ({
-          principal: actor,
-          action: "roles.list",
-          resource: { type: "Tenant", id: ctx.tenant.id },
-        }));
+        const ctx = await authorizeOnTenant(request.headers, "roles.list");
         const roles = await tenants.listRoles(ctx.tenant.id);
         return {
           data: roles.map((r) => ({ name: r.name, description: r.description, built_in: r.builtIn })),

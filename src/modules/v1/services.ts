@@ -11,6 +11,9 @@ import { createUsersService } from "../users/service.ts";
 import { createContextResolver } from "./context.ts";
 import { createGuard } from "./guard.ts";
 
+/** Actions on a whole tenant that take no context. */
+type TenantWideAction = "roles.list" | "apiKeys.list" | "policies.list" | "policies.create";
+
 export function createV1Services(deps: Deps) {
   const { auth, db, logger, config } = deps;
   const tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
@@ -33,7 +36,27 @@ export function createV1Services(deps: Deps) {
     signUpEnabled: config.signUpEnabled,
   });
   const accounts = createAccountService({ auth, db, tenants });
-  return { tenants, apiKeys, policies, authorize, users, accounts, resolvePrincipal, resolveContext };
+  /** Resolves the caller and tenant, then decides an action on the tenant as a whole (list, create a rule). */
+  async function authorizeOnTenant(headers: Headers, action: TenantWideAction) {
+    const ctx = await resolveContext(headers);
+    await authorize(ctx, (actor) => ({
+      principal: actor,
+      action,
+      resource: { type: "Tenant", id: ctx.tenant.id },
+    }));
+    return ctx;
+  }
+  return {
+    tenants,
+    apiKeys,
+    policies,
+    authorize,
+    authorizeOnTenant,
+    users,
+    accounts,
+    resolvePrincipal,
+    resolveContext,
+  };
 }
 
 export type V1Services = ReturnType<typeof createV1Services>;
