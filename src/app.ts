@@ -3,30 +3,34 @@
  * listen on a free port for clients that need a real server.
  */
 import { Elysia } from "elysia";
-import { authRoutes } from "./auth/routes.ts";
+import { savedLocaleLookup } from "./auth/locale.ts";
 import type { Deps } from "./deps.ts";
-import { AppError, jsonResponse, nativeErrorBody } from "./errors.ts";
+import { authRoutes } from "./http/better-auth/routes.ts";
+import { geolensModule } from "./http/geolens/index.ts";
+import { hasuraModule, rendersOwnErrors } from "./http/hasura/index.ts";
+import { apiKeysModule } from "./http/native/api-keys/index.ts";
+import { policiesModule } from "./http/native/policies/index.ts";
+import { rolesModule } from "./http/native/roles/index.ts";
+import { usersModule } from "./http/native/users/index.ts";
+import { cacheModule } from "./http/ops/cache/index.ts";
+import { healthModule } from "./http/ops/health/index.ts";
+import { i18nModule } from "./http/ops/i18n/index.ts";
+import { metricsModule } from "./http/ops/metrics/index.ts";
+import { openapiModule } from "./http/ops/openapi/index.ts";
+import { rateLimitModule } from "./http/pipeline/rate-limit/index.ts";
+import { createV1Services } from "./http/services.ts";
 import { appErrorMessage } from "./i18n/app-errors.ts";
 import { t } from "./i18n/index.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
-import { apiKeysModule } from "./modules/api-keys/index.ts";
-import { cacheModule } from "./modules/cache/index.ts";
-import { geolensModule } from "./modules/dialects/geolens/index.ts";
-import { hasuraModule, rendersOwnErrors } from "./modules/dialects/hasura/index.ts";
-import { healthModule } from "./modules/health/index.ts";
-import { i18nModule } from "./modules/i18n/index.ts";
-import { metricsModule } from "./modules/metrics/index.ts";
-import { openapiModule } from "./modules/openapi/index.ts";
-import { policiesModule } from "./modules/policies/index.ts";
-import { rateLimitModule } from "./modules/rate-limit/index.ts";
-import { rolesModule } from "./modules/roles/index.ts";
-import { usersModule } from "./modules/users/index.ts";
-import { createV1Services } from "./modules/v1/services.ts";
+import { AppError, jsonResponse, nativeErrorBody } from "./platform/errors.ts";
 
 export function createApp(deps: Deps) {
   const { config, logger, auth } = deps;
   const v1 = createV1Services(deps);
-  const localeOf = createLocaleResolver({ auth, defaultLocale: config.defaultLocale });
+  const localeOf = createLocaleResolver({
+    savedLocale: savedLocaleLookup(auth),
+    defaultLocale: config.defaultLocale,
+  });
   const app = new Elysia({ name: "gatehouse" })
     .onRequest(async ({ request }) => {
       const length = Number(request.headers.get("content-length") ?? 0);

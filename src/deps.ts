@@ -2,16 +2,17 @@
  * Builds the process-wide dependencies from configuration, in order, and tears them down in reverse.
  */
 import { type Auth, createAuth } from "./auth/index.ts";
+import { migrate } from "./auth/migrate.ts";
 import type { Config } from "./config.ts";
-import { type AppCache, createCache } from "./infra/cache/index.ts";
-import { createDb, type Db } from "./infra/db/index.ts";
-import { migrate, withStartupLock } from "./infra/db/migrate.ts";
-import { createLogger, type Logger } from "./infra/logger.ts";
-import { createMailer, type Mailer } from "./infra/mail/index.ts";
-import { createPasswordHasher, type PasswordHasher } from "./infra/password/index.ts";
-import { createSmsSender, type SmsSender } from "./infra/sms/index.ts";
-import { createTenantService } from "./modules/tenants/service.ts";
-import { ensurePlatformAdmin } from "./modules/users/bootstrap.ts";
+import { ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
+import { createTenantService } from "./identity/tenants/service.ts";
+import { type AppCache, createCache } from "./platform/cache/index.ts";
+import { createDb, type Db } from "./platform/db/index.ts";
+import { withStartupLock } from "./platform/db/migrate.ts";
+import { createLogger, type Logger } from "./platform/logger.ts";
+import { createMailer, type Mailer } from "./platform/mail/index.ts";
+import { createPasswordHasher, type PasswordHasher } from "./platform/password/index.ts";
+import { createSmsSender, type SmsSender } from "./platform/sms/index.ts";
 
 export interface Deps {
   readonly config: Config;

@@ -10,8 +10,9 @@
  * answers it.
  */
 import type { App } from "./app.ts";
+import { CLIENT_IP_HEADER } from "./platform/client-ip.ts";
 
-export const CLIENT_IP_HEADER = "x-gatehouse-client-ip";
+export { CLIENT_IP_HEADER };
 
 export function serve(
   app: App,

@@ -1,14 +1,12 @@
 /**
- * Every method+path of the seed-000 endpoint list (shared/seed000-endpoints.tsv, beside the repository) is
+ * Every method+path of the seed-000 endpoint list (test/fixtures/seed000-endpoints.tsv) is
  * routed: with a valid admin Bearer token and an empty JSON body it never gets a route-not-found 404 and never a
  * 5xx. Run on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { seedEndpoints } from "../../test/helpers/fixtures.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 
-const ENDPOINT_LIST = new URL("../../../shared/seed000-endpoints.tsv", import.meta.url);
 /** The seed's count (CONTRACTS.md): 77 method+path pairs under /api/auth. */
 const SEED_ENDPOINT_COUNT = 77;
 
@@ -18,22 +16,14 @@ interface Endpoint {
 }
 
 function readEndpoints(): Endpoint[] {
-  const file = fileURLToPath(ENDPOINT_LIST);
-  if (!existsSync(file)) {
-    throw new Error(
-      `${file} is missing: check out the shared/ folder beside the repository (it holds seed000-endpoints.tsv)`,
-    );
-  }
-  return readFileSync(file, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "")
-    .map((line, index) => {
-      const [method = "", path = "", ...rest] = line.trim().split("\t");
-      if (!/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path.startsWith("/api/auth/") || rest.length) {
-        throw new Error(`seed000-endpoints.tsv line ${index + 1} is not "METHOD<TAB>/api/auth/...": ${line}`);
-      }
-      return { method, path };
-    });
+  return seedEndpoints().map(([method, path], index) => {
+    if (!/^(GET|POST|PUT|PATCH|DELETE)$/.test(method) || !path?.startsWith("/api/auth/")) {
+      throw new Error(
+        `seed000-endpoints.tsv line ${index + 1} is not "METHOD<TAB>/api/auth/...": ${method} ${path}`,
+      );
+    }
+    return { method, path };
+  });
 }
 
 const endpoints = readEndpoints();

@@ -4,7 +4,7 @@
  * before any plugin hook reads it.
  */
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import type { AuthDeps } from "./index.ts";
+import type { AuthDeps } from "./deps.ts";
 
 /** Endpoints that verify a password and, on success, open a session. */
 const PASSWORD_SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/username", "/sign-in/phone-number"]);

@@ -3,30 +3,16 @@
  * Kysely instance, cache (as secondary storage), password hasher and mailer.
  */
 import { betterAuth } from "better-auth";
-import type { Config } from "../config.ts";
 import { recipientLocale } from "../i18n/negotiate.ts";
-import type { Cache } from "../infra/cache/index.ts";
-import type { Db } from "../infra/db/index.ts";
-import type { Logger } from "../infra/logger.ts";
-import type { Mailer } from "../infra/mail/index.ts";
-import { renderLinkMail } from "../infra/mail/templates.ts";
-import type { PasswordHasher } from "../infra/password/index.ts";
-import type { SmsMessage, SmsSender } from "../infra/sms/index.ts";
-import { CREDENTIAL_RULES } from "../modules/rate-limit/rules.ts";
-import { createRateLimitStore } from "../modules/rate-limit/store.ts";
-import { CLIENT_IP_HEADER } from "../server.ts";
+import { renderLinkMail } from "../i18n/templates.ts";
+import { createRateLimitStore } from "../platform/cache/rate-limit-store.ts";
+import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
+import type { Mailer } from "../platform/mail/index.ts";
+import type { SmsMessage } from "../platform/sms/index.ts";
+import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { plugins } from "./plugins/index.ts";
-
-export interface AuthDeps {
-  readonly config: Config;
-  readonly db: Db;
-  readonly cache: Cache;
-  readonly passwords: PasswordHasher;
-  readonly mailer: Mailer;
-  readonly sms: SmsSender;
-  readonly logger: Logger;
-}
+import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -123,7 +109,7 @@ export function createAuth(deps: AuthDeps) {
       window: config.rateLimitWindow,
       max: config.rateLimitMax,
       // Counters in the cache (shared by every node with Redis), the same store and key scheme as the limiter
-      // of Gatehouse's own routes; credential endpoints get stricter rules (src/modules/rate-limit/rules.ts).
+      // of Gatehouse's own routes; credential endpoints get stricter rules (src/auth/rate-limits.ts).
       customStorage: createRateLimitStore(cache),
       customRules: { ...CREDENTIAL_RULES },
     },

@@ -3,7 +3,6 @@
  * `Authorization: Bearer <session token>`), a JWT issued by Gatehouse (`/api/auth/token`, verified against its
  * JWKS), or a tenant-bound API key (`X-API-Key`). Banned users and revoked or expired keys resolve to nothing.
  */
-import type { ApiKeyService } from "../modules/api-keys/service.ts";
 import type { Auth } from "./index.ts";
 import { isBanActive, parseRoles } from "./roles.ts";
 
@@ -57,12 +56,17 @@ function userPrincipal(user: UserLike, activeTenantId: string | null, via: "sess
   };
 }
 
-export function createPrincipalResolver(deps: { auth: Auth; apiKeys: ApiKeyService }) {
-  const { auth, apiKeys } = deps;
+/** Looks up a raw API key (src/identity/api-keys/service.ts implements it); null when unknown, revoked or expired. */
+export type ApiKeyVerifier = (
+  raw: string,
+) => Promise<{ readonly id: string; readonly tenantId: string; readonly roles: readonly string[] } | null>;
+
+export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKeyVerifier }) {
+  const { auth, verifyApiKey } = deps;
   return async function resolvePrincipal(headers: Headers): Promise<Principal | null> {
     const apiKey = headers.get("x-api-key");
     if (apiKey) {
-      const key = await apiKeys.verify(apiKey.trim());
+      const key = await verifyApiKey(apiKey.trim());
       return key ? { kind: "apiKey", keyId: key.id, tenantId: key.tenantId, roles: key.roles } : null;
     }
     const bearer = headers

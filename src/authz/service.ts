@@ -21,7 +21,7 @@ import {
   statefulIsAuthorized,
   validate,
 } from "@cedar-policy/cedar-wasm/nodejs";
-import type { Logger } from "../infra/logger.ts";
+import type { Logger } from "../platform/logger.ts";
 import { DEFAULT_POLICIES, SCHEMA_TEXT, TENANT_RULE_PREFIX } from "./default-policies.ts";
 import type { AuthzRequest, Decision, RuleValidation, TenantRule, TenantRuleSet } from "./model.ts";
 import { toCedarRequest } from "./request.ts";

@@ -4,7 +4,7 @@
  * lines can be inspected.
  */
 import pino from "pino";
-import type { Logger } from "../infra/logger.ts";
+import type { Logger } from "../platform/logger.ts";
 import { DEFAULT_POLICIES } from "./default-policies.ts";
 import type { AuthzPrincipal, TenantRule, TenantRuleSet, TenantUserResource } from "./model.ts";
 

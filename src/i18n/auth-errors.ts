@@ -12,7 +12,7 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   403: "FORBIDDEN",
   404: "NOT_FOUND",
   415: "UNSUPPORTED_MEDIA_TYPE",
-  // The rate limiter's code (src/modules/rate-limit), so both limiters answer alike.
+  // The rate limiter's code (src/http/pipeline/rate-limit), so both limiters answer alike.
   429: "RATE_LIMITED",
 };
 

@@ -3,22 +3,13 @@
  * and limits are found in one place.
  */
 import { admin, bearer, jwt, openAPI, username } from "better-auth/plugins";
-import type { Config } from "../../config.ts";
-import type { MailMessage } from "../../infra/mail/index.ts";
-import type { SmsMessage } from "../../infra/sms/index.ts";
 import { adminGuards } from "./admin-guards.ts";
+import type { PluginDeps } from "./deps.ts";
 import { oneTapPlugin } from "./one-tap.ts";
 import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
 import { socialPlugins } from "./social.ts";
 import { twoFactorPlugin } from "./two-factor.ts";
-
-export interface PluginDeps {
-  readonly config: Config;
-  /** Sends without making the caller wait (so timing cannot reveal whether an account exists). */
-  readonly sendMail: (message: MailMessage) => Promise<void>;
-  readonly sendSms: (message: SmsMessage) => Promise<void>;
-}
 
 const HOUR = 60 * 60;
 

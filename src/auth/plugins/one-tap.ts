@@ -13,7 +13,7 @@ import { parseUserOutput } from "better-auth/db";
 import { handleOAuthUserInfo } from "better-auth/oauth2";
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 import * as z from "zod";
-import type { PluginDeps } from "./index.ts";
+import type { PluginDeps } from "./deps.ts";
 
 /**
  * Refusals reuse better-auth's base codes where one fits (as `/sign-in/social` with an ID token does), so clients

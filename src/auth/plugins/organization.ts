@@ -6,8 +6,8 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { organization } from "better-auth/plugins";
 import type { Config } from "../../config.ts";
 import { recipientLocale } from "../../i18n/negotiate.ts";
-import { renderLinkMail } from "../../infra/mail/templates.ts";
-import type { PluginDeps } from "./index.ts";
+import { renderLinkMail } from "../../i18n/templates.ts";
+import type { PluginDeps } from "./deps.ts";
 import {
   CREATOR_ROLE,
   DEFAULT_MEMBER_ROLE,

@@ -5,8 +5,8 @@
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { phoneNumber } from "better-auth/plugins";
 import { phoneRecipientLocale } from "../../i18n/recipient.ts";
-import { renderSms } from "../../infra/mail/templates.ts";
-import type { PluginDeps } from "./index.ts";
+import { renderSms } from "../../i18n/templates.ts";
+import type { PluginDeps } from "./deps.ts";
 
 // Codes live 5 minutes (the ceiling is 10) and allow 3 wrong tries before a new one must be requested.
 const OTP_TTL_SECONDS = 5 * 60;

@@ -1,6 +1,6 @@
 /** Generic OIDC providers from configuration (discovery by issuer URL, authorization code + PKCE). */
 import { genericOAuth } from "better-auth/plugins";
-import type { PluginDeps } from "./index.ts";
+import type { PluginDeps } from "./deps.ts";
 
 export function socialPlugins({ config }: PluginDeps) {
   if (config.oidcProviders.length === 0) return [];

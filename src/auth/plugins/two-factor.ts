@@ -8,8 +8,8 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { twoFactor } from "better-auth/plugins";
 import { recipientLocale } from "../../i18n/negotiate.ts";
-import { renderCodeMail } from "../../infra/mail/templates.ts";
-import type { PluginDeps } from "./index.ts";
+import { renderCodeMail } from "../../i18n/templates.ts";
+import type { PluginDeps } from "./deps.ts";
 
 // E-mail codes live 5 minutes (the ceiling is 10: long enough for a slow mailbox) and allow 3 wrong
 // tries before a new one must be requested, as phone codes do.

@@ -1,0 +1,18 @@
+/** What createAuth (src/auth/index.ts) is built from. */
+import type { Config } from "../config.ts";
+import type { Cache } from "../platform/cache/index.ts";
+import type { Db } from "../platform/db/index.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { Mailer } from "../platform/mail/index.ts";
+import type { PasswordHasher } from "../platform/password/index.ts";
+import type { SmsSender } from "../platform/sms/index.ts";
+
+export interface AuthDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly cache: Cache;
+  readonly passwords: PasswordHasher;
+  readonly mailer: Mailer;
+  readonly sms: SmsSender;
+  readonly logger: Logger;
+}

@@ -1,0 +1,11 @@
+/** What every plugin's options are built from. */
+import type { Config } from "../../config.ts";
+import type { MailMessage } from "../../platform/mail/index.ts";
+import type { SmsMessage } from "../../platform/sms/index.ts";
+
+export interface PluginDeps {
+  readonly config: Config;
+  /** Sends without making the caller wait (so timing cannot reveal whether an account exists). */
+  readonly sendMail: (message: MailMessage) => Promise<void>;
+  readonly sendSms: (message: SmsMessage) => Promise<void>;
+}

@@ -1,0 +1,85 @@
+/**
+ * Mounts better-auth at /api/auth, plus the older endpoint names that clients of earlier Better Auth versions
+ * still call (CONTRACTS.md): each is rewritten to its current endpoint, never re-implemented.
+ */
+import { Elysia } from "elysia";
+import type { Auth } from "../../auth/index.ts";
+import { localizeAuthError } from "../../i18n/auth-errors.ts";
+import type { LocaleResolver } from "../../i18n/request-locale.ts";
+import { jsonResponse } from "../../platform/errors.ts";
+import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../../platform/mail/index.ts";
+
+const RENAMED: Readonly<Record<string, string>> = {
+  "/api/auth/forget-password": "/api/auth/request-password-reset",
+  "/api/auth/phone-number/forget-password": "/api/auth/phone-number/request-password-reset",
+};
+
+function withPath(request: Request, pathname: string, init: RequestInit = {}): Request {
+  const url = new URL(request.url);
+  url.pathname = pathname;
+  return new Request(url, { method: request.method, headers: request.headers, body: request.body, ...init });
+}
+
+/** 1.7 serves account-info as GET with `?accountId`; older clients POST `{accountId}`. */
+async function accountInfoFromPost(request: Request): Promise<Request | Response> {
+  const text = await request.text();
+  let accountId: unknown;
+  if (text.trim()) {
+    try {
+      accountId = (JSON.parse(text) as { accountId?: unknown } | null)?.accountId;
+    } catch {
+      return jsonResponse(400, { code: "INVALID_JSON", message: "The request body is not valid JSON" });
+    }
+  }
+  const url = new URL(request.url);
+  if (typeof accountId === "string") url.searchParams.set("accountId", accountId);
+  const headers = new Headers(request.headers);
+  headers.delete("content-type");
+  headers.delete("content-length");
+  return new Request(url, { method: "GET", headers });
+}
+
+const PLACEHOLDER_SUFFIX = `@${PLACEHOLDER_EMAIL_DOMAIN}`;
+
+/**
+ * Users without an e-mail carry a reserved placeholder address inside better-auth; every API renders it as
+ * `null` (ARCHITECTURE.md). Only bodies that contain one are parsed and rewritten.
+ */
+async function withoutPlaceholderEmails(response: Response): Promise<Response> {
+  if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;
+  const text = await response.text();
+  const rewritten = text.includes(PLACEHOLDER_SUFFIX)
+    ? JSON.stringify(JSON.parse(text), (key, value) =>
+        key === "email" && typeof value === "string" && isPlaceholderEmail(value) ? null : value,
+      )
+    : text;
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(rewritten, { status: response.status, statusText: response.statusText, headers });
+}
+
+export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
+  async function handle(request: Request): Promise<Response> {
+    const response = await auth.handler(request);
+    // Error messages in the caller's language; status and code unchanged. (Done here rather than in a
+    // mapResponse hook: an async mapResponse that keeps the response emptied successful answers.)
+    if (response.status >= 400) return (await localizeAuthError(response, request, localeOf)) ?? response;
+    return withoutPlaceholderEmails(response);
+  }
+  return new Elysia({ name: "auth-routes" }).all(
+    "/api/auth/*",
+    async ({ request }) => {
+      const pathname = new URL(request.url).pathname;
+      if (request.method === "POST") {
+        const renamed = RENAMED[pathname];
+        if (renamed) return handle(withPath(request, renamed));
+        if (pathname === "/api/auth/account-info") {
+          const rewritten = await accountInfoFromPost(request);
+          return rewritten instanceof Response ? rewritten : handle(rewritten);
+        }
+      }
+      return handle(request);
+    },
+    { parse: "none", detail: { hide: true } },
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The refusals of the Hasura Auth v1 dialect, with Hasura's codes, statuses and wording (its API reference:
+ * mostly 400), and the translation of everything else that can go wrong underneath (the canonical service's
+ * AppErrors, better-auth's APIErrors, Elysia's parse and validation errors) into that one `{code, message}` shape.
+ */
+import { isAPIError } from "better-auth/api";
+import { AppError } from "../../platform/errors.ts";
+
+export const HASURA_ERRORS = {
+  "invalid-args": { status: 400, message: "invalid arguments" },
+  "invalid-provider": { status: 400, message: "invalid provider" },
+  "invalid-email": { status: 400, message: "bad email address" },
+  "invalid-creds": { status: 400, message: "invalid credentials" },
+  "invalid-password": { status: 400, message: "password should be at least 8 characters long" },
+  "not-enabled": { status: 400, message: "provider is disabled" },
+  "user-exists": { status: 400, message: "user already exists" },
+  "email-exists": { status: 400, message: "user with email already exists" },
+  "no-role": { status: 400, message: "given role does not exists" },
+  "role-error": { status: 400, message: "role error" },
+  "not-active": { status: 400, message: "user is deactivated. Can't login" },
+  unauthorized: { status: 401, message: "a valid auth_token is required" },
+  "access-denied": { status: 403, message: "this action needs the admin role" },
+  "not-verified": { status: 403, message: "user is not verified" },
+  "not-found": { status: 404, message: "no such user exists" },
+  "unexpected-state": { status: 500, message: "unexpected state" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type HasuraErrorCode = keyof typeof HASURA_ERRORS;
+
+export interface HasuraErrorBody {
+  code: string;
+  message: string;
+}
+
+export function hasuraError(code: HasuraErrorCode, message?: string): AppError {
+  const known = HASURA_ERRORS[code];
+  return new AppError(code, known.status, message ?? known.message);
+}
+
+function isHasuraCode(code: string): code is HasuraErrorCode {
+  return Object.hasOwn(HASURA_ERRORS, code);
+}
+
+/** The canonical service's codes (src/identity/accounts/service.ts) in Hasura's words. */
+const FROM_ACCOUNTS: Readonly<Record<string, HasuraErrorCode>> = {
+  email_exists: "email-exists",
+  username_exists: "user-exists",
+  phone_exists: "user-exists",
+  not_found: "not-found",
+};
+
+const ACCOUNT_RULES = new Set([
+  "cannot_change_own_role",
+  "cannot_disable_self",
+  "cannot_delete_self",
+  "last_admin",
+]);
+
+/** better-auth's codes met on the dialect's paths (sign-in, OTP, password change). */
+const FROM_AUTH: Readonly<Record<string, HasuraErrorCode>> = {
+  INVALID_USERNAME_OR_PASSWORD: "invalid-creds",
+  INVALID_EMAIL_OR_PASSWORD: "invalid-creds",
+  INVALID_PHONE_NUMBER_OR_PASSWORD: "invalid-creds",
+  INVALID_PASSWORD: "invalid-creds",
+  CREDENTIAL_ACCOUNT_NOT_FOUND: "invalid-creds",
+  INVALID_OTP: "invalid-creds",
+  OTP_EXPIRED: "invalid-creds",
+  OTP_NOT_FOUND: "invalid-creds",
+  TOO_MANY_ATTEMPTS: "invalid-creds",
+  PHONE_NUMBER_NOT_EXIST: "invalid-creds",
+  INVALID_PHONE_NUMBER: "invalid-args",
+  INVALID_USERNAME: "invalid-args",
+  USERNAME_TOO_SHORT: "invalid-args",
+  USERNAME_TOO_LONG: "invalid-args",
+  INVALID_EMAIL: "invalid-email",
+  PASSWORD_TOO_SHORT: "invalid-password",
+  PASSWORD_TOO_LONG: "invalid-password",
+  BANNED_USER: "not-active",
+  EMAIL_NOT_VERIFIED: "not-verified",
+  USER_ALREADY_EXISTS: "user-exists",
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "email-exists",
+  USERNAME_IS_ALREADY_TAKEN: "user-exists",
+  PHONE_NUMBER_EXIST: "user-exists",
+};
+
+const INVALID_ARGS = hasuraError("invalid-args");
+
+/**
+ * The Hasura error an exception stands for, or null when it is not one we expect (a bug or an outage: the
+ * caller logs it and answers `unexpected-state`).
+ */
+export function toHasuraError(error: unknown): AppError | null {
+  if (error instanceof AppError) {
+    if (isHasuraCode(error.code)) return error;
+    // The account rules (not yourself, not the last admin) have no Hasura code: their words carry the reason.
+    if (ACCOUNT_RULES.has(error.code)) return hasuraError("invalid-args", error.message);
+    const mapped = FROM_ACCOUNTS[error.code];
+    return mapped ? hasuraError(mapped) : null;
+  }
+  if (isAPIError(error)) {
+    const code = String((error.body as { code?: unknown } | undefined)?.code ?? "");
+    const mapped = FROM_AUTH[code];
+    if (mapped) return hasuraError(mapped);
+    // Any other refusal of a request (4xx) is a problem with the arguments; 5xx are ours.
+    return error.statusCode < 500 ? INVALID_ARGS : null;
+  }
+  return null;
+}
+
+export function errorBody(error: AppError): HasuraErrorBody {
+  return { code: error.code, message: error.message };
+}

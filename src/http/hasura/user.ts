@@ -1,0 +1,266 @@
+/**
+ * Hasura's user routes: signup and login per provider, the mobile OTP steps, and the signed-in user's own info,
+ * logout and password change. Accounts are made by the canonical users service; credentials are checked and
+ * sessions opened by better-auth, so `auth_token` is a Gatehouse session token that works as a Bearer token on
+ * every Gatehouse API.
+ *
+ * Mobile OTP (provider `mobile`, no password), as Hasura did it: `POST /v1/providers/mobile/send-otp`, then
+ * `/v1/signup` or `/v1/login` with `{mobile, country_code, otp}`. A signup without `otp` creates the account,
+ * sends the code itself and answers `auth_token: null`; the login with that code verifies the number and signs
+ * in. Provider `mobile-password`: signup sends a code to verify the number (`auth_token: null`), which
+ * `POST /v1/providers/mobile-password/verify-otp` takes; login with the password is `not-verified` until then.
+ */
+import { type Static, t } from "elysia";
+import type { AccountView, NewAccount } from "../../identity/accounts/service.ts";
+import type { V1Services } from "../services.ts";
+import type { HasuraDeps } from "./deps.ts";
+import { hasuraError } from "./errors.ts";
+import { hasuraGroup } from "./group.ts";
+import {
+  AuthResponse,
+  ChangePasswordBody,
+  HasuraErrorSchema,
+  HasuraUser,
+  LoginBody,
+  Message,
+  MobileBody,
+  MobileOtpBody,
+  SignupBody,
+} from "./model.ts";
+import { phoneOf, toAuthResponse, toHasuraUser } from "./wire.ts";
+
+const tags = ["Hasura"];
+const errors = {
+  400: HasuraErrorSchema,
+  401: HasuraErrorSchema,
+  403: HasuraErrorSchema,
+  500: HasuraErrorSchema,
+};
+
+type Signup = Static<typeof SignupBody>;
+type Login = Static<typeof LoginBody>;
+
+export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
+  const { accounts, resolvePrincipal } = v1;
+  const { auth, config, logger } = deps;
+
+  /** The session behind the request's credential (Bearer session token or cookie), or 401. */
+  async function sessionOf(headers: Headers) {
+    const session = await auth.api.getSession({ headers }).catch(() => null);
+    if (!session) throw hasuraError("unauthorized");
+    return session;
+  }
+
+  async function sendOtp(phoneNumber: string): Promise<void> {
+    await auth.api.sendPhoneNumberOTP({ body: { phoneNumber } });
+  }
+
+  async function create(input: NewAccount): Promise<AccountView> {
+    if (!config.signUpEnabled) throw hasuraError("not-enabled", "signup is disabled");
+    return accounts.create(input);
+  }
+
+  async function signup(
+    body: Signup,
+    headers: Headers,
+  ): Promise<{ account: AccountView; token: string | null }> {
+    // Every signup gets the role `user`. Accounts without an address have none to verify: they count as
+    // verified, or REQUIRE_EMAIL_VERIFICATION would lock them out of signing in.
+    const common = { globalRoles: ["user"], active: true } as const;
+    switch (body.provider) {
+      case "username": {
+        const { username, password } = body.data;
+        const account = await create({ ...common, username, password, emailVerified: true });
+        const signedIn = await auth.api.signInUsername({ body: { username, password }, headers });
+        return { account, token: signedIn?.token ?? null };
+      }
+      case "email": {
+        const { email, password } = body.data;
+        const account = await create({ ...common, email, password, emailVerified: false });
+        await auth.api.sendVerificationEmail({ body: { email } });
+        if (config.requireEmailVerification) return { account, token: null };
+        const signedIn = await auth.api.signInEmail({ body: { email, password }, headers });
+        return { account, token: signedIn.token };
+      }
+      case "mobile-password": {
+        const { mobile, country_code, password } = body.data;
+        const phoneNumber = phoneOf(country_code, mobile);
+        const account = await create({ ...common, phoneNumber, password, emailVerified: true });
+        await sendOtp(phoneNumber);
+        return { account, token: null };
+      }
+      case "mobile": {
+        const { mobile, country_code, otp } = body.data;
+        const phoneNumber = phoneOf(country_code, mobile);
+        const account = await create({ ...common, phoneNumber, emailVerified: true });
+        if (otp === undefined) {
+          await sendOtp(phoneNumber);
+          return { account, token: null };
+        }
+        try {
+          const verified = await auth.api.verifyPhoneNumber({ body: { phoneNumber, code: otp }, headers });
+          return { account, token: verified.token ?? null };
+        } catch (error) {
+          // A wrong code creates no account.
+          await accounts.remove(account.id).catch(() => {});
+          throw error;
+        }
+      }
+    }
+  }
+
+  async function login(body: Login, headers: Headers): Promise<{ userId: string; token: string }> {
+    switch (body.provider) {
+      case "username": {
+        const signedIn = await auth.api.signInUsername({ body: body.data, headers });
+        if (!signedIn) throw hasuraError("invalid-creds");
+        return { userId: signedIn.user.id, token: signedIn.token };
+      }
+      case "email": {
+        const signedIn = await auth.api.signInEmail({ body: body.data, headers });
+        return { userId: signedIn.user.id, token: signedIn.token };
+      }
+      case "mobile-password": {
+        const { mobile, country_code, password } = body.data;
+        const phoneNumber = phoneOf(country_code, mobile);
+        const signedIn = await auth.api.signInPhoneNumber({ body: { phoneNumber, password }, headers });
+        if (!signedIn.user.phoneNumberVerified) {
+          // The password was right, so saying why is safe; the session just opened must not outlive the answer.
+          await (await auth.$context).internalAdapter.deleteSession(signedIn.token);
+          throw hasuraError("not-verified", "mobile number is not verified");
+        }
+        return { userId: signedIn.user.id, token: signedIn.token };
+      }
+      case "mobile": {
+        const { mobile, country_code, otp } = body.data;
+        const phoneNumber = phoneOf(country_code, mobile);
+        const verified = await auth.api.verifyPhoneNumber({ body: { phoneNumber, code: otp }, headers });
+        if (!verified.token) throw hasuraError("unexpected-state");
+        return { userId: verified.user.id, token: verified.token };
+      }
+    }
+  }
+
+  return hasuraGroup("user", logger)
+    .post(
+      "/v1/signup",
+      async ({ body, request }) => {
+        const { account, token } = await signup(body, request.headers);
+        // Re-read: the sign-in just recorded the login.
+        return toAuthResponse(await accounts.get(account.id), body.provider, token);
+      },
+      {
+        body: SignupBody,
+        response: { 200: AuthResponse, ...errors },
+        detail: {
+          tags,
+          summary: "Sign up",
+          description:
+            "Creates an account with the role `user`. `username` signs in at once; `email` signs in at once " +
+            "unless e-mail verification is required; `mobile-password` and `mobile` (without `otp`) send a code " +
+            "by SMS and answer `auth_token: null` until it is used.",
+        },
+      },
+    )
+    .post(
+      "/v1/login",
+      async ({ body, request }) => {
+        const { userId, token } = await login(body, request.headers);
+        return toAuthResponse(await accounts.get(userId), body.provider, token);
+      },
+      {
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errors },
+        detail: {
+          tags,
+          summary: "Log in",
+          description:
+            "Provider `mobile` logs in with the code from `/v1/providers/mobile/send-otp` (or signup).",
+        },
+      },
+    )
+    .post(
+      "/v1/providers/mobile/send-otp",
+      async ({ body }) => {
+        await sendOtp(phoneOf(body.country_code, body.mobile));
+        return { message: "OTP sent" };
+      },
+      {
+        body: MobileBody,
+        response: { 200: Message, ...errors },
+        detail: { tags, summary: "Send a login or signup code by SMS (provider mobile)" },
+      },
+    )
+    .post(
+      "/v1/providers/mobile-password/resend-otp",
+      async ({ body }) => {
+        await sendOtp(phoneOf(body.country_code, body.mobile));
+        return { message: "OTP sent" };
+      },
+      {
+        body: MobileBody,
+        response: { 200: Message, ...errors },
+        detail: { tags, summary: "Send the verification code again (provider mobile-password)" },
+      },
+    )
+    .post(
+      "/v1/providers/mobile-password/verify-otp",
+      async ({ body }) => {
+        const phoneNumber = phoneOf(body.country_code, body.mobile);
+        await auth.api.verifyPhoneNumber({ body: { phoneNumber, code: body.otp, disableSession: true } });
+        return { message: "mobile number verified" };
+      },
+      {
+        body: MobileOtpBody,
+        response: { 200: Message, ...errors },
+        detail: { tags, summary: "Verify the mobile number (provider mobile-password)" },
+      },
+    )
+    .get(
+      "/v1/user/info",
+      async ({ request }) => {
+        const principal = await resolvePrincipal(request.headers);
+        if (principal?.kind !== "user") throw hasuraError("unauthorized");
+        const session =
+          principal.via === "session" ? await auth.api.getSession({ headers: request.headers }) : null;
+        return toHasuraUser(await accounts.get(principal.userId), session?.session.token ?? null);
+      },
+      {
+        response: { 200: HasuraUser, ...errors },
+        detail: {
+          tags,
+          summary: "The signed-in user",
+          description: "`auth_token` is the session token of the request (null for a JWT).",
+        },
+      },
+    )
+    .post(
+      "/v1/user/logout",
+      async ({ request }) => {
+        const session = await sessionOf(request.headers);
+        await (await auth.$context).internalAdapter.deleteSession(session.session.token);
+        return { message: "logged out" };
+      },
+      {
+        body: t.Optional(t.Object({})),
+        response: { 200: Message, ...errors },
+        detail: { tags, summary: "End the request's session" },
+      },
+    )
+    .post(
+      "/v1/user/change-password",
+      async ({ body, request }) => {
+        await sessionOf(request.headers);
+        await auth.api.changePassword({
+          body: { currentPassword: body.old_password, newPassword: body.new_password },
+          headers: request.headers,
+        });
+        return { message: "password updated" };
+      },
+      {
+        body: ChangePasswordBody,
+        response: { 200: Message, ...errors },
+        detail: { tags, summary: "Change the signed-in user's password" },
+      },
+    );
+}

@@ -1,0 +1,183 @@
+/**
+ * Health of this node: a cheap summary for load balancers and a detailed report for operators. Knows nothing
+ * about HTTP; nothing it reports is secret (no URLs, hosts or credentials).
+ */
+import { readFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import pkg from "../../../../package.json" with { type: "json" };
+import type { Auth } from "../../../auth/index.ts";
+import type { AppCache } from "../../../platform/cache/index.ts";
+import type { Db } from "../../../platform/db/index.ts";
+import type { Mailer } from "../../../platform/mail/index.ts";
+import type { SmsSender } from "../../../platform/sms/index.ts";
+import type { HealthDetailed, HealthSummary } from "./model.ts";
+
+export interface HealthDeps {
+  readonly db: Db;
+  readonly cache: AppCache;
+  readonly auth: Auth;
+  readonly mailer: Pick<Mailer, "transport">;
+  readonly sms: Pick<SmsSender, "transport">;
+}
+
+// A load balancer gives a check a few seconds; answering "down" within 2 s beats being timed out.
+const DB_TIMEOUT_MS = 2000;
+// Redis commands time out after 500 ms already; this only bounds a wedged client.
+const CACHE_TIMEOUT_MS = 1000;
+// 20 ms is the resolution perf_hooks recommends; finer sampling costs timer wake-ups for no operator value.
+const EVENT_LOOP_RESOLUTION_MS = 20;
+
+interface Probe {
+  readonly ok: boolean;
+  readonly ms: number | null;
+}
+
+export function createHealthService(deps: HealthDeps) {
+  const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  eventLoop.enable();
+  let windowStart = performance.now();
+  const betterAuthVersion = packageVersion("better-auth");
+
+  async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<Probe> {
+    const started = performance.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("timed out")), timeoutMs);
+    });
+    try {
+      await Promise.race([check(), timeout]);
+      return { ok: true, ms: round(performance.now() - started) };
+    } catch {
+      return { ok: false, ms: null };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const probeDb = () => probe(() => deps.db.ping(), DB_TIMEOUT_MS);
+  const probeCache = () => probe(() => deps.cache.direct.ping(), CACHE_TIMEOUT_MS);
+
+  function overall(db: Probe, cache: Probe): HealthSummary["status"] {
+    if (!db.ok) return "down";
+    return cache.ok ? "ok" : "degraded";
+  }
+
+  async function counts(): Promise<HealthDetailed["counts"]> {
+    try {
+      const { adapter } = await deps.auth.$context;
+      const [users, activeSessions, tenants] = await Promise.all([
+        adapter.count({ model: "user" }),
+        adapter.count({
+          model: "session",
+          where: [{ field: "expiresAt", operator: "gt", value: new Date() }],
+        }),
+        adapter.count({ model: "organization" }),
+      ]);
+      return { users, active_sessions: activeSessions, tenants };
+    } catch {
+      return null;
+    }
+  }
+
+  function hitRate(): number | null {
+    let hits = 0;
+    let reads = 0;
+    for (const stats of Object.values(deps.cache.stats.snapshot())) {
+      hits += stats.hits;
+      reads += stats.hits + stats.misses;
+    }
+    return reads === 0 ? null : round(hits / reads, 4);
+  }
+
+  function eventLoopDelay(): HealthDetailed["event_loop"] {
+    const ms = (ns: number) => (Number.isFinite(ns) ? round(ns / 1e6) : 0);
+    const result = {
+      delay_ms: {
+        mean: ms(eventLoop.mean),
+        p50: ms(eventLoop.percentile(50)),
+        p99: ms(eventLoop.percentile(99)),
+        max: ms(eventLoop.max),
+      },
+      window_seconds: round((performance.now() - windowStart) / 1000),
+    };
+    eventLoop.reset();
+    windowStart = performance.now();
+    return result;
+  }
+
+  function pool(): HealthDetailed["database"]["pool"] {
+    return deps.db.poolStats?.() ?? null;
+  }
+
+  return {
+    async summary(): Promise<HealthSummary> {
+      const [db, cache] = await Promise.all([probeDb(), probeCache()]);
+      return { status: overall(db, cache), version: pkg.version, uptime: uptime() };
+    },
+
+    async detailed(): Promise<HealthDetailed> {
+      const [db, cache] = await Promise.all([probeDb(), probeCache()]);
+      const memory = process.memoryUsage();
+      return {
+        status: overall(db, cache),
+        version: pkg.version,
+        uptime: uptime(),
+        database: {
+          status: db.ok ? "ok" : "down",
+          dialect: deps.db.dialect,
+          latency_ms: db.ms,
+          pool: pool(),
+        },
+        cache: {
+          status: cache.ok ? "ok" : "down",
+          driver: deps.cache.driver,
+          latency_ms: cache.ms,
+          hit_rate: hitRate(),
+        },
+        mail: { transport: deps.mailer.transport },
+        sms: { transport: deps.sms.transport },
+        memory: {
+          rss_bytes: memory.rss,
+          heap_used_bytes: memory.heapUsed,
+          heap_total_bytes: memory.heapTotal,
+          external_bytes: memory.external,
+        },
+        event_loop: eventLoopDelay(),
+        versions: { gatehouse: pkg.version, bun: Bun.version, better_auth: betterAuthVersion },
+        counts: db.ok ? await counts() : null,
+      };
+    },
+
+    close(): void {
+      eventLoop.disable();
+    },
+  };
+}
+
+export type HealthService = ReturnType<typeof createHealthService>;
+
+const uptime = () => Math.round(process.uptime());
+
+function round(value: number, digits = 3): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** The installed version of a dependency ("unknown" in a bundle without node_modules). */
+function packageVersion(name: string): string {
+  try {
+    const entry = fileURLToPath(import.meta.resolve(name));
+    const marker = `/node_modules/${name}/`;
+    const at = entry.lastIndexOf(marker);
+    if (at < 0) return "unknown";
+    const manifest = JSON.parse(
+      readFileSync(`${entry.slice(0, at + marker.length)}package.json`, "utf8"),
+    ) as {
+      version?: unknown;
+    };
+    return typeof manifest.version === "string" ? manifest.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * GET /metrics (Prometheus text) and the global hooks that feed it. Elysia applies a global hook only to routes
+ * registered after it, so this plugin must be used before every route module.
+ */
+import { Elysia, t } from "elysia";
+import type { AppCache } from "../../../platform/cache/index.ts";
+import { createMetrics } from "./service.ts";
+
+export interface MetricsModuleDeps {
+  readonly cache: AppCache;
+}
+
+export function metricsModule({ cache }: MetricsModuleDeps) {
+  const metrics = createMetrics(cache);
+  const startedAt = new WeakMap<Request, number>();
+  return new Elysia({ name: "metrics" })
+    .onRequest(({ request }) => {
+      startedAt.set(request, performance.now());
+    })
+    .onAfterResponse({ as: "global" }, (context) => {
+      const { request, route, set, responseValue } = context;
+      // Present when the request ended in onError (e.g. NOT_FOUND); not in Elysia's type for this hook.
+      const code = "code" in context ? context.code : undefined;
+      const started = startedAt.get(request);
+      if (started === undefined) return;
+      const response = responseValue instanceof Response ? responseValue : undefined;
+      const status =
+        response?.status ?? (code === "NOT_FOUND" ? 404 : typeof set.status === "number" ? set.status : 200);
+      metrics.record({
+        method: request.method,
+        route: route || undefined,
+        pathname: new URL(request.url).pathname,
+        status,
+        seconds: (performance.now() - started) / 1000,
+        location: response?.headers.get("location") ?? null,
+      });
+    })
+    .get(
+      "/metrics",
+      async () => new Response(await metrics.text(), { headers: { "content-type": metrics.contentType } }),
+      {
+        detail: {
+          tags: ["Metrics"],
+          summary: "Prometheus metrics",
+          description: "Prometheus text exposition format: requests, latency, sign-ins, cache, process.",
+        },
+        response: { 200: t.String({ description: "text/plain; version=0.0.4" }) },
+      },
+    );
+}

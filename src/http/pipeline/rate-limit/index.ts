@@ -1,0 +1,55 @@
+/**
+ * The rate limiter for Gatehouse's own routes, and the one 429 shape for every route.
+ *
+ * - Own routes (/v1, /health/detailed, /cache/*, /i18n/language; rules.ts) are counted in `onRequest`, before
+ *   any parsing, in the same store and with the same key scheme as better-auth's limiter (store.ts).
+ * - better-auth's own 429 has no code and only `X-Retry-After`; it is rewritten here to
+ *   `{code: "RATE_LIMITED", message}` with a standard `Retry-After`. Elysia applies a global hook only to routes
+ *   registered after it, so this plugin must be used before the auth routes.
+ */
+import { Elysia } from "elysia";
+import type { Config } from "../../../config.ts";
+import type { Cache } from "../../../platform/cache/index.ts";
+import { createRateLimitStore, rateLimitKey } from "../../../platform/cache/rate-limit-store.ts";
+import { CLIENT_IP_HEADER } from "../../../platform/client-ip.ts";
+import { AppError } from "../../../platform/errors.ts";
+import { RATE_LIMIT_ERROR_CODES, RATE_LIMITED } from "./errors.ts";
+import { routeRuleFor } from "./rules.ts";
+
+// better-auth's bucket for requests whose client address is unknown (in-process calls without the header).
+const NO_IP = "no-trusted-ip";
+
+export interface RateLimitModuleDeps {
+  readonly config: Pick<Config, "rateLimitEnabled">;
+  readonly cache: Cache;
+}
+
+export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
+  const store = createRateLimitStore(cache);
+  return new Elysia({ name: "rate-limit" })
+    .onRequest(async ({ request, set }) => {
+      if (!config.rateLimitEnabled) return;
+      const rule = routeRuleFor(new URL(request.url).pathname, request);
+      if (!rule) return;
+      const ip = request.headers.get(CLIENT_IP_HEADER) || NO_IP;
+      const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, rule.pattern), rule);
+      if (allowed) return;
+      const seconds = retryAfter ?? rule.window;
+      set.headers["retry-after"] = String(seconds);
+      throw new AppError(RATE_LIMITED, 429, RATE_LIMIT_ERROR_CODES.RATE_LIMITED, { retry_after: seconds });
+    })
+    .onAfterHandle({ as: "global" }, ({ responseValue }) => withRateLimitCode(responseValue));
+}
+
+/**
+ * better-auth's 429 (recognised by its X-Retry-After header) with the standard Retry-After header too. Its body
+ * already has the RATE_LIMITED code and a localized message (src/http/better-auth/routes.ts localizes every auth answer).
+ */
+function withRateLimitCode(response: unknown): Response | undefined {
+  if (!(response instanceof Response) || response.status !== 429) return undefined;
+  const retryAfter = response.headers.get("x-retry-after");
+  if (retryAfter === null) return undefined;
+  const headers = new Headers(response.headers);
+  headers.set("retry-after", retryAfter);
+  return new Response(response.body, { status: 429, statusText: response.statusText, headers });
+}

@@ -1,0 +1,61 @@
+/**
+ * Resolves, once per /v1 request, who is calling (the Principal) and on which tenant: `X-Tenant-ID` (id or
+ * slug), else the credential's tenant (an API key's, a session's active organization), else `default`. A
+ * header naming a tenant the credential does not belong to is 403 tenant_mismatch; an unknown one, 404.
+ */
+
+import type { Principal, PrincipalResolver } from "../../auth/principal.ts";
+import type { AuthzPrincipal } from "../../authz/model.ts";
+import type { V1Context } from "../../identity/context.ts";
+import { V1Errors } from "../../identity/errors.ts";
+import type { Tenant, TenantService } from "../../identity/tenants/service.ts";
+import { DEFAULT_TENANT_SLUG } from "../../identity/tenants/service.ts";
+
+export function createContextResolver(deps: { resolvePrincipal: PrincipalResolver; tenants: TenantService }) {
+  const { resolvePrincipal, tenants } = deps;
+
+  async function tenantFor(principal: Principal | null, header: string | null): Promise<Tenant> {
+    const requested = header?.trim();
+    if (requested) {
+      const tenant = await tenants.findTenant(requested);
+      // An API key learns nothing about other tenants: a mismatch is reported before existence.
+      if (principal?.kind === "apiKey" && tenant?.id !== principal.tenantId) throw V1Errors.tenantMismatch();
+      if (!tenant) throw V1Errors.notFound("tenant");
+      return tenant;
+    }
+    const own =
+      principal?.kind === "apiKey"
+        ? principal.tenantId
+        : principal?.kind === "user"
+          ? principal.activeTenantId
+          : null;
+    const tenant = await tenants.findTenant(own ?? DEFAULT_TENANT_SLUG);
+    if (!tenant) throw V1Errors.notFound("tenant");
+    return tenant;
+  }
+
+  return async function resolveContext(headers: Headers): Promise<V1Context> {
+    const principal = await resolvePrincipal(headers);
+    const header = headers.get("x-tenant-id")?.trim() || null;
+    const tenant = await tenantFor(principal, header);
+    let actor: AuthzPrincipal | null = null;
+    if (principal?.kind === "apiKey") {
+      actor = { type: "ApiKey", id: principal.keyId, tenantId: principal.tenantId, roles: principal.roles };
+    } else if (principal?.kind === "user") {
+      const member = await tenants.membership(tenant.id, principal.userId);
+      // A user names only tenants it belongs to; platform admins may name any.
+      if (header && !member && !principal.isPlatformAdmin) throw V1Errors.tenantMismatch();
+      actor = {
+        type: "User",
+        id: principal.userId,
+        // A non-member (only a platform admin gets this far without membership) acts from outside the tenant.
+        tenantId: member ? tenant.id : "",
+        roles: member?.roles ?? [],
+        isPlatformAdmin: principal.isPlatformAdmin,
+      };
+    }
+    return { principal, tenant, actor };
+  };
+}
+
+export type ContextResolver = ReturnType<typeof createContextResolver>;

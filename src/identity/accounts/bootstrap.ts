@@ -1,0 +1,36 @@
+/**
+ * The first platform admin, from ADMIN_EMAIL/ADMIN_PASSWORD, created once when no admin exists. Returns the id
+ * of the platform admin (the existing one, if there was one).
+ */
+import type { Auth } from "../../auth/index.ts";
+import type { Logger } from "../../platform/logger.ts";
+
+export async function ensurePlatformAdmin(
+  auth: Auth,
+  admin: { email: string; password: string },
+  logger: Logger,
+): Promise<string> {
+  const context = await auth.$context;
+  const existing = await context.internalAdapter.listUsers(1, 0, undefined, [
+    { field: "role", operator: "contains", value: "admin" },
+  ]);
+  const current = existing[0];
+  if (current) return current.id;
+  const found = await context.internalAdapter.findUserByEmail(admin.email);
+  if (found) {
+    await context.internalAdapter.updateUser(found.user.id, { role: "admin" });
+    logger.info({ email: admin.email }, "existing user promoted to platform admin");
+    return found.user.id;
+  }
+  const { user } = await auth.api.createUser({
+    body: {
+      email: admin.email,
+      password: admin.password,
+      name: "Administrator",
+      role: "admin",
+      data: { emailVerified: true },
+    },
+  });
+  logger.info({ email: admin.email }, "platform admin created");
+  return user.id;
+}

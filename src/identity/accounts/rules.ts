@@ -1,0 +1,45 @@
+/** Checks shared by every way of creating or changing a user; each failure names its field. */
+import { V1Errors } from "../errors.ts";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+// ~256 KB decoded (seed 001): large enough for a profile picture, small enough to keep user rows light.
+export const AVATAR_MAX_BYTES = 256 * 1024;
+const AVATAR = /^data:image\/(png|jpeg|jpg|gif|webp|svg\+xml);base64,([A-Za-z0-9+/]+={0,2})$/;
+
+export function checkEmail(email: string, field = "email"): string {
+  const trimmed = email.trim().toLowerCase();
+  if (trimmed.length > 254 || !EMAIL.test(trimmed)) {
+    throw V1Errors.invalidRequest("The e-mail address is not valid", { field });
+  }
+  return trimmed;
+}
+
+export function checkPassword(password: string, field = "password"): void {
+  if (password.length < PASSWORD_MIN) {
+    throw V1Errors.invalidRequest(`The password must have at least ${PASSWORD_MIN} characters`, {
+      field,
+      min: PASSWORD_MIN,
+    });
+  }
+  if (password.length > PASSWORD_MAX) {
+    throw V1Errors.invalidRequest(`The password must have at most ${PASSWORD_MAX} characters`, {
+      field,
+      max: PASSWORD_MAX,
+    });
+  }
+}
+
+/** A data URI of an image, at most AVATAR_MAX_BYTES once decoded. */
+export function checkAvatar(avatar: string, field = "avatar_base64"): string {
+  const match = AVATAR.exec(avatar);
+  if (!match?.[2])
+    throw V1Errors.invalidRequest("The avatar must be a base64 data URI of an image", { field });
+  const decoded =
+    Math.floor((match[2].length * 3) / 4) - (match[2].endsWith("==") ? 2 : match[2].endsWith("=") ? 1 : 0);
+  if (decoded > AVATAR_MAX_BYTES) {
+    throw V1Errors.invalidRequest("The avatar is larger than 256 KB", { field, max_bytes: AVATAR_MAX_BYTES });
+  }
+  return avatar;
+}
