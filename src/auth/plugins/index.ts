@@ -8,6 +8,7 @@ import type { PluginDeps } from "./deps.ts";
 import { oneTapPlugin } from "./one-tap.ts";
 import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
+import { revokeSessionPlugin } from "./revoke-session.ts";
 import { socialPlugins } from "./social.ts";
 import { twoFactorPlugin } from "./two-factor.ts";
 
@@ -16,6 +17,7 @@ const HOUR = 60 * 60;
 export function plugins(deps: PluginDeps) {
   return [
     bearer(),
+    revokeSessionPlugin(),
     admin({
       defaultRole: "user",
       adminRoles: ["admin"],
