@@ -4,6 +4,7 @@
  */
 import { admin, bearer, jwt, openAPI, username } from "better-auth/plugins";
 import { adminGuards } from "./admin-guards.ts";
+import { authProviderPlugin } from "./auth-provider.ts";
 import type { PluginDeps } from "./deps.ts";
 import { oneTapPlugin } from "./one-tap.ts";
 import { organizationPlugin } from "./organization.ts";
@@ -18,6 +19,7 @@ export function plugins(deps: PluginDeps) {
   return [
     bearer(),
     revokeSessionPlugin(),
+    authProviderPlugin(),
     admin({
       defaultRole: "user",
       adminRoles: ["admin"],
