@@ -7,6 +7,7 @@ import { phoneNumber } from "better-auth/plugins";
 import { phoneRecipientLocale } from "../../i18n/recipient.ts";
 import { renderSms } from "../../i18n/templates.ts";
 import type { PluginDeps } from "./deps.ts";
+import { phoneSignUpOnVerification } from "./phone-sign-up.ts";
 
 // Codes live 5 minutes (the ceiling is 10) and allow 3 wrong tries before a new one must be requested.
 const OTP_TTL_SECONDS = 5 * 60;
@@ -51,8 +52,9 @@ const hooks = {
     {
       matcher: (ctx: { path?: string }) => ctx.path === "/phone-number/verify",
       handler: createAuthMiddleware(async (ctx) => {
-        // Verifying (without a session) a number no account has: better-auth has no user to update and answers
-        // 500; it is the caller's mistake, so say so. The code was valid, so this reveals nothing to a guesser.
+        // Verifying (without a session) a number no account has while sign-up is disabled (phone-sign-up.ts):
+        // better-auth has no user to update and answers 500; the number is not registered, so say so. The code
+        // was valid, so this reveals nothing to a guesser.
         const returned = ctx.context.returned;
         if (!isAPIError(returned) || returned.body?.code !== "FAILED_TO_UPDATE_USER") return;
         // Over HTTP better-auth keeps the endpoint's status (500) for an error thrown in an after hook, so answer
@@ -69,6 +71,7 @@ export function phoneNumberPlugin({ config, sendSms }: PluginDeps) {
     expiresIn: OTP_TTL_SECONDS,
     allowedAttempts: OTP_ATTEMPTS,
     phoneNumberValidator: isE164,
+    signUpOnVerification: phoneSignUpOnVerification(config),
     sendOTP: async ({ phoneNumber: to, code }, ctx) =>
       sendSms(renderSms("phone-otp", to, code, await phoneRecipientLocale(ctx, to, config.defaultLocale))),
     sendPasswordResetOTP: async ({ phoneNumber: to, code }, ctx) =>
