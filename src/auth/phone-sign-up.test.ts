@@ -99,6 +99,18 @@ describe("POST /api/auth/phone-number/verify with sign-up enabled", () => {
     expect(await usersWithPhone(t, phone)).toHaveLength(0);
     expect(await userCount(t)).toBe(before);
   });
+  it("leaves Hasura's /v1/login with provider mobile a login: an unknown number is invalid-creds, no account", async () => {
+    const phone = newPhone();
+    const code = await codeFor(t, phone);
+    const before = await userCount(t);
+    const response = await t.request("/v1/login", {
+      json: { provider: "mobile", data: { country_code: "44", mobile: phone.slice(3), otp: code } },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: "invalid-creds" });
+    expect(await usersWithPhone(t, phone)).toHaveLength(0);
+    expect(await userCount(t)).toBe(before);
+  });
 });
 
 describe("POST /api/auth/phone-number/verify with SIGN_UP_ENABLED=false", () => {
