@@ -87,6 +87,17 @@ describe("POST /api/auth/revoke-session", () => {
     expect(await sessionTokensOf(email)).toEqual([]);
   });
 
+  it("revokes by the signed token as the session cookie carries it (URL-encoded)", async () => {
+    const email = freshEmail();
+    const first = await bearerSession(email, true);
+    const second = await bearerSession(email);
+    const { error } = await clientFor(first.signed).revokeSession({
+      token: encodeURIComponent(second.signed),
+    });
+    expect(error).toBeNull();
+    expect(await sessionTokensOf(email)).toEqual([first.raw]);
+  });
+
   it("still revokes by the raw token of the sign-in body", async () => {
     const email = freshEmail();
     const first = await bearerSession(email, true);
