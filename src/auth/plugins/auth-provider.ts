@@ -23,7 +23,7 @@ const FEDERATED_SIGN_IN_PATHS = new Set([
   "/one-tap/callback",
 ]);
 
-export const FEDERATED_AUTH_PROVIDER = "oidc";
+const FEDERATED_AUTH_PROVIDER = "oidc";
 
 export function authProviderPlugin() {
   return {
