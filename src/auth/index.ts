@@ -78,7 +78,8 @@ export function createAuth(deps: AuthDeps) {
         status: { type: "string", required: false, defaultValue: "active", input: false },
         lastLoginAt: { type: "date", required: false, input: false },
         locale: { type: "string", required: false },
-        // How the user signs in: "local" (password), "oidc" or "saml" (linked on the first SSO sign-in).
+        // How the user signs in: "local" (password), "oidc" (created through an external identity provider:
+        // src/auth/plugins/auth-provider.ts) or "saml".
         authProvider: { type: "string", required: false, defaultValue: "local", input: false },
       },
       changeEmail: {

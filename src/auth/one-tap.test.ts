@@ -124,7 +124,11 @@ describe("POST /api/auth/one-tap/callback", () => {
     ).toBe(true);
 
     const session = await t.request("/api/auth/get-session", { token: body.token });
-    expect(((await session.json()) as { user: { email: string } }).user.email).toBe("new-tap@example.com");
+    // Google is an external identity provider: the account has no password of its own (auth-provider.ts).
+    expect(((await session.json()) as { user: unknown }).user).toMatchObject({
+      email: "new-tap@example.com",
+      authProvider: "oidc",
+    });
     const accounts = await googleAccountsOf(String(body.user.id));
     expect(accounts).toHaveLength(1);
     expect(accounts[0]?.accountId).toBe("google-new-tap@example.com");

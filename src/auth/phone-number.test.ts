@@ -201,16 +201,7 @@ describe("POST /api/auth/phone-number/send-otp and /phone-number/verify", () => 
     expect(await userRow(user.id)).toEqual({ phoneNumber: null, phoneNumberVerified: false });
   });
 
-  it("returns 400 PHONE_NUMBER_NOT_EXIST when a valid code for a number no account has is verified without a session", async () => {
-    const phone = newPhone();
-    const mark = sms.messages.length;
-    await client().phoneNumber.sendOtp({ phoneNumber: phone });
-    const { error } = await client().phoneNumber.verify({
-      phoneNumber: phone,
-      code: await smsCode(phone, mark),
-    });
-    expectError(error, 400, "PHONE_NUMBER_NOT_EXIST");
-  });
+  // A valid code for a number no account has signs up or is refused by the sign-up policy: phone-sign-up.test.ts.
 
   it("answers although the SMS API fails, and logs the failure", async () => {
     const phone = newPhone();

@@ -8,7 +8,8 @@ import { createAuthClient } from "better-auth/client";
 import { type Browser, createBrowser } from "../../test/helpers/browser.ts";
 import { type OidcPeer, startOidcPeer } from "../../test/helpers/oidc-peer.ts";
 import { linkIn } from "../../test/helpers/smtp-peer.ts";
-import { createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import { call, createTenant, type UserJson } from "../../test/helpers/v1.ts";
 
 const PROVIDER = "corp";
 const PASSWORD = "password-123";
@@ -171,6 +172,8 @@ describe("POST /api/auth/sign-in/social with an OIDC provider", () => {
     const landed = await signInWithProvider(browser, "bob-sub");
     expect(landed.href).toBe(welcome());
     expect((await sessionUser(browser))?.id).toBe(userId);
+    // Linking does not change how the account was made: it keeps its password.
+    expect(await sessionUser(browser)).toMatchObject({ authProvider: "local" });
     expect(await accountsOf(userId)).toEqual(["credential", PROVIDER].sort());
 
     const { data } = await clientIn(browser).listAccounts();
@@ -195,6 +198,32 @@ describe("POST /api/auth/sign-in/social with an OIDC provider", () => {
     });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: "PROVIDER_NOT_FOUND" });
+  });
+});
+
+describe("authProvider of an account an OIDC sign-in creates", () => {
+  it("is oidc in get-session and as auth_provider in GET /v1/users/{id}", async () => {
+    const browser = createBrowser();
+    await signInWithProvider(browser, "alice-sub");
+    const user = await sessionUser(browser);
+    expect(user).toMatchObject({ email: "alice@corp.test", authProvider: "oidc" });
+    expect((await userByEmail("alice@corp.test"))?.authProvider).toBe("oidc");
+
+    // Seen by the admin of a tenant the user joined through an invitation.
+    const adminToken = await t.signIn(ADMIN.email, ADMIN.password);
+    const tenant = await createTenant(t, adminToken, "oidc");
+    const invited = await t.request("/api/auth/organization/invite-member", {
+      token: adminToken,
+      json: { email: "alice@corp.test", role: "user", organizationId: tenant },
+    });
+    expect(invited.status).toBe(200);
+    const { id: invitationId } = (await invited.json()) as { id: string };
+    const accepted = await post(browser, "/organization/accept-invitation", { invitationId });
+    expect(accepted.status).toBe(200);
+
+    const listed = await call<UserJson>(t, "GET", `/v1/users/${user?.id}`, { token: adminToken, tenant });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ id: user?.id, email: "alice@corp.test", auth_provider: "oidc" });
   });
 });
 

@@ -4,10 +4,13 @@
  */
 import { admin, bearer, jwt, openAPI, username } from "better-auth/plugins";
 import { adminGuards } from "./admin-guards.ts";
+import { authProviderPlugin } from "./auth-provider.ts";
 import type { PluginDeps } from "./deps.ts";
 import { oneTapPlugin } from "./one-tap.ts";
 import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
+import { phoneSignUpPlugin } from "./phone-sign-up.ts";
+import { revokeSessionPlugin } from "./revoke-session.ts";
 import { socialPlugins } from "./social.ts";
 import { twoFactorPlugin } from "./two-factor.ts";
 
@@ -16,6 +19,8 @@ const HOUR = 60 * 60;
 export function plugins(deps: PluginDeps) {
   return [
     bearer(),
+    revokeSessionPlugin(),
+    authProviderPlugin(),
     admin({
       defaultRole: "user",
       adminRoles: ["admin"],
@@ -30,6 +35,7 @@ export function plugins(deps: PluginDeps) {
     }),
     twoFactorPlugin(deps),
     phoneNumberPlugin(deps),
+    phoneSignUpPlugin(),
     oneTapPlugin(deps),
     organizationPlugin(deps),
     // JWTs are issued on request (GET /api/auth/token); signing one into a header of every get-session

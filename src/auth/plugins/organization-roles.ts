@@ -30,3 +30,14 @@ export const DEFAULT_MEMBER_ROLE: TenantRole = "user";
 export function isTenantRole(role: string): role is TenantRole {
   return Object.hasOwn(tenantRoles, role);
 }
+
+/**
+ * Other names a client may send for a tenant role: `member`, the role name better-auth's own client and docs
+ * use, is Gatehouse's `user` (same permissions) and is stored as `user`.
+ */
+const ROLE_ALIASES: Readonly<Record<string, TenantRole>> = { member: "user" };
+
+/** The catalogue name of a role as a client sent it (`member` → `user`); other names are returned unchanged. */
+export function tenantRoleName(role: string): string {
+  return Object.hasOwn(ROLE_ALIASES, role) ? (ROLE_ALIASES[role] as TenantRole) : role;
+}

@@ -13,6 +13,7 @@ import {
   DEFAULT_MEMBER_ROLE,
   isTenantRole,
   tenantAc,
+  tenantRoleName,
   tenantRoles,
 } from "./organization-roles.ts";
 
@@ -42,9 +43,10 @@ function roleNotFound(message: string): APIError {
 }
 
 /**
- * Defaults a missing role to `user` and refuses any role outside the tenant catalogue with ROLE_NOT_FOUND.
- * better-auth alone would accept its own `member` (a role that grants nothing here) and answer other unknown
- * roles with a message but no code. (Per-tenant custom roles, once enabled, extend the catalogue checked here.)
+ * Defaults a missing role to `user`, reads better-auth's `member` as `user` (organization-roles.ts) and refuses
+ * any other role outside the tenant catalogue with ROLE_NOT_FOUND. better-auth alone would store `member` (a role
+ * that grants nothing here) and answer other unknown roles with a message but no code. (Per-tenant custom roles,
+ * once enabled, extend the catalogue checked here.)
  */
 const tenantRoleInput = createAuthMiddleware(async (ctx) => {
   const body: unknown = ctx.body;
@@ -58,8 +60,10 @@ const tenantRoleInput = createAuthMiddleware(async (ctx) => {
   if (typeof role !== "string" && !Array.isArray(role)) return; // the endpoint's schema refuses it
   const roles = roleList(role);
   if (roles.length === 0) throw roleNotFound("Role not found");
-  const unknown = roles.filter((name) => !isTenantRole(name));
+  const unknown = roles.filter((name) => !isTenantRole(tenantRoleName(name)));
   if (unknown.length > 0) throw roleNotFound(`Role not found: ${unknown.join(", ")}`);
+  const stored = [...new Set(roles.map(tenantRoleName))];
+  return { context: { body: { ...body, role: stored.length === 1 ? stored[0] : stored } } };
 });
 
 /** Columns of the member table a client may sort or filter list-members by. */
@@ -92,6 +96,11 @@ export function organizationPlugin({ config, sendMail }: PluginDeps) {
     roles: tenantRoles,
     creatorRole: CREATOR_ROLE,
     invitationExpiresIn: INVITATION_TTL_SECONDS,
+    // better-auth demands a verified address before an invitation can be read, accepted or rejected whenever ids
+    // come from a custom generator, as they might then be guessable; ours are random UUIDs (src/auth/index.ts),
+    // which only the invitation mail reveals. So the sign-up policy decides: REQUIRE_EMAIL_VERIFICATION.
+    // (Listing one's invitations by address, which needs no id, still requires a verified address.)
+    requireEmailVerificationOnInvitation: config.requireEmailVerification,
     sendInvitationEmail: ({ email, organization: org, inviter, id }, request) =>
       sendMail(
         renderLinkMail("invitation", email, invitationLink(config, id), {

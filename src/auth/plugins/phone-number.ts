@@ -7,6 +7,7 @@ import { phoneNumber } from "better-auth/plugins";
 import { phoneRecipientLocale } from "../../i18n/recipient.ts";
 import { renderSms } from "../../i18n/templates.ts";
 import type { PluginDeps } from "./deps.ts";
+import { phoneSignUpOnVerification, UNREGISTERED_NUMBER } from "./phone-sign-up.ts";
 
 // Codes live 5 minutes (the ceiling is 10) and allow 3 wrong tries before a new one must be requested.
 const OTP_TTL_SECONDS = 5 * 60;
@@ -24,11 +25,8 @@ const PHONE_PATHS = new Set([
   "/phone-number/reset-password",
 ]);
 
-// better-auth's own codes and messages for these refusals (its PHONE_NUMBER_ERROR_CODES is not exported).
-const ERRORS = {
-  INVALID_PHONE_NUMBER: { code: "INVALID_PHONE_NUMBER", message: "Invalid phone number" },
-  PHONE_NUMBER_NOT_EXIST: { code: "PHONE_NUMBER_NOT_EXIST", message: "phone number isn't registered" },
-} as const;
+// better-auth's own code and message for this refusal (its PHONE_NUMBER_ERROR_CODES is not exported).
+const INVALID_PHONE_NUMBER = { code: "INVALID_PHONE_NUMBER", message: "Invalid phone number" } as const;
 
 export function isE164(phone: string): boolean {
   return E164.test(phone);
@@ -42,7 +40,7 @@ const hooks = {
         // A missing or non-string number is left to the endpoint's own validation.
         const phone = (ctx.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
         if (typeof phone === "string" && !isE164(phone)) {
-          throw APIError.from("BAD_REQUEST", ERRORS.INVALID_PHONE_NUMBER);
+          throw APIError.from("BAD_REQUEST", INVALID_PHONE_NUMBER);
         }
       }),
     },
@@ -51,14 +49,15 @@ const hooks = {
     {
       matcher: (ctx: { path?: string }) => ctx.path === "/phone-number/verify",
       handler: createAuthMiddleware(async (ctx) => {
-        // Verifying (without a session) a number no account has: better-auth has no user to update and answers
-        // 500; it is the caller's mistake, so say so. The code was valid, so this reveals nothing to a guesser.
+        // Verifying (without a session) a number no account has while sign-up is disabled (phone-sign-up.ts):
+        // better-auth has no user to update and answers 500; the number is not registered, so say so. The code
+        // was valid, so this reveals nothing to a guesser.
         const returned = ctx.context.returned;
         if (!isAPIError(returned) || returned.body?.code !== "FAILED_TO_UPDATE_USER") return;
         // Over HTTP better-auth keeps the endpoint's status (500) for an error thrown in an after hook, so answer
         // with a Response there; a direct auth.api call gets the error itself.
-        if (ctx.request) return Response.json(ERRORS.PHONE_NUMBER_NOT_EXIST, { status: 400 });
-        throw APIError.from("BAD_REQUEST", ERRORS.PHONE_NUMBER_NOT_EXIST);
+        if (ctx.request) return Response.json(UNREGISTERED_NUMBER, { status: 400 });
+        throw APIError.from("BAD_REQUEST", UNREGISTERED_NUMBER);
       }),
     },
   ],
@@ -69,6 +68,7 @@ export function phoneNumberPlugin({ config, sendSms }: PluginDeps) {
     expiresIn: OTP_TTL_SECONDS,
     allowedAttempts: OTP_ATTEMPTS,
     phoneNumberValidator: isE164,
+    signUpOnVerification: phoneSignUpOnVerification(config),
     sendOTP: async ({ phoneNumber: to, code }, ctx) =>
       sendSms(renderSms("phone-otp", to, code, await phoneRecipientLocale(ctx, to, config.defaultLocale))),
     sendPasswordResetOTP: async ({ phoneNumber: to, code }, ctx) =>

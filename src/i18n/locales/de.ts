@@ -218,6 +218,7 @@ export const de = defineLocale("de")({
     NOT_IMPERSONATING: "Sie treten derzeit nicht als ein anderer Benutzer auf",
     ADMIN_SESSION_NOT_FOUND:
       "Die Administratorsitzung, zu der zurückgekehrt werden soll, wurde nicht gefunden; melden Sie sich erneut an",
+    SESSION_NOT_FOUND: "Keine Ihrer Sitzungen hat dieses Token",
     TOTP_CODE_ALREADY_USED: "Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten.",
     GOOGLE_CLIENT_ID_REQUIRED: "Die Anmeldung mit Google ist nicht konfiguriert (GOOGLE_CLIENT_ID)",
     INVALID_ID_TOKEN: "Ungültiges ID-Token",

@@ -213,9 +213,11 @@ export const en = {
       "POST method requires deferSessionRefresh to be enabled in session config",
     BODY_MUST_BE_AN_OBJECT: "Body must be an object",
     PASSWORD_ALREADY_SET: "User already has a password set",
-    // Codes of Gatehouse's own better-auth hooks and plugins (admin guards, one-tap, TOTP replay guard).
+    // Codes of Gatehouse's own better-auth hooks and plugins (admin guards, one-tap, TOTP replay guard,
+    // revoke-session).
     NOT_IMPERSONATING: "You are not impersonating anyone",
     ADMIN_SESSION_NOT_FOUND: "The admin session to return to was not found; sign in again",
+    SESSION_NOT_FOUND: "No session of yours has this token",
     TOTP_CODE_ALREADY_USED: "This code has already been used. Wait for the next one.",
     GOOGLE_CLIENT_ID_REQUIRED: "Google sign-in is not configured (GOOGLE_CLIENT_ID)",
     INVALID_ID_TOKEN: "Invalid ID token",

@@ -218,6 +218,7 @@ export const es = defineLocale("es")({
     NOT_IMPERSONATING: "No estás suplantando a nadie",
     ADMIN_SESSION_NOT_FOUND:
       "No se encontró la sesión de administrador a la que volver; inicia sesión de nuevo",
+    SESSION_NOT_FOUND: "Ninguna de tus sesiones tiene este token",
     TOTP_CODE_ALREADY_USED: "Este código ya se ha usado. Espera al siguiente.",
     GOOGLE_CLIENT_ID_REQUIRED: "El inicio de sesión con Google no está configurado (GOOGLE_CLIENT_ID)",
     INVALID_ID_TOKEN: "Token de identidad no válido",

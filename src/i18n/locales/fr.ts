@@ -225,6 +225,7 @@ export const fr = defineLocale("fr")({
     PASSWORD_ALREADY_SET: "L’utilisateur a déjà un mot de passe",
     NOT_IMPERSONATING: "Vous n’usurpez l’identité de personne",
     ADMIN_SESSION_NOT_FOUND: "La session administrateur à restaurer est introuvable ; reconnectez-vous",
+    SESSION_NOT_FOUND: "Aucune de vos sessions n’a ce jeton",
     TOTP_CODE_ALREADY_USED: "Ce code a déjà été utilisé. Attendez le suivant.",
     GOOGLE_CLIENT_ID_REQUIRED: "La connexion avec Google n’est pas configurée (GOOGLE_CLIENT_ID)",
     INVALID_ID_TOKEN: "Jeton d’identité invalide",

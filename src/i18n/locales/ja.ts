@@ -207,6 +207,7 @@ export const ja = defineLocale("ja")({
     PASSWORD_ALREADY_SET: "ユーザーには既にパスワードが設定されています",
     NOT_IMPERSONATING: "現在、他のユーザーになりすましていません",
     ADMIN_SESSION_NOT_FOUND: "戻る先の管理者セッションが見つかりません。もう一度ログインしてください",
+    SESSION_NOT_FOUND: "このトークンを持つあなたのセッションはありません",
     TOTP_CODE_ALREADY_USED: "このコードは既に使用されています。次のコードをお待ちください。",
     GOOGLE_CLIENT_ID_REQUIRED: "Google ログインが設定されていません（GOOGLE_CLIENT_ID）",
     INVALID_ID_TOKEN: "ID トークンが無効です",

@@ -221,6 +221,7 @@ export const ptBR = defineLocale("pt-BR")({
     NOT_IMPERSONATING: "Você não está se passando por ninguém",
     ADMIN_SESSION_NOT_FOUND:
       "A sessão de administrador para a qual voltar não foi encontrada; entre novamente",
+    SESSION_NOT_FOUND: "Nenhuma das suas sessões tem este token",
     TOTP_CODE_ALREADY_USED: "Este código já foi usado. Aguarde o próximo.",
     GOOGLE_CLIENT_ID_REQUIRED: "O login com o Google não está configurado (GOOGLE_CLIENT_ID)",
     INVALID_ID_TOKEN: "Token de identidade inválido",

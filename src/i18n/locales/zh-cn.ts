@@ -198,6 +198,7 @@ export const zhCN = defineLocale("zh-CN")({
     PASSWORD_ALREADY_SET: "该用户已设置密码",
     NOT_IMPERSONATING: "你当前没有模拟任何用户",
     ADMIN_SESSION_NOT_FOUND: "找不到要返回的管理员会话，请重新登录",
+    SESSION_NOT_FOUND: "你的会话中没有使用此令牌的会话",
     TOTP_CODE_ALREADY_USED: "此验证码已使用过，请等待下一个。",
     GOOGLE_CLIENT_ID_REQUIRED: "未配置 Google 登录（GOOGLE_CLIENT_ID）",
     INVALID_ID_TOKEN: "身份令牌无效",
