@@ -2,8 +2,9 @@
  * Completes the generated document into the contract clients rely on: what the generators leave out or get
  * wrong, derived from the routes themselves rather than written twice.
  *
- * - Request bodies: a route whose body is read by its own parser (the Hasura group's lenient JSON) is
- *   documented with `content: {}` by Elysia's generator; its `t` schema is the body it accepts.
+ * - Request bodies: a route whose body is read by its own parser (the Hasura group's lenient JSON), or whose
+ *   hooks hold an empty parser list, is documented with `content: {}` by Elysia's generator; its `t` schema is
+ *   the body it accepts, as JSON.
  * - Statuses: every error an operation can answer, in its surface's shape (surfaces.ts) — validation, 413 and
  *   415 for a body, 404 for a path parameter, 429 where a rate-limit rule applies, 500 everywhere.
  * - Security and the tenant: the credentials each surface takes, X-Tenant-ID on the native /v1 routes.
@@ -73,6 +74,17 @@ function fillRequestBodies(paths: Record<string, PathItem>, routes: readonly Rou
       content: { "application/json": { schema: JSON.parse(JSON.stringify(schema)) } },
     };
   }
+}
+
+/**
+ * Bodies are JSON on every surface but better-auth's: a body declared as anything else is refused (415), so the
+ * form encodings Elysia's generator lists by default are not part of the contract.
+ */
+function onlyJsonBodies(operation: Operation, surface: Surface): void {
+  const body = operation.requestBody as OpenAPIV3_1.RequestBodyObject | undefined;
+  const json = body?.content?.["application/json"];
+  if (!body || !json || surface.name === "better-auth") return;
+  body.content = { "application/json": json };
 }
 
 function hasPathParameter(path: string): boolean {
@@ -188,6 +200,7 @@ export function completeContract(document: OpenAPIV3_1.Document, routes: readonl
   fillRequestBodies(paths, routes);
   for (const { path, method, operation } of operations(paths)) {
     const surface = surfaceOf(path);
+    onlyJsonBodies(operation, surface);
     completeSecurity(path, method, operation, surface);
     completeResponses(path, method, operation, surface);
   }
