@@ -8,6 +8,7 @@ import { toOpenAPISchema } from "@elysiajs/openapi";
 import type { AnyElysia } from "elysia";
 import type { OpenAPIV3_1 } from "openapi-types";
 import type { Auth } from "../../../auth/index.ts";
+import { BETTER_AUTH_SUCCESS } from "./better-auth-success.ts";
 import { completeContract, HTTP_METHODS } from "./contract.ts";
 import { normalizeSchemas, wholeNumbers } from "./json-schema.ts";
 import { SECURITY_SCHEMES } from "./surfaces.ts";
@@ -44,12 +45,14 @@ function betterAuthPaths(schema: Document): Record<string, PathItem> {
   const paths: Record<string, PathItem> = {};
   for (const [path, item] of Object.entries(schema.paths ?? {})) {
     if (!item) continue;
-    const tagged: PathItem = {};
+    const tagged: Record<string, Operation> = {};
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (operation) tagged[method] = { ...operation, tags: [authTag(operation.tags?.[0])] };
+      if (!operation) continue;
+      const responses = { ...BETTER_AUTH_SUCCESS[`${method} ${path}`], ...operation.responses };
+      tagged[method] = { ...operation, responses, tags: [authTag(operation.tags?.[0])] };
     }
-    paths[`${AUTH_BASE}${path}`] = tagged;
+    paths[`${AUTH_BASE}${path}`] = tagged as PathItem;
   }
   for (const [method, alias, target, targetMethod] of ALIASES) {
     const operation = (schema.paths?.[target] as Record<string, Operation | undefined> | undefined)?.[

@@ -145,6 +145,7 @@ describe("GET /openapi.json", () => {
       ["get", "/v1/users", 200, { token: adminToken }],
       ["get", "/v1/roles", 200, { token: adminToken }],
       ["post", "/api/auth/admin/create-user", 200, { token: adminToken, json: created }],
+      ["post", "/api/auth/is-username-available", 200, { json: { username: "nobody_yet" } }],
       // Refusals, each in its surface's shape.
       [
         "post",
@@ -194,6 +195,13 @@ describe("the OpenAPI contract", () => {
       else seen.set(id, where);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("documents a success answer for every operation", () => {
+    const silent = allOperations()
+      .filter(({ op }) => !Object.keys(op.responses ?? {}).some((status) => /^[23]/.test(status)))
+      .map(({ path, method }) => `${method} ${path}`);
+    expect(silent).toEqual([]);
   });
 
   it("documents a schema for every request body", () => {
