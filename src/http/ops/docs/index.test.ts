@@ -49,12 +49,17 @@ describe("GET /docs", () => {
     const code = await response.text();
     expect(code).toContain("createApiReference");
     // The only resources the bundle itself would load from elsewhere are its default fonts (CSS url()); the page
-    // switches them off, and the "try it" proxy with them.
+    // switches them off, and with them the features that call Scalar's services.
     const external = [...code.matchAll(/url\(\s*["']?(https?:\/\/[^)"']+)/g)].map(([, url]) => url ?? "");
     expect(external.filter((url) => !url.startsWith("https://fonts.scalar.com/"))).toEqual([]);
     const configuration = JSON.parse(
       /data-configuration='([^']*)'/.exec(html)?.[1]?.replaceAll("&#39;", "'") ?? "{}",
     ) as Record<string, unknown>;
-    expect(configuration).toMatchObject({ withDefaultFonts: false, proxyUrl: "" });
+    expect(configuration).toMatchObject({
+      withDefaultFonts: false,
+      proxyUrl: "",
+      agent: { disabled: true },
+      mcp: { disabled: true },
+    });
   });
 });

@@ -19,10 +19,18 @@ const SCALAR_BUNDLE = join(
 );
 
 /**
- * Scalar's options that would otherwise reach its servers: the Inter/JetBrains fonts (fonts.scalar.com) and the
- * request proxy of the "try it" client (proxy.scalar.com; our API is same-origin, it needs none).
+ * Scalar's features that would reach its servers, switched off: the Inter/JetBrains fonts (fonts.scalar.com), the
+ * request proxy of the "try it" client (proxy.scalar.com; our API is same-origin, it needs none), the AI agent
+ * (api.scalar.com), MCP generation and the developer tools' share and deploy (scalar.com's dashboard).
  */
-const SCALAR_CONFIGURATION = { withDefaultFonts: false, proxyUrl: "", telemetry: false };
+const SCALAR_CONFIGURATION = {
+  withDefaultFonts: false,
+  proxyUrl: "",
+  telemetry: false,
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: "never",
+};
 
 export function docsPage(): string {
   const configuration = JSON.stringify(SCALAR_CONFIGURATION).replaceAll("'", "&#39;");
