@@ -156,7 +156,7 @@ function completeSecurity(path: string, method: string, operation: Operation, su
   const refusesAnonymous =
     (operation.responses as Record<string, unknown> | undefined)?.["401"] !== undefined;
   if (surface.name === "ops" && operation.security === undefined && refusesAnonymous) {
-    operation.security = [{ bearerAuth: [] }];
+    operation.security = [{ bearerAuth: [] }, { sessionCookie: [] }];
   }
   if (ALSO_ANONYMOUS.has(`${method} ${path}`) && operation.security) operation.security.push({});
   if (surface.name === "native") {

@@ -294,6 +294,7 @@ describe("the OpenAPI contract", () => {
     const schemes = doc.components?.securitySchemes as Record<string, OpenAPIV3_1.SecuritySchemeObject>;
     expect(schemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(schemes.apiKeyAuth).toMatchObject({ type: "apiKey", in: "header", name: "X-API-Key" });
+    expect(schemes.sessionCookie).toMatchObject({ type: "apiKey", in: "cookie" });
     const native = allOperations().filter(({ path }) =>
       /^\/v1\/(users|roles|api-keys|policies)(\/|$)/.test(path),
     );
@@ -312,7 +313,7 @@ describe("the OpenAPI contract", () => {
     // Seed 003: without a credential, POST /v1/users is a public sign-up.
     expect(operation("/v1/users", "post")?.security).toContainEqual({});
     expect(operation("/api/admin/users/", "get")?.security).toEqual([{ bearerAuth: [] }]);
-    expect(operation("/v1/admin/create-user", "post")?.security).toEqual([{ bearerAuth: [] }]);
+    expect(operation("/v1/admin/create-user", "post")?.security).toContainEqual({ bearerAuth: [] });
     expect(operation("/v1/login", "post")?.security).toBeUndefined();
   });
 

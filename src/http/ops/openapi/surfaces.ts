@@ -50,6 +50,12 @@ export const SECURITY_SCHEMES: Readonly<Record<string, OpenAPIV3_1.SecuritySchem
     description:
       "A session token (from sign-in, or the set-auth-token header), or a JWT issued by /api/auth/token",
   },
+  sessionCookie: {
+    type: "apiKey",
+    in: "cookie",
+    name: "gatehouse.session_token",
+    description: "The session cookie set by sign-in (`__Secure-gatehouse.session_token` over HTTPS)",
+  },
   apiKeyAuth: {
     type: "apiKey",
     in: "header",
@@ -75,7 +81,7 @@ const native: Surface = {
   name: "native",
   error: "NativeError",
   invalid: { status: "400", schema: "NativeError" },
-  security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
+  security: [{ bearerAuth: [] }, { sessionCookie: [] }, { apiKeyAuth: [] }],
 };
 
 export function surfaceOf(path: string): Surface {
@@ -97,13 +103,13 @@ export function surfaceOf(path: string): Surface {
   }
   if (NATIVE_PATHS.test(path)) return native;
   if (path.startsWith("/v1/")) {
-    // Hasura's user and admin routes take a session token; signup, login and the OTP routes are public.
+    // Hasura's user and admin routes take a session; signup, login and the OTP routes are public.
     const signedIn = path.startsWith("/v1/user/") || path.startsWith("/v1/admin/");
     return {
       name: "hasura",
       error: "HasuraError",
       invalid: { status: "400", schema: "HasuraError" },
-      security: signedIn ? [{ bearerAuth: [] }] : [],
+      security: signedIn ? [{ bearerAuth: [] }, { sessionCookie: [] }] : [],
     };
   }
   // Health, cache, i18n, metrics: rendered like the native API.
