@@ -13,6 +13,7 @@ import { policiesModule } from "./http/native/policies/index.ts";
 import { rolesModule } from "./http/native/roles/index.ts";
 import { usersModule } from "./http/native/users/index.ts";
 import { cacheModule } from "./http/ops/cache/index.ts";
+import { docsModule } from "./http/ops/docs/index.ts";
 import { healthModule } from "./http/ops/health/index.ts";
 import { i18nModule } from "./http/ops/i18n/index.ts";
 import { metricsModule } from "./http/ops/metrics/index.ts";
@@ -80,7 +81,7 @@ export function createApp(deps: Deps) {
     .use(policiesModule(v1))
     .use(geolensModule(v1));
   // Last, so the document it serves covers every route registered above.
-  return app.use(openapiModule(() => app, auth));
+  return app.use(openapiModule(() => app, auth)).use(docsModule());
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -24,7 +24,7 @@ function bearer(token: string, extra: Record<string, string> = {}) {
 
 const PASSWORD = "password-123";
 
-/** The user fields CONTRACTS.md promises in create-user's 200 body. */
+/** The user fields docs/contracts.md promises in create-user's 200 body. */
 const CONTRACT_USER_FIELDS = [
   "id",
   "name",

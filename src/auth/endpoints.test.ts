@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { seedEndpoints } from "../../test/helpers/fixtures.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 
-/** The seed's count (CONTRACTS.md): 77 method+path pairs under /api/auth. */
+/** The seed's count (docs/contracts.md): 77 method+path pairs under /api/auth. */
 const SEED_ENDPOINT_COUNT = 77;
 
 interface Endpoint {

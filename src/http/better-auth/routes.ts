@@ -1,6 +1,6 @@
 /**
  * Mounts better-auth at /api/auth, plus the older endpoint names that clients of earlier Better Auth versions
- * still call (CONTRACTS.md): each is rewritten to its current endpoint, never re-implemented.
+ * still call (docs/contracts.md): each is rewritten to its current endpoint, never re-implemented.
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../auth/index.ts";
@@ -43,7 +43,7 @@ const PLACEHOLDER_SUFFIX = `@${PLACEHOLDER_EMAIL_DOMAIN}`;
 
 /**
  * Users without an e-mail carry a reserved placeholder address inside better-auth; every API renders it as
- * `null` (ARCHITECTURE.md). Only bodies that contain one are parsed and rewritten.
+ * `null` (docs/architecture.md). Only bodies that contain one are parsed and rewritten.
  */
 async function withoutPlaceholderEmails(response: Response): Promise<Response> {
   if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;

@@ -1,21 +1,25 @@
 /**
  * Builds the one OpenAPI 3.1 document of Gatehouse: better-auth's generated schema (its paths prefixed with
  * /api/auth, tagged "Better Auth" by plugin, plus the older aliases Gatehouse keeps) merged with every Elysia
- * route, whose schemas come from each module's `t` models.
+ * route, whose schemas come from each module's `t` models; then completed (contract.ts: bodies, statuses,
+ * security, operation ids) and written in plain 3.1 schema terms (json-schema.ts).
  */
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import type { AnyElysia } from "elysia";
 import type { OpenAPIV3_1 } from "openapi-types";
 import type { Auth } from "../../../auth/index.ts";
+import { BETTER_AUTH_SUCCESS } from "./better-auth-success.ts";
+import { completeContract, HTTP_METHODS } from "./contract.ts";
+import { normalizeSchemas, wholeNumbers } from "./json-schema.ts";
+import { SECURITY_SCHEMES } from "./surfaces.ts";
 
 type Document = OpenAPIV3_1.Document;
 type PathItem = OpenAPIV3_1.PathItemObject;
 type Operation = OpenAPIV3_1.OperationObject;
 
 const AUTH_BASE = "/api/auth";
-const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
-/** Older names kept as aliases (CONTRACTS.md): alias path → [method, current path, current method]. */
+/** Older names kept as aliases (docs/contracts.md): alias path → [method, current path, current method]. */
 const ALIASES: readonly (readonly [string, string, string, string])[] = [
   ["post", "/forget-password", "/request-password-reset", "post"],
   ["post", "/phone-number/forget-password", "/phone-number/request-password-reset", "post"],
@@ -41,12 +45,14 @@ function betterAuthPaths(schema: Document): Record<string, PathItem> {
   const paths: Record<string, PathItem> = {};
   for (const [path, item] of Object.entries(schema.paths ?? {})) {
     if (!item) continue;
-    const tagged: PathItem = {};
+    const tagged: Record<string, Operation> = {};
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (operation) tagged[method] = { ...operation, tags: [authTag(operation.tags?.[0])] };
+      if (!operation) continue;
+      const responses = { ...BETTER_AUTH_SUCCESS[`${method} ${path}`], ...operation.responses };
+      tagged[method] = { ...operation, responses, tags: [authTag(operation.tags?.[0])] };
     }
-    paths[`${AUTH_BASE}${path}`] = tagged;
+    paths[`${AUTH_BASE}${path}`] = tagged as PathItem;
   }
   for (const [method, alias, target, targetMethod] of ALIASES) {
     const operation = (schema.paths?.[target] as Record<string, Operation | undefined> | undefined)?.[
@@ -55,7 +61,8 @@ function betterAuthPaths(schema: Document): Record<string, PathItem> {
     if (!operation) continue;
     const aliasOperation: Operation = {
       ...operation,
-      operationId: `${operation.operationId ?? "operation"}Alias`,
+      // Without an id of its target, contract.ts derives one from the alias's path.
+      operationId: operation.operationId ? `${operation.operationId}Alias` : undefined,
       deprecated: true,
       description: `Older name of ${targetMethod.toUpperCase()} ${AUTH_BASE}${target}, kept for existing clients.`,
       tags: [authTag(operation.tags?.[0])],
@@ -116,7 +123,7 @@ function withoutBodies(paths: Record<string, PathItem>): void {
 }
 
 export async function buildOpenApiDocument(app: AnyElysia, auth: Auth, version: string): Promise<Document> {
-  const authSchema = (await auth.api.generateOpenAPISchema()) as unknown as Document;
+  const authSchema = wholeNumbers((await auth.api.generateOpenAPISchema()) as unknown as Document);
   const own = toOpenAPISchema(app, { paths: [`${AUTH_BASE}/*`] }, undefined, undefined, "3.1.1");
   withoutBodies(own.paths as Record<string, PathItem>);
   const authTags = new Set<string>();
@@ -126,7 +133,7 @@ export async function buildOpenApiDocument(app: AnyElysia, auth: Auth, version: 
       if (operation) authTags.add(authTag(operation.tags?.[0]));
     }
   }
-  return {
+  const document: Document = {
     openapi: "3.1.1",
     info: {
       title: "Gatehouse",
@@ -145,10 +152,9 @@ export async function buildOpenApiDocument(app: AnyElysia, auth: Auth, version: 
           (authSchema.components?.schemas ?? {}) as Record<string, OpenAPIV3_1.SchemaObject>,
         ),
       },
-      securitySchemes: {
-        ...authSchema.components?.securitySchemes,
-        bearerAuth: { type: "http", scheme: "bearer", description: "A session token (or JWT where noted)" },
-      },
+      securitySchemes: { ...authSchema.components?.securitySchemes, ...SECURITY_SCHEMES },
     },
   };
+  completeContract(document, app.routes);
+  return normalizeSchemas(document);
 }

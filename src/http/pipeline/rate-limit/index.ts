@@ -2,7 +2,8 @@
  * The rate limiter for Gatehouse's own routes, and the one 429 shape for every route.
  *
  * - Own routes (/v1, /health/detailed, /cache/*, /i18n/language; rules.ts) are counted in `onRequest`, before
- *   any parsing, in the same store and with the same key scheme as better-auth's limiter (store.ts).
+ *   any parsing, in the same store and with the same key scheme as better-auth's limiter
+ *   (src/platform/cache/rate-limit-store.ts).
  * - better-auth's own 429 has no code and only `X-Retry-After`; it is rewritten here to
  *   `{code: "RATE_LIMITED", message}` with a standard `Retry-After`. Elysia applies a global hook only to routes
  *   registered after it, so this plugin must be used before the auth routes.
