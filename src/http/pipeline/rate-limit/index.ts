@@ -1,5 +1,6 @@
 /**
- * The rate limiter for Gatehouse's own routes, and the one 429 shape for every route.
+ * The rate limiter for Gatehouse's own routes (a pipeline piece: its refusal is rendered by the surface that
+ * owns the path, src/http/pipeline/surface-router.ts).
  *
  * - Own routes (/v1, /health/detailed, /cache/*, /i18n/language; rules.ts) are counted in `onRequest`, before
  *   any parsing, in the same store and with the same key scheme as better-auth's limiter (store.ts).
@@ -12,8 +13,7 @@ import type { Config } from "../../../config.ts";
 import type { Cache } from "../../../platform/cache/index.ts";
 import { createRateLimitStore, rateLimitKey } from "../../../platform/cache/rate-limit-store.ts";
 import { CLIENT_IP_HEADER } from "../../../platform/client-ip.ts";
-import { AppError } from "../../../platform/errors.ts";
-import { RATE_LIMIT_ERROR_CODES, RATE_LIMITED } from "./errors.ts";
+import { rateLimited } from "./errors.ts";
 import { routeRuleFor } from "./rules.ts";
 
 // better-auth's bucket for requests whose client address is unknown (in-process calls without the header).
@@ -36,7 +36,7 @@ export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
       if (allowed) return;
       const seconds = retryAfter ?? rule.window;
       set.headers["retry-after"] = String(seconds);
-      throw new AppError(RATE_LIMITED, 429, RATE_LIMIT_ERROR_CODES.RATE_LIMITED, { retry_after: seconds });
+      throw rateLimited(seconds);
     })
     .onAfterHandle({ as: "global" }, ({ responseValue }) => withRateLimitCode(responseValue));
 }
