@@ -104,7 +104,15 @@ export const geolensErrorRenderer: ErrorRenderer = {
   render(failure, { request }) {
     const sent = rawBodyOf(request);
     if (failure.kind === "validation") {
-      const raw = failure.error.type === "body" ? sent : undefined;
+      // Elysia gives no value for a segment it cannot decode (`%zz`); Starlette keeps such a segment as sent.
+      // GeoLens's one path parameter is the trailing {id}.
+      const segment = new URL(request.url).pathname.split("/").at(-1) ?? "";
+      const raw =
+        failure.error.type === "body"
+          ? sent
+          : failure.error.type === "params"
+            ? { value: { id: segment } }
+            : undefined;
       return jsonResponse(422, { detail: fastApiIssues(failure.error, raw) });
     }
     const body = sent?.value;
