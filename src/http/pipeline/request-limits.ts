@@ -3,10 +3,11 @@
  * (413) and the size of the headers (431). They throw the pipeline's refusals; the surface owning the path
  * renders them (surface-router.ts).
  *
- * Headers: Bun's HTTP server refuses a request whose headers exceed its own limit (16 KiB by default) with a
- * bare 431 before the app runs; nothing can give that answer a body. The app's limit is the same 16 KiB, so a
- * request handed to the app by any other way (`app.handle`, a proxy with a larger limit) is answered alike, in
- * the surface's shape.
+ * Headers: Bun's HTTP parser refuses headers above its own limit (16 KiB by default) with a bare 431 before the
+ * app runs; nothing can give that answer a body. `npm start` therefore gives Bun more room
+ * (`--max-http-header-size=65536`, package.json) than the app's limit, so a request between the two reaches
+ * the app and gets its 431 in the surface's shape; only one beyond Bun's room gets the bare answer
+ * (request-limits.test.ts starts the server that way).
  */
 import { Elysia } from "elysia";
 import { PipelineErrors } from "./error-renderer.ts";
