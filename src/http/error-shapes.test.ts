@@ -5,8 +5,7 @@
  * FastAPI's list), Hasura `{code, message}`.
  *
  * Not every status exists on every surface; the table says why where a cell is left out:
- * - better-auth has no typed path parameter, and its own unknown-method answer is its 404 (it routes every
- *   method of /api/auth/* itself).
+ * - better-auth has no typed path parameter (its two, /callback/:id and /reset-password/:token, take any text).
  * - GeoLens's routes have no rate-limit rule (src/http/pipeline/rate-limit/rules.ts).
  * 431 is produced by the app for requests that reach it (in-process, or through a proxy); Bun's own server
  * refuses larger headers first, with a bare 431 (src/http/pipeline/request-limits.ts).

@@ -79,6 +79,12 @@ export function surfaceErrors(renderer: ErrorRenderer, logger: Logger) {
         "unhandled error",
       );
     }
-    return renderer.render(failure, { request, body });
+    const response = await renderer.render(failure, { request, body });
+    // A 405 names the methods the path is served with, whatever the surface's body says.
+    const allow = failure.kind === "refusal" ? failure.error.details?.allow : undefined;
+    if (failure.error instanceof AppError && failure.error.status === 405 && typeof allow === "string") {
+      response.headers.set("allow", allow);
+    }
+    return response;
   };
 }

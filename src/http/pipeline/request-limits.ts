@@ -12,7 +12,7 @@
 import { Elysia } from "elysia";
 import { PipelineErrors } from "./error-renderer.ts";
 
-/** Bun's default `--max-http-header-size`: the most a request served by Bun can carry anyway. */
+/** Bun's default `--max-http-header-size`, kept as the limit: what Gatehouse has always accepted. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
 /** Bytes of the header section as sent: `name: value\r\n` per header. */

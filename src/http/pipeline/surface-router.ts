@@ -33,6 +33,12 @@ function pathPattern(path: string): RegExp {
   return new RegExp(`^${source}/?$`);
 }
 
+/** The methods each path is served with: `(pathname) => ["GET", "POST"]`, from a list of routes. */
+export function methodsByPath(routes: readonly RouteEntry[]): (pathname: string) => string[] {
+  const table = routes.map((r) => ({ method: r.method.toUpperCase(), pattern: pathPattern(r.path) }));
+  return (pathname) => [...new Set(table.filter((r) => r.pattern.test(pathname)).map((r) => r.method))];
+}
+
 export function surfaceRouter(options: {
   readonly surfaces: readonly Surface[];
   readonly fallback: ErrorRenderer;
@@ -56,11 +62,10 @@ export function surfaceRouter(options: {
     const surface = options.surfaces.find((s) => s.prefixes.some((p) => owns(p, pathname)));
     const handle = (surface && handlers.get(surface)) ?? fallback;
     if (context.code === "NOT_FOUND") {
-      const methods = allowed(pathname).filter((m) => m !== "ALL");
-      if (methods.length > 0 && !methods.includes(context.request.method.toUpperCase())) {
-        const response = await handle({ ...context, error: PipelineErrors.method_not_allowed() });
-        response.headers.set("allow", methods.join(", "));
-        return response;
+      const served = allowed(pathname).filter((m) => m !== "ALL");
+      if (served.length > 0 && !served.includes(context.request.method.toUpperCase())) {
+        const error = PipelineErrors.method_not_allowed({ details: { allow: served.join(", ") } });
+        return handle({ ...context, error });
       }
     }
     return handle(context);
