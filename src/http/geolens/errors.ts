@@ -18,13 +18,6 @@ export const GEOLENS_ERRORS = defineErrors({
   VALIDATION_FAILED: { status: 422, message: "Validation error" },
 });
 
-export const GEOLENS_ERROR_CODES = {
-  NOT_AUTHENTICATED: "NOT_AUTHENTICATED",
-  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
-  ADMIN_REQUIRED: "ADMIN_REQUIRED",
-  VALIDATION_FAILED: "VALIDATION_FAILED",
-} as const;
-
 /** The header FastAPI's HTTPBearer sends with every 401. */
 const BEARER_CHALLENGE = { "www-authenticate": "Bearer" };
 
@@ -75,11 +68,12 @@ const AUTH_FIELD: Readonly<Record<string, string>> = {
  */
 export function renderError(error: unknown, input: Readonly<Record<string, unknown>> = {}): Response | null {
   if (error instanceof AppError) {
-    if (error.code === GEOLENS_ERROR_CODES.VALIDATION_FAILED) {
+    if (error.code === "VALIDATION_FAILED") {
       return jsonResponse(422, { detail: error.details?.issues ?? [] });
     }
     if (error.status === 401) return jsonResponse(401, { detail: error.message }, BEARER_CHALLENGE);
-    if (error.code in GEOLENS_ERROR_CODES) return jsonResponse(error.status, { detail: error.message });
+    if (Object.hasOwn(GEOLENS_ERRORS.specs, error.code))
+      return jsonResponse(error.status, { detail: error.message });
     // A route nobody serves is Starlette's "Not Found"; a user nobody has is GeoLens's "User not found".
     const known = error.code === "not_found" && !error.details?.resource ? undefined : CANONICAL[error.code];
     if (known) return jsonResponse(known[0], { detail: known[1] });
