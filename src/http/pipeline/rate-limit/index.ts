@@ -12,7 +12,7 @@ import { Elysia } from "elysia";
 import type { Config } from "../../../config.ts";
 import type { Cache } from "../../../platform/cache/index.ts";
 import { createRateLimitStore, rateLimitKey } from "../../../platform/cache/rate-limit-store.ts";
-import { CLIENT_IP_HEADER } from "../../../platform/client-ip.ts";
+import { clientAddressOf } from "../client-address.ts";
 import { rateLimited } from "./errors.ts";
 import { routeRuleFor } from "./rules.ts";
 
@@ -31,7 +31,7 @@ export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
       if (!config.rateLimitEnabled) return;
       const rule = routeRuleFor(new URL(request.url).pathname, request);
       if (!rule) return;
-      const ip = request.headers.get(CLIENT_IP_HEADER) || NO_IP;
+      const ip = clientAddressOf(request) ?? NO_IP;
       const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, rule.pattern), rule);
       if (allowed) return;
       const seconds = retryAfter ?? rule.window;
