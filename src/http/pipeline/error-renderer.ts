@@ -47,7 +47,10 @@ export interface ErrorRenderer {
 /** Elysia's error codes that are the client's fault, and the refusal each stands for. */
 export function classify(error: unknown, code: unknown): Failure {
   if (error instanceof AppError) return { kind: "refusal", error };
-  if (code === "VALIDATION" && error instanceof ValidationError) return { kind: "validation", error };
+  if (code === "VALIDATION" && error instanceof ValidationError) {
+    // An answer that fails its own response schema is our bug, not the client's.
+    return error.type === "response" ? { kind: "unexpected", error } : { kind: "validation", error };
+  }
   if (isAPIError(error) && error.statusCode < 500) return { kind: "auth", error };
   if (code === "NOT_FOUND") {
     return { kind: "refusal", error: PipelineErrors.not_found({ message: "No such route" }) };
