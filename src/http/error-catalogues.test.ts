@@ -11,10 +11,20 @@ import { V1ErrorCodes } from "../identity/errors.ts";
 import { AppError, defineErrors } from "../platform/errors.ts";
 import { HASURA_ERRORS } from "./hasura/errors.ts";
 import { CacheErrors } from "./ops/cache/errors.ts";
+import { OpsAccessErrors } from "./ops/health/errors.ts";
+import { I18nErrors } from "./ops/i18n/errors.ts";
 import { PipelineErrors } from "./pipeline/error-renderer.ts";
 import { RateLimitErrors } from "./pipeline/rate-limit/errors.ts";
 
-const LOCALIZED = { V1ErrorCodes, AccountErrorCodes, CacheErrors, RateLimitErrors, PipelineErrors };
+const LOCALIZED = {
+  V1ErrorCodes,
+  AccountErrorCodes,
+  CacheErrors,
+  RateLimitErrors,
+  PipelineErrors,
+  OpsAccessErrors,
+  I18nErrors,
+};
 
 describe("localized error catalogues", () => {
   it("have a message for every code in every locale, translated outside English", () => {
