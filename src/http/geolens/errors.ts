@@ -112,6 +112,13 @@ export const geolensErrorRenderer: ErrorRenderer = {
     const body = sent?.value;
     const input = body !== null && typeof body === "object" && !Array.isArray(body) ? body : {};
     if (failure.kind === "unexpected") return INTERNAL();
-    return renderError(failure.error, input as Record<string, unknown>) ?? INTERNAL();
+    const rendered = renderError(failure.error, input as Record<string, unknown>);
+    if (rendered) return rendered;
+    // Another refusal of better-auth's behind the service: an HTTPException with its status and words.
+    if (failure.kind === "auth") {
+      const { statusCode, body: refusal } = failure.error;
+      return jsonResponse(statusCode, { detail: refusal?.message || PHRASES[statusCode] || "Bad Request" });
+    }
+    return INTERNAL();
   },
 };
