@@ -1,7 +1,7 @@
 /**
  * Serves the app over HTTP with Bun. The client address is taken from the socket (or, behind a trusted proxy,
- * from X-Forwarded-For) and passed on in one internal header, which is what rate limits key on; a copy of that
- * header sent by a client is discarded, so it cannot be spoofed.
+ * from X-Forwarded-For) and stamped on the request (src/http/pipeline/client-address.ts), which is what rate
+ * limits key on.
  *
  * Body size: Bun's own `maxRequestBodySize` answers with an empty 413 before the app runs, so a client would get
  * no `{code, message}`. Bun's limit is therefore only a far-away backstop; the app refuses a declared
@@ -10,6 +10,7 @@
  * answers it.
  */
 import type { App } from "./app.ts";
+import { stampClientAddress } from "./http/pipeline/client-address.ts";
 import { CLIENT_IP_HEADER } from "./platform/client-ip.ts";
 
 export { CLIENT_IP_HEADER };
@@ -23,12 +24,7 @@ export function serve(
     hostname: options.hostname,
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     async fetch(request, bunServer) {
-      const forwarded = options.trustProxy
-        ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim()
-        : undefined;
-      const ip = forwarded || bunServer.requestIP(request)?.address;
-      request.headers.delete(CLIENT_IP_HEADER);
-      if (ip) request.headers.set(CLIENT_IP_HEADER, ip);
+      stampClientAddress(request, bunServer.requestIP(request)?.address, options);
       if (request.body && !request.headers.has("content-length")) {
         return app.handle(await bufferChunkedBody(request, options.maxBodyBytes));
       }

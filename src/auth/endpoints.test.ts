@@ -70,6 +70,8 @@ async function call({ method, path }: Endpoint): Promise<Answer> {
  * 404 with any other code comes from a routed endpoint (e.g. INVITATION_NOT_FOUND).
  */
 function isRouteNotFound({ status, body }: Answer): boolean {
+  // A known path asked with another method is 405 (src/http/better-auth/routes.ts): not routed either.
+  if (status === 405) return body.includes("METHOD_NOT_ALLOWED") || body.includes("method_not_allowed");
   if (status !== 404) return false;
   if (body.trim() === "") return true;
   try {

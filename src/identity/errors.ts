@@ -1,25 +1,42 @@
 /**
- * The refusals of the native /v1 API, one code per reason (seed 001/003 codes). The message here is English;
- * the I18n catalogue translates it by code.
+ * The refusals of the native /v1 API, one code per reason (seed 001/003 codes), declared once in a typed
+ * catalogue (the code is the i18n key, src/i18n/app-errors.ts). The factories keep their call sites short and
+ * add the specifics (which resource, which roles) as details.
  */
-import { AppError, type ErrorDetails } from "../platform/errors.ts";
+import { defineAppErrors } from "../i18n/app-errors.ts";
+import type { ErrorDetails } from "../platform/errors.ts";
+
+export const V1ErrorCodes = defineAppErrors({
+  invalid_request: { status: 400 },
+  unauthenticated: { status: 401 },
+  forbidden: { status: 403 },
+  tenant_mismatch: { status: 403 },
+  sign_up_disabled: { status: 403 },
+  not_found: { status: 404 },
+  email_exists: { status: 409 },
+  role_exists: { status: 409 },
+  role_in_use: { status: 409 },
+  last_owner: { status: 409 },
+  built_in_role: { status: 409 },
+  invalid_roles: { status: 422 },
+  invalid_policy: { status: 422 },
+});
+
+const c = V1ErrorCodes;
 
 export const V1Errors = {
   invalidRequest: (message: string, details?: ErrorDetails) =>
-    new AppError("invalid_request", 400, message, details),
-  unauthenticated: () => new AppError("unauthenticated", 401, "Authentication required"),
-  forbidden: (notices: readonly string[] = []) =>
-    new AppError("forbidden", 403, "You are not allowed to do this", undefined, notices),
-  tenantMismatch: () =>
-    new AppError("tenant_mismatch", 403, "X-Tenant-ID does not match the tenant of the credential"),
-  notFound: (what = "resource") => new AppError("not_found", 404, `No such ${what}`, { resource: what }),
-  emailExists: () => new AppError("email_exists", 409, "A user with this email already exists."),
-  roleExists: () => new AppError("role_exists", 409, "This role already exists"),
-  roleInUse: (holders: number) =>
-    new AppError("role_in_use", 409, "This role is still assigned to members", { holders }),
-  invalidRoles: (invalid: readonly string[]) =>
-    new AppError("invalid_roles", 422, "Some roles do not exist in this tenant", { invalid_roles: invalid }),
-  invalidPolicy: (errors: readonly string[]) =>
-    new AppError("invalid_policy", 422, "The policy is not valid", { errors }),
-  signUpDisabled: () => new AppError("sign_up_disabled", 403, "Sign-up is disabled"),
+    c.invalid_request({ message, ...(details ? { details } : {}) }),
+  unauthenticated: () => c.unauthenticated(),
+  forbidden: (notices: readonly string[] = []) => c.forbidden({ notices }),
+  tenantMismatch: () => c.tenant_mismatch(),
+  notFound: (what = "resource") => c.not_found({ message: `No such ${what}`, details: { resource: what } }),
+  emailExists: () => c.email_exists(),
+  roleExists: () => c.role_exists(),
+  roleInUse: (holders: number) => c.role_in_use({ details: { holders } }),
+  lastOwner: () => c.last_owner(),
+  builtInRole: (role: string) => c.built_in_role({ details: { role } }),
+  invalidRoles: (invalid: readonly string[]) => c.invalid_roles({ details: { invalid_roles: invalid } }),
+  invalidPolicy: (errors: readonly string[]) => c.invalid_policy({ details: { errors } }),
+  signUpDisabled: () => c.sign_up_disabled(),
 } as const;

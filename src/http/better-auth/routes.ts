@@ -8,6 +8,8 @@ import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
 import { jsonResponse } from "../../platform/errors.ts";
 import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../../platform/mail/index.ts";
+import { PipelineErrors } from "../pipeline/error-renderer.ts";
+import { methodsByPath, type RouteEntry } from "../pipeline/surface-router.ts";
 
 const RENAMED: Readonly<Record<string, string>> = {
   "/api/auth/forget-password": "/api/auth/request-password-reset",
@@ -58,9 +60,37 @@ async function withoutPlaceholderEmails(response: Response): Promise<Response> {
   return new Response(rewritten, { status: response.status, statusText: response.statusText, headers });
 }
 
+interface EndpointLike {
+  readonly path?: unknown;
+  readonly options?: { readonly method?: unknown; readonly metadata?: { readonly SERVER_ONLY?: unknown } };
+}
+
+/** better-auth's routed endpoints (methods by path, under /api/auth), and the older names kept as aliases. */
+function authEndpoints(auth: Auth): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  for (const endpoint of Object.values(auth.api as Record<string, EndpointLike>)) {
+    if (typeof endpoint?.path !== "string" || endpoint.options?.metadata?.SERVER_ONLY) continue;
+    const method = endpoint.options?.method;
+    for (const m of Array.isArray(method) ? method : [method]) {
+      if (typeof m === "string" && m !== "*") routes.push({ method: m, path: `/api/auth${endpoint.path}` });
+    }
+  }
+  for (const alias of [...Object.keys(RENAMED), "/api/auth/account-info"])
+    routes.push({ method: "POST", path: alias });
+  return routes;
+}
+
 export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
+  const methodsOf = methodsByPath(authEndpoints(auth));
   async function handle(request: Request): Promise<Response> {
     const response = await auth.handler(request);
+    // better-auth answers a known path with another method as unknown: say which methods it serves (405).
+    if (response.status === 404) {
+      const served = methodsOf(new URL(request.url).pathname);
+      if (served.length > 0 && !served.includes(request.method.toUpperCase())) {
+        throw PipelineErrors.method_not_allowed({ details: { allow: served.join(", ") } });
+      }
+    }
     // Error messages in the caller's language; status and code unchanged. (Done here rather than in a
     // mapResponse hook: an async mapResponse that keeps the response emptied successful answers.)
     if (response.status >= 400) return (await localizeAuthError(response, request, localeOf)) ?? response;

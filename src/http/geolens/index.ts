@@ -3,32 +3,24 @@
  * clients point here unchanged. A thin dialect: it reads FastAPI's wire format (model.ts), calls the canonical
  * account service (platform-wide accounts, global roles) and renders results and refusals as GeoLens does.
  *
- * Each handler catches its own refusals: the app-wide error handler runs before any plugin-scoped one and would
- * answer in Gatehouse's native envelope, which GeoLens clients cannot read.
+ * Bodies and path parameters are validated by the `t` schemas of model.ts; every error is rendered by the
+ * dialect's renderer (errors.ts) as FastAPI does, registered for the surface in src/app.ts.
  */
 import { Elysia, type Static, t } from "elysia";
-import type { OpenAPIV3 } from "openapi-types";
 import type { AccountView } from "../../identity/accounts/service.ts";
-import { jsonResponse } from "../../platform/errors.ts";
 import type { V1Services } from "../services.ts";
-import { GeoLensErrors, renderError, validationResponse } from "./errors.ts";
+import { GeoLensErrors } from "./errors.ts";
 import {
   AdminUserCreate,
   AdminUserUpdate,
   HTTPError,
   HTTPValidationError,
   LIST_QUERY_PARAMETERS,
-  type Parsed,
-  parseCreate,
   parseListQuery,
-  parseUpdate,
-  parseUserId,
-  readBody,
   UserIdParams,
   UserListResponse,
   UserResponse,
 } from "./model.ts";
-import type { ValidationIssue } from "./pydantic.ts";
 
 export function renderUser(user: AccountView): Static<typeof UserResponse> {
   return {
@@ -45,44 +37,7 @@ export function renderUser(user: AccountView): Static<typeof UserResponse> {
 
 const tags = ["GeoLens"];
 const security = [{ bearerAuth: [] }];
-/**
- * The documented request body. Elysia's `body` option would validate it too, in Gatehouse's error shape, so the
- * schema is given to the document only (a `t` schema is a JSON Schema; its TypeBox typing is not OpenAPI's).
- */
-const jsonBody = (schema: typeof AdminUserCreate | typeof AdminUserUpdate) => ({
-  required: true,
-  content: { "application/json": { schema: schema as unknown as OpenAPIV3.SchemaObject } },
-});
 const refusals = { 401: HTTPError, 403: HTTPError, 422: t.Union([HTTPValidationError, HTTPError]) };
-
-/**
- * Runs a handler and answers with its result (`success` status) or its refusal in GeoLens's shape; anything
- * unexpected goes on to the app's handler. Always a Response, as the refusals must bypass the app's renderer.
- */
-async function answer<T>(
-  success: 200 | 201 | 204,
-  run: () => Promise<T>,
-  input?: Record<string, unknown>,
-): Promise<Response> {
-  try {
-    const value = await run();
-    return success === 204 ? new Response(null, { status: 204 }) : jsonResponse(success, value);
-  } catch (error) {
-    const response = renderError(error, input);
-    if (response) return response;
-    throw error;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function valid<T>(parsed: Parsed<T>, issues: ValidationIssue[]): T | undefined {
-  if (parsed.ok) return parsed.value;
-  issues.push(...parsed.issues);
-  return undefined;
-}
 
 export function geolensModule(services: V1Services) {
   const { accounts, resolvePrincipal } = services;
@@ -101,52 +56,39 @@ export function geolensModule(services: V1Services) {
   return new Elysia({ name: "geolens", prefix: "/api/admin/users" })
     .post(
       "/",
-      async ({ request }) => {
-        const body = readBody(await request.text(), request.headers.get("content-type"));
-        // As FastAPI does, an unreadable JSON body is refused before authentication.
-        if (body.kind === "invalid") return validationResponse([body.issue]);
-        const input = body.kind === "json" && isObject(body.value) ? body.value : {};
-        return answer(
-          201,
-          async () => {
-            await requireAdmin(request.headers);
-            const parsed = parseCreate(body);
-            if (!parsed.ok) throw GeoLensErrors.validation(parsed.issues);
-            const { username, password, email, role } = parsed.value;
-            const user = await accounts.create({
-              username,
-              password,
-              email,
-              globalRoles: [role],
-              active: true,
-            });
-            return renderUser(user);
-          },
-          input,
-        );
+      async ({ request, body, set }) => {
+        await requireAdmin(request.headers);
+        const { username, password, email, role } = body;
+        const user = await accounts.create({
+          username,
+          password,
+          email: email ?? null,
+          globalRoles: [role ?? "viewer"],
+          active: true,
+        });
+        set.status = 201;
+        return renderUser(user);
       },
       {
-        parse: "none",
+        body: AdminUserCreate,
         response: { 201: UserResponse, 409: HTTPError, ...refusals },
         detail: {
           tags,
           summary: "Create User",
           description: "Create a new user with the specified role (admin only).",
           security,
-          requestBody: jsonBody(AdminUserCreate),
         },
       },
     )
     .get(
       "/",
-      ({ request }) =>
-        answer(200, async () => {
-          await requireAdmin(request.headers);
-          const query = parseListQuery(request.url);
-          if (!query.ok) throw GeoLensErrors.validation(query.issues);
-          const page = await accounts.list(query.value);
-          return { users: page.users.map(renderUser), total: page.total };
-        }),
+      async ({ request }) => {
+        await requireAdmin(request.headers);
+        const query = parseListQuery(request.url);
+        if (!query.ok) throw GeoLensErrors.validation(query.issues);
+        const page = await accounts.list(query.value);
+        return { users: page.users.map(renderUser), total: page.total };
+      },
       {
         response: { 200: UserListResponse, ...refusals },
         detail: {
@@ -161,13 +103,10 @@ export function geolensModule(services: V1Services) {
     )
     .get(
       "/:id",
-      ({ request, params }) =>
-        answer(200, async () => {
-          await requireAdmin(request.headers);
-          const id = parseUserId(params.id);
-          if (!id.ok) throw GeoLensErrors.validation(id.issues);
-          return renderUser(await accounts.get(id.value));
-        }),
+      async ({ request, params }) => {
+        await requireAdmin(request.headers);
+        return renderUser(await accounts.get(params.id.toLowerCase()));
+      },
       {
         params: UserIdParams,
         response: { 200: UserResponse, 404: HTTPError, ...refusals },
@@ -176,28 +115,20 @@ export function geolensModule(services: V1Services) {
     )
     .patch(
       "/:id",
-      async ({ request, params }) => {
-        const body = readBody(await request.text(), request.headers.get("content-type"));
-        if (body.kind === "invalid") return validationResponse([body.issue]);
-        return answer(200, async () => {
-          const actor = await requireAdmin(request.headers);
-          const issues: ValidationIssue[] = [];
-          const id = valid(parseUserId(params.id), issues);
-          const update = valid(parseUpdate(body), issues);
-          if (issues.length > 0 || id === undefined || update === undefined)
-            throw GeoLensErrors.validation(issues);
-          const changes = {
-            ...(update.email !== undefined ? { email: update.email } : {}),
-            ...(update.isActive !== undefined ? { active: update.isActive } : {}),
-            ...(update.status !== undefined ? { status: update.status } : {}),
-            ...(update.role !== undefined ? { globalRoles: [update.role] } : {}),
-          };
-          await accounts.checkUpdateBy(actor, id, changes);
-          return renderUser(await accounts.update(id, changes));
-        });
+      async ({ request, params, body: update }) => {
+        const actor = await requireAdmin(request.headers);
+        const id = params.id.toLowerCase();
+        const changes = {
+          ...(update.email != null ? { email: update.email } : {}),
+          ...(update.is_active != null ? { active: update.is_active } : {}),
+          ...(update.status != null ? { status: update.status } : {}),
+          ...(update.role != null ? { globalRoles: [update.role] } : {}),
+        };
+        await accounts.checkUpdateBy(actor, id, changes);
+        return renderUser(await accounts.update(id, changes));
       },
       {
-        parse: "none",
+        body: AdminUserUpdate,
         params: UserIdParams,
         response: { 200: UserResponse, 404: HTTPError, 409: HTTPError, ...refusals },
         detail: {
@@ -207,21 +138,19 @@ export function geolensModule(services: V1Services) {
             "Change a user's e-mail, activation, status or role (admin only). An admin cannot change its own " +
             "role or deactivate itself (422).",
           security,
-          requestBody: jsonBody(AdminUserUpdate),
         },
       },
     )
     .delete(
       "/:id",
-      ({ request, params }) =>
-        answer(204, async () => {
-          const actor = await requireAdmin(request.headers);
-          const id = parseUserId(params.id);
-          if (!id.ok) throw GeoLensErrors.validation(id.issues);
-          await accounts.checkRemoveBy(actor, id.value);
-          await accounts.remove(id.value);
-          return null;
-        }),
+      async ({ request, params, set }) => {
+        const actor = await requireAdmin(request.headers);
+        const id = params.id.toLowerCase();
+        await accounts.checkRemoveBy(actor, id);
+        await accounts.remove(id);
+        set.status = 204;
+        return null;
+      },
       {
         params: UserIdParams,
         response: { 204: t.Null(), 400: HTTPError, 404: HTTPError, ...refusals },

@@ -1,23 +1,12 @@
 /**
- * Wire shapes of the GeoLens admin users API (seed 002, a FastAPI service). The `t` schemas document the routes;
- * requests are validated here by hand, as pydantic would, because Elysia's validation errors cannot take
- * FastAPI's 422 shape (the app-wide error handler renders them first).
+ * Wire shapes of the GeoLens admin users API (seed 002, a FastAPI service). The `t` schemas of the body and the
+ * path are the routes' validators; the dialect's renderer words their failures as pydantic does (validation.ts).
+ * The query string is decoded here, as Starlette reads one (an empty parameter is absent, the last of repeated
+ * ones wins), which a schema cannot say.
  */
 import { t } from "elysia";
 import type { OpenAPIV3 } from "openapi-types";
-import { pythonJsonError } from "./json-error.ts";
-import {
-  type Checked,
-  checkBool,
-  checkEmail,
-  checkLiteral,
-  checkQueryInt,
-  checkString,
-  checkUuid,
-  type Loc,
-  missing,
-  type ValidationIssue,
-} from "./pydantic.ts";
+import type { Loc, ValidationIssue } from "./validation.ts";
 
 export const ROLES = ["admin", "editor", "viewer"] as const;
 export type GeoLensRole = (typeof ROLES)[number];
@@ -36,6 +25,25 @@ export const LIMITS = {
 
 // ---- documentation schemas ----
 
+/**
+ * `Literal[...]` as a union of literals: Elysia's UnionEnum takes its first value ("admin") as the default,
+ * which would fill an omitted field.
+ */
+const roleLiteral = (options: { description?: string } = {}) =>
+  t.Union([t.Literal("admin"), t.Literal("editor"), t.Literal("viewer")], options);
+const statusLiteral = () => t.Union([t.Literal("active"), t.Literal("pending"), t.Literal("disabled")]);
+
+/** `[aA][bB]…`: JSON Schema patterns have no case-insensitive flag. */
+const anyCase = (word: string) => [...word].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join("");
+/**
+ * email-validator (behind pydantic's EmailStr) refuses special-use domains; this also keeps the reserved
+ * placeholder domain of accounts without an address (`users.invalid`) out of the API.
+ */
+const SPECIAL_USE_DOMAINS = ["arpa", "invalid", "local", "localhost", "onion", "test"];
+const NOT_SPECIAL_USE = `^[^@]*@(?!(?:[^@]*\\.)?(?:${SPECIAL_USE_DOMAINS.map(anyCase).join("|")})$)`;
+const emailAddress = (description?: string) =>
+  t.String({ format: "email", pattern: NOT_SPECIAL_USE, ...(description ? { description } : {}) });
+
 export const AdminUserCreate = t.Object(
   {
     username: t.String({
@@ -48,14 +56,9 @@ export const AdminUserCreate = t.Object(
       maxLength: LIMITS.passwordMax,
       description: "Initial password (minimum 8 characters). The user can change this after first login.",
     }),
-    email: t.Optional(
-      t.Union([t.String({ format: "email", description: "Optional unique e-mail address" }), t.Null()]),
-    ),
+    email: t.Optional(t.Union([emailAddress("Optional unique e-mail address"), t.Null()])),
     role: t.Optional(
-      t.UnionEnum([...ROLES], {
-        default: "viewer",
-        description: "User role: 'admin', 'editor', or 'viewer'. Defaults to 'viewer'.",
-      }),
+      roleLiteral({ description: "User role: 'admin', 'editor', or 'viewer'. Defaults to 'viewer'." }),
     ),
   },
   { title: "AdminUserCreate" },
@@ -64,10 +67,10 @@ export const AdminUserCreate = t.Object(
 export const AdminUserUpdate = t.Object(
   {
     // `null` leaves a field unchanged.
-    email: t.Optional(t.Union([t.String({ format: "email" }), t.Null()])),
+    email: t.Optional(t.Union([emailAddress(), t.Null()])),
     is_active: t.Optional(t.Union([t.Boolean(), t.Null()])),
-    status: t.Optional(t.Union([t.UnionEnum([...STATUSES]), t.Null()])),
-    role: t.Optional(t.Union([t.UnionEnum([...ROLES]), t.Null()])),
+    status: t.Optional(t.Union([statusLiteral(), t.Null()])),
+    role: t.Optional(t.Union([roleLiteral(), t.Null()])),
   },
   { title: "AdminUserUpdate" },
 );
@@ -111,8 +114,10 @@ export const HTTPValidationError = t.Object(
   { title: "HTTPValidationError" },
 );
 
-/** `{id}` as documented; validated by `parseUserId` (a `t` format here would bypass FastAPI's error shape). */
-export const UserIdParams = t.Object({ id: t.String({ description: "The user's id (UUID)" }) });
+/** `{id}`: a `uuid.UUID` path parameter. */
+export const UserIdParams = t.Object({
+  id: t.String({ format: "uuid", description: "The user's id (UUID)" }),
+});
 
 export const LIST_QUERY_PARAMETERS: OpenAPIV3.ParameterObject[] = [
   { name: "skip", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
@@ -132,67 +137,17 @@ export const LIST_QUERY_PARAMETERS: OpenAPIV3.ParameterObject[] = [
   { name: "order", in: "query", schema: { type: "string", enum: [...ORDERS], default: "desc" } },
 ];
 
-// ---- request parsing ----
+// ---- query decoding ----
 
 export type Parsed<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issues: ValidationIssue[] };
 
-/** The request body as FastAPI reads it, before any authentication (so a JSON error comes first, as there). */
-export type RawBody =
-  | { readonly kind: "json"; readonly value: unknown }
-  | { readonly kind: "other"; readonly text: string }
-  | { readonly kind: "empty" }
-  | { readonly kind: "invalid"; readonly issue: ValidationIssue };
+type Checked<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issue: ValidationIssue };
 
-export function readBody(text: string, contentType: string | null): RawBody {
-  const type = contentType?.split(";")[0]?.trim().toLowerCase();
-  // FastAPI parses JSON when the header is absent or says application/json (or +json); other bodies are bytes.
-  const json =
-    !type || type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
-  if (text === "") return { kind: "empty" };
-  if (!json) return { kind: "other", text };
-  try {
-    return { kind: "json", value: JSON.parse(text) };
-  } catch {
-    const { pos, msg } = pythonJsonError(text);
-    return {
-      kind: "invalid",
-      issue: {
-        type: "json_invalid",
-        loc: ["body", pos],
-        msg: "JSON decode error",
-        input: {},
-        ctx: { error: msg },
-      },
-    };
-  }
-}
-
-/** The body as an object, or the error FastAPI gives for a missing or non-object body. */
-function bodyObject(body: RawBody): Parsed<Record<string, unknown>> {
-  if (body.kind === "invalid") return { ok: false, issues: [body.issue] };
-  if (body.kind === "empty" || (body.kind === "json" && body.value === null)) {
-    return { ok: false, issues: [missing(["body"], null)] };
-  }
-  const value = body.kind === "json" ? body.value : body.text;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return {
-      ok: false,
-      issues: [
-        {
-          type: "model_attributes_type",
-          loc: ["body"],
-          msg: "Input should be a valid dictionary or object to extract fields from",
-          input: value,
-        },
-      ],
-    };
-  }
-  return { ok: true, value: value as Record<string, unknown> };
-}
-
-/** Collects field results in declaration order, as pydantic reports them. */
+/** Collects parameter results in declaration order, as pydantic reports them. */
 function collector() {
   const issues: ValidationIssue[] = [];
   return {
@@ -205,68 +160,38 @@ function collector() {
   };
 }
 
-export interface CreateInput {
-  readonly username: string;
-  readonly password: string;
-  readonly email: string | null;
-  readonly role: GeoLensRole;
+/** pydantic's rendering of the expected values of a `Literal[...]`: 'a', 'b' or 'c'. */
+function expectedList(values: readonly string[]): string {
+  const quoted = values.map((v) => `'${v}'`);
+  return quoted.length <= 1 ? (quoted[0] ?? "") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
 }
 
-export function parseCreate(body: RawBody): Parsed<CreateInput> {
-  const object = bodyObject(body);
-  if (!object.ok) return object;
-  const data = object.value;
-  const c = collector();
-  const field = (name: string): Loc => ["body", name];
-  const required = (name: string, check: (value: unknown, loc: Loc) => Checked<string>) =>
-    c.take<string>(
-      name in data ? check(data[name], field(name)) : { ok: false, issue: missing(field(name), data) },
-    );
-  const username = required("username", (v, loc) =>
-    checkString(v, loc, { min: LIMITS.usernameMin, max: LIMITS.usernameMax }),
-  );
-  const password = required("password", (v, loc) =>
-    checkString(v, loc, { min: LIMITS.passwordMin, max: LIMITS.passwordMax }),
-  );
-  const email =
-    data.email === undefined || data.email === null ? null : c.take(checkEmail(data.email, field("email")));
-  const role = "role" in data ? c.take(checkLiteral(data.role, field("role"), ROLES)) : "viewer";
-  if (c.issues.length > 0 || username === undefined || password === undefined || role === undefined) {
-    return { ok: false, issues: c.issues };
+function checkLiteral<T extends string>(value: string, loc: Loc, values: readonly T[]): Checked<T> {
+  if ((values as readonly string[]).includes(value)) return { ok: true, value: value as T };
+  const expected = expectedList(values);
+  const msg = `Input should be ${expected}`;
+  return { ok: false, issue: { type: "literal_error", loc, msg, input: value, ctx: { expected } } };
+}
+
+/** An integer from a query string, with pydantic's `ge`/`le` constraints and wording. */
+function checkQueryInt(value: string, loc: Loc, limits: { ge?: number; le?: number }): Checked<number> {
+  if (!/^\s*[+-]?\d+\s*$/.test(value)) {
+    const msg = "Input should be a valid integer, unable to parse string as an integer";
+    return { ok: false, issue: { type: "int_parsing", loc, msg, input: value } };
   }
-  return { ok: true, value: { username, password, email: email ?? null, role } };
-}
-
-export interface UpdateInput {
-  readonly email?: string;
-  readonly isActive?: boolean;
-  readonly status?: (typeof STATUSES)[number];
-  readonly role?: GeoLensRole;
-}
-
-/** PATCH: every field optional; `null` means "leave unchanged", as GeoLens's `exclude_none` update does. */
-export function parseUpdate(body: RawBody): Parsed<UpdateInput> {
-  const object = bodyObject(body);
-  if (!object.ok) return object;
-  const data = object.value;
-  const c = collector();
-  const given = (name: string) => data[name] !== undefined && data[name] !== null;
-  const email = given("email") ? c.take(checkEmail(data.email, ["body", "email"])) : undefined;
-  const isActive = given("is_active") ? c.take(checkBool(data.is_active, ["body", "is_active"])) : undefined;
-  const status = given("status")
-    ? c.take(checkLiteral(data.status, ["body", "status"], STATUSES))
-    : undefined;
-  const role = given("role") ? c.take(checkLiteral(data.role, ["body", "role"], ROLES)) : undefined;
-  if (c.issues.length > 0) return { ok: false, issues: c.issues };
-  return {
-    ok: true,
-    value: {
-      ...(email !== undefined ? { email } : {}),
-      ...(isActive !== undefined ? { isActive } : {}),
-      ...(status !== undefined ? { status } : {}),
-      ...(role !== undefined ? { role } : {}),
-    },
-  };
+  const n = Number.parseInt(value.trim(), 10);
+  if (limits.ge !== undefined && n < limits.ge) {
+    const msg = `Input should be greater than or equal to ${limits.ge}`;
+    return {
+      ok: false,
+      issue: { type: "greater_than_equal", loc, msg, input: value, ctx: { ge: limits.ge } },
+    };
+  }
+  if (limits.le !== undefined && n > limits.le) {
+    const msg = `Input should be less than or equal to ${limits.le}`;
+    return { ok: false, issue: { type: "less_than_equal", loc, msg, input: value, ctx: { le: limits.le } } };
+  }
+  return { ok: true, value: n };
 }
 
 export interface ListInput {
@@ -313,9 +238,4 @@ export function parseListQuery(url: string): Parsed<ListInput> {
     ok: true,
     value: { skip, limit, sort, order, ...(status ? { status } : {}), ...(search ? { search } : {}) },
   };
-}
-
-export function parseUserId(id: string): Parsed<string> {
-  const result = checkUuid(id, ["path", "id"]);
-  return result.ok ? result : { ok: false, issues: [result.issue] };
 }

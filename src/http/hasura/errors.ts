@@ -1,12 +1,14 @@
 /**
  * The refusals of the Hasura Auth v1 dialect, with Hasura's codes, statuses and wording (its API reference:
- * mostly 400), and the translation of everything else that can go wrong underneath (the canonical service's
- * AppErrors, better-auth's APIErrors, Elysia's parse and validation errors) into that one `{code, message}` shape.
+ * mostly 400; the codes are the wire contract and keep Hasura's English wording), and the translation of
+ * everything else that can go wrong underneath (the canonical service's AppErrors, better-auth's APIErrors, the
+ * pipeline's refusals, Elysia's validation errors) into that one `{code, message}` shape: the dialect's
+ * ErrorRenderer (error-renderer.ts).
  */
 import { isAPIError } from "better-auth/api";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, defineErrors } from "../../platform/errors.ts";
 
-export const HASURA_ERRORS = {
+export const HASURA_ERRORS = defineErrors({
   "invalid-args": { status: 400, message: "invalid arguments" },
   "invalid-provider": { status: 400, message: "invalid provider" },
   "invalid-email": { status: 400, message: "bad email address" },
@@ -22,10 +24,17 @@ export const HASURA_ERRORS = {
   "access-denied": { status: 403, message: "this action needs the admin role" },
   "not-verified": { status: 403, message: "user is not verified" },
   "not-found": { status: 404, message: "no such user exists" },
+  // The statuses every surface answers (src/http/pipeline/error-renderer.ts), in Hasura's spelling.
+  "no-route": { status: 404, message: "no such route" },
+  "method-not-allowed": { status: 405, message: "method not allowed" },
+  "payload-too-large": { status: 413, message: "the request body is too large" },
+  "unsupported-media-type": { status: 415, message: "the request body must be JSON" },
+  "too-many-requests": { status: 429, message: "too many requests, try again later" },
+  "headers-too-large": { status: 431, message: "the request headers are too large" },
   "unexpected-state": { status: 500, message: "unexpected state" },
-} as const satisfies Record<string, { status: number; message: string }>;
+});
 
-export type HasuraErrorCode = keyof typeof HASURA_ERRORS;
+export type HasuraErrorCode = Exclude<keyof typeof HASURA_ERRORS, "specs">;
 
 export interface HasuraErrorBody {
   code: string;
@@ -33,13 +42,23 @@ export interface HasuraErrorBody {
 }
 
 export function hasuraError(code: HasuraErrorCode, message?: string): AppError {
-  const known = HASURA_ERRORS[code];
-  return new AppError(code, known.status, message ?? known.message);
+  return HASURA_ERRORS[code](message === undefined ? {} : { message });
 }
 
 function isHasuraCode(code: string): code is HasuraErrorCode {
-  return Object.hasOwn(HASURA_ERRORS, code);
+  return Object.hasOwn(HASURA_ERRORS.specs, code);
 }
+
+/** The pipeline's refusals (native codes), by status. */
+const BY_STATUS: Readonly<Record<number, HasuraErrorCode>> = {
+  400: "invalid-args",
+  404: "no-route",
+  405: "method-not-allowed",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+  429: "too-many-requests",
+  431: "headers-too-large",
+};
 
 /** The canonical service's codes (src/identity/accounts/service.ts) in Hasura's words. */
 const FROM_ACCOUNTS: Readonly<Record<string, HasuraErrorCode>> = {
@@ -83,8 +102,6 @@ const FROM_AUTH: Readonly<Record<string, HasuraErrorCode>> = {
   PHONE_NUMBER_EXIST: "user-exists",
 };
 
-const INVALID_ARGS = hasuraError("invalid-args");
-
 /**
  * The Hasura error an exception stands for, or null when it is not one we expect (a bug or an outage: the
  * caller logs it and answers `unexpected-state`).
@@ -94,15 +111,17 @@ export function toHasuraError(error: unknown): AppError | null {
     if (isHasuraCode(error.code)) return error;
     // The account rules (not yourself, not the last admin) have no Hasura code: their words carry the reason.
     if (ACCOUNT_RULES.has(error.code)) return hasuraError("invalid-args", error.message);
-    const mapped = FROM_ACCOUNTS[error.code];
-    return mapped ? hasuraError(mapped) : null;
+    const mapped = FROM_ACCOUNTS[error.code] ?? BY_STATUS[error.status];
+    if (mapped) return hasuraError(mapped);
+    // Another module's refusal: a problem with the request, in that module's words.
+    return error.status < 500 ? hasuraError("invalid-args", error.message) : null;
   }
   if (isAPIError(error)) {
     const code = String((error.body as { code?: unknown } | undefined)?.code ?? "");
     const mapped = FROM_AUTH[code];
     if (mapped) return hasuraError(mapped);
     // Any other refusal of a request (4xx) is a problem with the arguments; 5xx are ours.
-    return error.statusCode < 500 ? INVALID_ARGS : null;
+    return error.statusCode < 500 ? hasuraError("invalid-args") : null;
   }
   return null;
 }

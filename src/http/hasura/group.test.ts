@@ -2,17 +2,21 @@ import { describe, expect, it } from "bun:test";
 import { APIError } from "better-auth/api";
 import { Elysia, t } from "elysia";
 import pino from "pino";
-import { hasuraGroup, rendersOwnErrors } from "./group.ts";
+import { surfaceErrors } from "../pipeline/error-renderer.ts";
+import { hasuraErrorRenderer } from "./error-renderer.ts";
+import { hasuraGroup } from "./group.ts";
 import { parseLenientJson } from "./wire.ts";
 
-/** A group behind a global handler that, like the app's, steps aside for the group's requests. */
+/** A group inside the dialect's surface (its renderer, as src/app.ts registers it), beside another surface. */
 function appWith(logged: unknown[]) {
   const logger = pino({ level: "error" }, { write: (line: string) => logged.push(JSON.parse(line)) });
-  return new Elysia()
-    .onError({ as: "global" }, ({ request }) =>
-      rendersOwnErrors(request) ? undefined : new Response("native", { status: 418 }),
-    )
-    .use(
+  const other = new Elysia()
+    .onError(() => new Response("native", { status: 418 }))
+    .get("/elsewhere", () => {
+      throw new Error("not ours");
+    });
+  return new Elysia().use(other).use(
+    new Elysia().onError(surfaceErrors(hasuraErrorRenderer, logger)).use(
       hasuraGroup("test", logger)
         .get("/v1/boom", () => {
           throw new Error("connection to 10.0.0.5 refused");
@@ -21,10 +25,8 @@ function appWith(logged: unknown[]) {
           throw APIError.from("INTERNAL_SERVER_ERROR", { code: "FAILED_TO_CREATE_SESSION", message: "x" });
         })
         .post("/v1/echo", ({ body }) => body, { body: t.Object({ a: t.String() }) }),
-    )
-    .get("/elsewhere", () => {
-      throw new Error("not ours");
-    });
+    ),
+  );
 }
 
 describe("Hasura route group errors", () => {
@@ -40,7 +42,7 @@ describe("Hasura route group errors", () => {
     expect(logged).toHaveLength(2);
   });
 
-  it("leaves other routes to the app's handler", async () => {
+  it("leaves other surfaces' routes to their own renderer", async () => {
     const response = await appWith([]).handle(new Request("http://localhost/elsewhere"));
     expect(response.status).toBe(418);
   });

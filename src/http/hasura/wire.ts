@@ -3,6 +3,7 @@
  * E.164 phone number, an account ↔ Hasura's user object, and the JSON Hasura's documentation shows (whose
  * examples carry trailing commas) ↔ a parsed body.
  */
+import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
 import { isE164 } from "../../auth/plugins/phone-number.ts";
 import type { AccountView } from "../../identity/accounts/service.ts";
 import { hasuraError } from "./errors.ts";
@@ -52,42 +53,13 @@ export function toAuthResponse(
 }
 
 /**
- * JSON.parse that also takes a trailing comma before `}` or `]`, as in the request examples of Hasura's
- * documentation (clients built from them send it). Anything else that is not JSON stays an error.
+ * JSON that may carry a trailing comma before `}` or `]`, as in the request examples of Hasura's documentation.
+ * Anything else that is not JSON (comments included, which jsonc-parser would also skip) is an error.
  */
 export function parseLenientJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const relaxed = withoutTrailingCommas(text);
-    if (relaxed === text) throw error;
-    return JSON.parse(relaxed);
-  }
-}
-
-function withoutTrailingCommas(text: string): string {
-  let out = "";
-  let inString = false;
-  // The last character outside whitespace written so far: a comma is trailing only after a value.
-  let previous = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (inString) {
-      out += c;
-      if (c === "\\") out += text[++i] ?? "";
-      else if (c === '"') inString = false;
-      previous = c;
-      continue;
-    }
-    if (c === '"') inString = true;
-    if (c === "," && previous !== "" && !"[{,:".includes(previous)) {
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j] as string)) j++;
-      // `[,]` and `{"a":,}` stay broken.
-      if (text[j] === "}" || text[j] === "]") continue;
-    }
-    out += c;
-    if (!/\s/.test(c)) previous = c;
-  }
-  return out;
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: true });
+  const [first] = errors;
+  if (first) throw new SyntaxError(`${printParseErrorCode(first.error)} at offset ${first.offset}`);
+  return value;
 }

@@ -6,9 +6,9 @@
 import type { Auth } from "../../auth/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { containsText } from "../../platform/db/values.ts";
-import { AppError } from "../../platform/errors.ts";
 import type { TenantService } from "../tenants/service.ts";
 import { DEFAULT_TENANT_SLUG } from "../tenants/service.ts";
+import { AccountErrors } from "./errors.ts";
 import { placeholderEmail, toUserView, type UserStatus, type UserView } from "./view.ts";
 
 export interface AccountView extends UserView {
@@ -54,17 +54,7 @@ export interface AccountListQuery {
 }
 
 /** Why an account cannot be created; each dialect renders these in its own words. */
-export const AccountErrors = {
-  emailTaken: () => new AppError("email_exists", 409, "A user with this email already exists."),
-  usernameTaken: () => new AppError("username_exists", 409, "This username is already taken"),
-  phoneTaken: () => new AppError("phone_exists", 409, "A user with this phone number already exists"),
-  notFound: () => new AppError("not_found", 404, "No such user", { resource: "user" }),
-  // Rules of an admin acting on accounts: nobody locks themselves (or the platform) out by accident.
-  ownRoleChange: () => new AppError("cannot_change_own_role", 422, "You cannot change your own role"),
-  selfDisable: () => new AppError("cannot_disable_self", 422, "You cannot deactivate your own account"),
-  selfDelete: () => new AppError("cannot_delete_self", 400, "You cannot delete your own account"),
-  lastAdmin: () => new AppError("last_admin", 400, "The last active admin cannot be removed"),
-} as const;
+export { AccountErrors };
 
 const SORT_COLUMNS = {
   created_at: "createdAt",

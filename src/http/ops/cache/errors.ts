@@ -1,9 +1,8 @@
-/** Refusals of the cache routes, by code (the contract; i18n translates by code). */
-import { AppError } from "../../../platform/errors.ts";
+/** Refusals of the cache routes, by code (the contract; the code is the i18n key, src/i18n/app-errors.ts). */
+import { defineAppErrors } from "../../../i18n/app-errors.ts";
 
-export const CACHE_ERROR_CODES = {
-  cache_unavailable: "The cache does not answer; try again when it is back",
-} as const;
+export const CacheErrors = defineAppErrors({
+  cache_unavailable: { status: 503 },
+});
 
-export const cacheUnavailable = () =>
-  new AppError("cache_unavailable", 503, CACHE_ERROR_CODES.cache_unavailable);
+export const cacheUnavailable = () => CacheErrors.cache_unavailable();

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Auth } from "../../../auth/index.ts";
 import { parseRoles } from "../../../auth/roles.ts";
-import { AppError } from "../../../platform/errors.ts";
+import { OpsAccessErrors } from "./errors.ts";
 
 export const PLATFORM_ADMIN_ROLE = "admin";
 
@@ -21,9 +21,9 @@ export async function requirePlatformAdmin(deps: GuardDeps, headers: Headers): P
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("authorization") ?? "")?.[1];
   if (bearer !== undefined && deps.healthToken !== undefined && sameSecret(bearer, deps.healthToken)) return;
   const session = await deps.auth.api.getSession({ headers }).catch(() => null);
-  if (!session) throw new AppError("unauthenticated", 401, "Sign in as a platform admin");
+  if (!session) throw OpsAccessErrors.unauthenticated({ message: "Sign in as a platform admin" });
   if (!parseRoles((session.user as { role?: unknown }).role).includes(PLATFORM_ADMIN_ROLE)) {
-    throw new AppError("forbidden", 403, "Only platform admins may do this");
+    throw OpsAccessErrors.forbidden({ message: "Only platform admins may do this" });
   }
 }
 

@@ -6,7 +6,7 @@ import type { Auth } from "../../../auth/index.ts";
 import { buildCatalogue, type Catalogue } from "../../../i18n/catalogue.ts";
 import { type Locale, SUPPORTED_LOCALES, t } from "../../../i18n/index.ts";
 import { closestLocale } from "../../../i18n/negotiate.ts";
-import { AppError } from "../../../platform/errors.ts";
+import { I18nErrors } from "./errors.ts";
 
 export function greeting(locale: Locale) {
   return { locale, language: t(locale, "language.name"), message: t(locale, "language.greeting") };
@@ -35,10 +35,7 @@ export function requestedLocale(value: string): Locale {
   const locale = closestLocale(value);
   if (!locale) {
     const supported = SUPPORTED_LOCALES.join(", ");
-    throw new AppError("unsupported_locale", 400, `Unsupported locale. Supported locales: ${supported}`, {
-      supported,
-      locales: SUPPORTED_LOCALES,
-    });
+    throw I18nErrors.unsupported_locale({ details: { supported, locales: SUPPORTED_LOCALES } });
   }
   return locale;
 }

@@ -1,9 +1,12 @@
 /**
- * The rate limiter's refusal. The code is the contract (the i18n layer translates the message by code); the
- * English message is the fallback.
+ * The rate limiter's refusal. The code is the contract, shared with better-auth's own limiter (its 429 is given
+ * this code in src/i18n/auth-errors.ts); the i18n layer translates the message by code.
  */
-export const RATE_LIMIT_ERROR_CODES = {
-  RATE_LIMITED: "Too many requests. Please try again later.",
-} as const;
+import { defineAppErrors } from "../../../i18n/app-errors.ts";
 
-export const RATE_LIMITED = "RATE_LIMITED";
+export const RateLimitErrors = defineAppErrors({
+  RATE_LIMITED: { status: 429 },
+});
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  RateLimitErrors.RATE_LIMITED({ details: { retry_after: retryAfterSeconds } });

@@ -1,5 +1,6 @@
 /**
- * The rate limiter for Gatehouse's own routes, and the one 429 shape for every route.
+ * The rate limiter for Gatehouse's own routes (a pipeline piece: its refusal is rendered by the surface that
+ * owns the path, src/http/pipeline/surface-router.ts).
  *
  * - Own routes (/v1, /health/detailed, /cache/*, /i18n/language; rules.ts) are counted in `onRequest`, before
  *   any parsing, in the same store and with the same key scheme as better-auth's limiter
@@ -12,9 +13,8 @@ import { Elysia } from "elysia";
 import type { Config } from "../../../config.ts";
 import type { Cache } from "../../../platform/cache/index.ts";
 import { createRateLimitStore, rateLimitKey } from "../../../platform/cache/rate-limit-store.ts";
-import { CLIENT_IP_HEADER } from "../../../platform/client-ip.ts";
-import { AppError } from "../../../platform/errors.ts";
-import { RATE_LIMIT_ERROR_CODES, RATE_LIMITED } from "./errors.ts";
+import { clientAddressOf } from "../client-address.ts";
+import { rateLimited } from "./errors.ts";
 import { routeRuleFor } from "./rules.ts";
 
 // better-auth's bucket for requests whose client address is unknown (in-process calls without the header).
@@ -32,12 +32,12 @@ export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
       if (!config.rateLimitEnabled) return;
       const rule = routeRuleFor(new URL(request.url).pathname, request);
       if (!rule) return;
-      const ip = request.headers.get(CLIENT_IP_HEADER) || NO_IP;
+      const ip = clientAddressOf(request) ?? NO_IP;
       const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, rule.pattern), rule);
       if (allowed) return;
       const seconds = retryAfter ?? rule.window;
       set.headers["retry-after"] = String(seconds);
-      throw new AppError(RATE_LIMITED, 429, RATE_LIMIT_ERROR_CODES.RATE_LIMITED, { retry_after: seconds });
+      throw rateLimited(seconds);
     })
     .onAfterHandle({ as: "global" }, ({ responseValue }) => withRateLimitCode(responseValue));
 }
