@@ -6,14 +6,15 @@ import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { phoneNumber } from "better-auth/plugins";
 import { phoneRecipientLocale } from "../../i18n/recipient.ts";
 import { renderSms } from "../../i18n/templates.ts";
+import { PHONE_E164_PATTERN } from "../account-rules.ts";
 import type { PluginDeps } from "./deps.ts";
 
 // Codes live 5 minutes (the ceiling is 10) and allow 3 wrong tries before a new one must be requested.
 const OTP_TTL_SECONDS = 5 * 60;
 const OTP_ATTEMPTS = 3;
 
-// E.164: "+", a country code that does not start with 0, at most 15 digits; the shortest numbers in use have 7.
-const E164 = /^\+[1-9]\d{6,14}$/;
+// E.164 (src/auth/account-rules.ts): "+", a country code that does not start with 0, 7 to 15 digits.
+const E164 = PHONE_E164_PATTERN;
 
 /** Endpoints whose body carries a phone number (the old /phone-number/forget-password arrives rewritten). */
 const PHONE_PATHS = new Set([

@@ -8,7 +8,8 @@
  */
 import { Elysia, type Static, t } from "elysia";
 import type { OpenAPIV3 } from "openapi-types";
-import type { AccountView } from "../../identity/accounts/service.ts";
+import type { AccountView } from "../../identity/accounts/view.ts";
+import type { V1Context } from "../../identity/context.ts";
 import { jsonResponse } from "../../platform/errors.ts";
 import type { V1Services } from "../services.ts";
 import { GeoLensErrors, renderError, validationResponse } from "./errors.ts";
@@ -35,7 +36,7 @@ export function renderUser(user: AccountView): Static<typeof UserResponse> {
     id: user.id,
     username: user.username,
     email: user.email,
-    is_active: user.status !== "disabled",
+    is_active: user.active,
     status: user.status,
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
     created_at: user.createdAt.toISOString(),
@@ -85,17 +86,20 @@ function valid<T>(parsed: Parsed<T>, issues: ValidationIssue[]): T | undefined {
 }
 
 export function geolensModule(services: V1Services) {
-  const { accounts, resolvePrincipal } = services;
+  const { accounts, resolvePrincipal, platformContext } = services;
 
-  /** FastAPI's HTTPBearer, then GeoLens's admin check; returns the admin's user id. */
-  async function requireAdmin(headers: Headers): Promise<string> {
+  /**
+   * FastAPI's HTTPBearer, then GeoLens's admin check (in GeoLens's words; the account service decides again with
+   * Cedar); returns the caller's context for the account service.
+   */
+  async function requireAdmin(headers: Headers): Promise<V1Context> {
     const authorization = headers.get("authorization");
     if (!authorization) throw GeoLensErrors.notAuthenticated();
     if (!/^Bearer\s+\S/i.test(authorization)) throw GeoLensErrors.invalidCredentials();
     const principal = await resolvePrincipal(headers);
     if (!principal) throw GeoLensErrors.invalidCredentials();
     if (principal.kind !== "user" || !principal.isPlatformAdmin) throw GeoLensErrors.adminRequired();
-    return principal.userId;
+    return platformContext(principal);
   }
 
   return new Elysia({ name: "geolens", prefix: "/api/admin/users" })
@@ -109,11 +113,11 @@ export function geolensModule(services: V1Services) {
         return answer(
           201,
           async () => {
-            await requireAdmin(request.headers);
+            const ctx = await requireAdmin(request.headers);
             const parsed = parseCreate(body);
             if (!parsed.ok) throw GeoLensErrors.validation(parsed.issues);
             const { username, password, email, role } = parsed.value;
-            const user = await accounts.create({
+            const user = await accounts.createAccount(ctx, {
               username,
               password,
               email,
@@ -141,10 +145,10 @@ export function geolensModule(services: V1Services) {
       "/",
       ({ request }) =>
         answer(200, async () => {
-          await requireAdmin(request.headers);
+          const ctx = await requireAdmin(request.headers);
           const query = parseListQuery(request.url);
           if (!query.ok) throw GeoLensErrors.validation(query.issues);
-          const page = await accounts.list(query.value);
+          const page = await accounts.listAccounts(ctx, query.value);
           return { users: page.users.map(renderUser), total: page.total };
         }),
       {
@@ -163,10 +167,10 @@ export function geolensModule(services: V1Services) {
       "/:id",
       ({ request, params }) =>
         answer(200, async () => {
-          await requireAdmin(request.headers);
+          const ctx = await requireAdmin(request.headers);
           const id = parseUserId(params.id);
           if (!id.ok) throw GeoLensErrors.validation(id.issues);
-          return renderUser(await accounts.get(id.value));
+          return renderUser(await accounts.getAccount(ctx, { id: id.value }));
         }),
       {
         params: UserIdParams,
@@ -180,7 +184,7 @@ export function geolensModule(services: V1Services) {
         const body = readBody(await request.text(), request.headers.get("content-type"));
         if (body.kind === "invalid") return validationResponse([body.issue]);
         return answer(200, async () => {
-          const actor = await requireAdmin(request.headers);
+          const ctx = await requireAdmin(request.headers);
           const issues: ValidationIssue[] = [];
           const id = valid(parseUserId(params.id), issues);
           const update = valid(parseUpdate(body), issues);
@@ -192,8 +196,7 @@ export function geolensModule(services: V1Services) {
             ...(update.status !== undefined ? { status: update.status } : {}),
             ...(update.role !== undefined ? { globalRoles: [update.role] } : {}),
           };
-          await accounts.checkUpdateBy(actor, id, changes);
-          return renderUser(await accounts.update(id, changes));
+          return renderUser(await accounts.updateAccount(ctx, id, changes));
         });
       },
       {
@@ -215,11 +218,10 @@ export function geolensModule(services: V1Services) {
       "/:id",
       ({ request, params }) =>
         answer(204, async () => {
-          const actor = await requireAdmin(request.headers);
+          const ctx = await requireAdmin(request.headers);
           const id = parseUserId(params.id);
           if (!id.ok) throw GeoLensErrors.validation(id.issues);
-          await accounts.checkRemoveBy(actor, id.value);
-          await accounts.remove(id.value);
+          await accounts.removeAccount(ctx, id.value);
           return null;
         }),
       {

@@ -1,6 +1,8 @@
 /**
  * /v1/users: tenant-scoped user management (seeds 001 and 003). Handlers parse the wire format, call the
- * canonical users service and render its result; every decision is the service's (and Cedar's).
+ * account service (src/identity/accounts/service.ts) and render its result; every decision is the service's
+ * (and Cedar's). In any tenant but `default`, `active: false` suspends the membership and DELETE ends it; in
+ * `default`, a platform admin's `active: false` bans the account and DELETE deletes it.
  */
 import { Elysia, type Static, t } from "elysia";
 import { hasCredential } from "../../../auth/principal.ts";
@@ -27,7 +29,7 @@ export function renderUser(user: TenantUserView): Static<typeof UserBody> {
     name: user.name,
     roles: [...user.roles],
     auth_provider: user.authProvider,
-    active: user.status === "active",
+    active: user.active,
     email_verified: user.emailVerified,
     is_owner: user.isOwner,
     avatar_base64: user.image?.startsWith("data:") ? user.image : null,
@@ -169,7 +171,10 @@ export function usersModule(services: V1Services) {
         response: { 204: t.Null(), ...errors },
         detail: {
           tags,
-          summary: "Remove a user from the tenant (and delete the account if it has no other)",
+          summary: "Remove a user from the tenant",
+          description:
+            "In any tenant but `default`: ends the membership only (the account and its other memberships stay). " +
+            "In `default`, where every account is a member: deletes the account (platform admins only).",
         },
       },
     );
