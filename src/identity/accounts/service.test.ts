@@ -79,3 +79,114 @@ describe("account service", () => {
     expect((await v1.accounts.listAccounts(admin, { skip: 0, limit: 10, search: "%" })).total).toBe(0);
   });
 });
+
+/** An error's code, or "ok". */
+async function outcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return "ok";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+describe("account service: the domain rules", () => {
+  it("makes every account it creates a member of default with the role user", async () => {
+    const account = await v1.accounts.createAccount(admin, {
+      username: "joiner",
+      password: "somepass124",
+      globalRoles: ["editor"],
+      active: true,
+    });
+    const membership = await v1.tenants.findMembership(admin.tenant.id, account.id);
+    expect(membership).toMatchObject({ roles: ["user"], status: "active" });
+  });
+
+  it("renders and filters one status: pending is not active, an expired ban is active", async () => {
+    const pending = await v1.accounts.createAccount(admin, {
+      username: "pending_one",
+      globalRoles: [],
+      active: true,
+    });
+    await v1.accounts.updateAccount(admin, pending.id, { status: "pending" });
+    const expired = await v1.accounts.createAccount(admin, {
+      username: "expired_one",
+      globalRoles: [],
+      active: false,
+    });
+    const past = new Date(Date.now() - 1000);
+    await t.deps.db.kysely
+      .updateTable("user")
+      .set({ banExpires: t.deps.db.dialect === "postgres" ? past : past.toISOString(), status: "active" })
+      .where("id", "=", expired.id)
+      .execute();
+    const seen = await v1.accounts.getAccount(admin, { id: pending.id });
+    expect({ status: seen.status, active: seen.active }).toEqual({ status: "pending", active: false });
+    const lifted = await v1.accounts.getAccount(admin, { id: expired.id });
+    expect({ status: lifted.status, active: lifted.active }).toEqual({ status: "active", active: true });
+    const ids = async (status: "active" | "pending" | "disabled", search: string) =>
+      (await v1.accounts.listAccounts(admin, { skip: 0, limit: 10, status, search })).users.map((u) => u.id);
+    expect(await ids("pending", "pending_one")).toEqual([pending.id]);
+    expect(await ids("active", "pending_one")).toEqual([]);
+    expect(await ids("active", "expired_one")).toEqual([expired.id]);
+    expect(await ids("disabled", "expired_one")).toEqual([]);
+  });
+
+  it("protects the caller from itself: its own global roles, deactivation and deletion", async () => {
+    const self = admin.actor?.id ?? "";
+    expect(await outcome(() => v1.accounts.updateAccount(admin, self, { globalRoles: ["user"] }))).toBe(
+      "cannot_change_own_role",
+    );
+    expect(await outcome(() => v1.accounts.updateAccount(admin, self, { active: false }))).toBe(
+      "cannot_disable_self",
+    );
+    expect(await outcome(() => v1.accounts.removeAccount(admin, self))).toBe("cannot_delete_self");
+    const row = await t.deps.db.kysely
+      .selectFrom("user")
+      .selectAll()
+      .where("id", "=", self)
+      .executeTakeFirst();
+    expect({ role: row?.role, banned: Boolean(row?.banned) }).toEqual({ role: "admin", banned: false });
+  });
+
+  it("never deletes the last active platform admin, whoever asks", async () => {
+    const other = {
+      ...admin,
+      actor: { ...(admin.actor as object), id: crypto.randomUUID() },
+    } as typeof admin;
+    expect(await outcome(() => v1.accounts.removeAccount(other, admin.actor?.id ?? ""))).toBe("last_admin");
+  });
+
+  it("refuses every account-wide act to a caller who is not a platform admin, with the notice", async () => {
+    const member = {
+      ...admin,
+      actor: {
+        type: "User",
+        id: crypto.randomUUID(),
+        tenantId: admin.tenant.id,
+        roles: ["owner"],
+        isPlatformAdmin: false,
+      },
+    } as const;
+    const target = await v1.accounts.createAccount(admin, {
+      username: "target_one",
+      globalRoles: [],
+      active: true,
+    });
+    for (const run of [
+      () => v1.accounts.createAccount(member, { username: "not_made", globalRoles: [], active: true }),
+      () => v1.accounts.listAccounts(member, { skip: 0, limit: 1 }),
+      () => v1.accounts.updateAccount(member, target.id, { active: false }),
+      () => v1.accounts.removeAccount(member, target.id),
+      () => v1.accounts.endSessions(member, target.id),
+    ]) {
+      const error = await run().catch((e: unknown) => e as { code?: string; notices?: string[] });
+      expect((error as { code?: string }).code).toBe("forbidden");
+      expect(((error as { notices?: string[] }).notices ?? []).join(" ")).toContain(
+        "Accounts are platform-wide",
+      );
+    }
+    expect(await v1.accounts.findAccount({ username: "not_made" })).toBeNull();
+    expect((await v1.accounts.getAccount(admin, { id: target.id })).active).toBe(true);
+  });
+});
