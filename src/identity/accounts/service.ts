@@ -10,7 +10,7 @@
  * admins ban or delete an account or change another user's name and avatar (src/authz/policies/accounts.cedar).
  */
 import type { Auth } from "../../auth/index.ts";
-import type { AccountField, AuthzPrincipal, UserField } from "../../authz/model.ts";
+import type { AccountField, UserField } from "../../authz/model.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -18,13 +18,16 @@ import type { V1Context } from "../context.ts";
 import { V1Errors } from "../errors.ts";
 import type { Guard } from "../guard.ts";
 import { DEFAULT_TENANT_SLUG, type TenantService } from "../tenants/service.ts";
+import { createAccountDecisions } from "./decisions.ts";
 import {
-  type AccountListQuery,
-  type AccountWhere,
-  createUserQueries,
-  type ListFilter,
-  type UserQueries,
-} from "./queries.ts";
+  changedRoles,
+  decodeCursor,
+  encodeCursor,
+  LIST_LIMIT_MAX,
+  sameRoles,
+  uniqueRoles,
+} from "./paging.ts";
+import { type AccountListQuery, type AccountWhere, createUserQueries, type UserQueries } from "./queries.ts";
 import { checkAvatar, checkEmail, checkPassword, checkPhoneNumber } from "./rules.ts";
 import {
   type AccountView,
@@ -33,6 +36,7 @@ import {
   type TenantUserView,
   type UserStatus,
 } from "./view.ts";
+import { createAccountWrites } from "./writes.ts";
 
 export type { AccountListQuery, AccountWhere as AccountKey } from "./queries.ts";
 export type { AccountView } from "./view.ts";
@@ -108,8 +112,7 @@ export const AccountErrors = {
   lastOwner: () => new AppError("last_owner", 409, "A tenant must keep at least one owner"),
 } as const;
 
-/** The largest page: enough for an admin screen, small enough to keep one request cheap. */
-export const LIST_LIMIT_MAX = 200;
+export { LIST_LIMIT_MAX } from "./paging.ts";
 
 interface Deps {
   readonly auth: Auth;
@@ -119,34 +122,6 @@ interface Deps {
   readonly logger: Logger;
   readonly signUp: SignUpPolicy;
   readonly queries?: UserQueries;
-}
-
-function encodeCursor(user: TenantUserView): string {
-  return Buffer.from(JSON.stringify([user.createdAt.toISOString(), user.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): ListFilter["cursor"] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    const createdAt = new Date(String(at));
-    if (typeof id === "string" && !Number.isNaN(createdAt.getTime())) return { createdAt, id };
-  } catch {
-    // fall through: an unreadable cursor is the caller's error
-  }
-  throw V1Errors.invalidRequest("The cursor is not valid", { field: "cursor" });
-}
-
-function uniqueRoles(roles: readonly string[]): string[] {
-  return [...new Set(roles.map((role) => role.trim()).filter(Boolean))];
-}
-
-/** Roles added or removed by a change: what "grant only roles you hold" is checked against. */
-function changedRoles(before: readonly string[], after: readonly string[]): string[] {
-  return [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r))];
-}
-
-function sameRoles(a: readonly string[], b: readonly string[]): boolean {
-  return changedRoles(a, b).length === 0;
 }
 
 function isAlreadyExists(error: unknown): boolean {
@@ -162,6 +137,7 @@ export function createAccountService(deps: Deps) {
   const { auth, db, tenants, authorize, logger } = deps;
   const queries = deps.queries ?? createUserQueries(db);
   const context = () => auth.$context;
+  const decide = createAccountDecisions(authorize);
 
   // ---- reads ----
 
@@ -185,60 +161,6 @@ export function createAccountService(deps: Deps) {
     return ctx.tenant.slug === DEFAULT_TENANT_SLUG;
   }
 
-  // ---- decisions ----
-
-  function tenantUser(user: TenantUserView) {
-    return {
-      type: "TenantUser",
-      userId: user.id,
-      tenantId: user.tenantId,
-      roles: user.roles,
-      isOwner: user.isOwner,
-    } as const;
-  }
-
-  function accountResource(ctx: V1Context, target: { id: string; isPlatformAdmin: boolean }) {
-    return {
-      type: "Account",
-      userId: target.id,
-      tenantId: ctx.tenant.id,
-      isPlatformAdmin: target.isPlatformAdmin,
-    } as const;
-  }
-
-  const decideOnTenant = (ctx: V1Context, action: "accounts.list" | "accounts.create") =>
-    authorize(ctx, (actor: AuthzPrincipal) => ({
-      principal: actor,
-      action,
-      resource: { type: "Tenant", id: ctx.tenant.id },
-    }));
-
-  const decideRead = (ctx: V1Context, target: AccountView) =>
-    authorize(ctx, (actor) => ({
-      principal: actor,
-      action: "accounts.read",
-      resource: accountResource(ctx, target),
-    }));
-
-  const decideUpdate = (
-    ctx: V1Context,
-    target: { id: string; isPlatformAdmin: boolean },
-    changes: readonly AccountField[],
-  ) =>
-    authorize(ctx, (actor) => ({
-      principal: actor,
-      action: "accounts.update",
-      resource: accountResource(ctx, target),
-      context: { changes },
-    }));
-
-  const decideDelete = (ctx: V1Context, target: { id: string; isPlatformAdmin: boolean }) =>
-    authorize(ctx, (actor) => ({
-      principal: actor,
-      action: "accounts.delete",
-      resource: accountResource(ctx, target),
-    }));
-
   // ---- self-protection ----
 
   /** Nobody bans or deletes the last active platform admin: the platform would have nobody to repair it. */
@@ -254,36 +176,9 @@ export function createAccountService(deps: Deps) {
 
   // ---- writes ----
 
-  /**
-   * Activation of the account, the same whichever API asks: an inactive account is banned (better-auth then
-   * refuses its sign-ins) and signed out everywhere at once.
-   */
-  async function setAccountActive(id: string, active: boolean, status?: UserStatus): Promise<void> {
-    const ctx = await context();
-    if (active) {
-      await ctx.internalAdapter.updateUser(id, {
-        banned: false,
-        banReason: null,
-        banExpires: null,
-        status: status ?? "active",
-      });
-      return;
-    }
-    await ctx.internalAdapter.updateUser(id, {
-      banned: true,
-      banReason: "deactivated",
-      status: status ?? "disabled",
-    });
-    await ctx.internalAdapter.deleteUserSessions(id);
-  }
-
-  async function deleteAccount(id: string): Promise<void> {
-    const ctx = await context();
-    await ctx.internalAdapter.deleteUserSessions(id);
-    await ctx.internalAdapter.deleteAccounts(id);
-    await db.kysely.deleteFrom("member").where("userId", "=", id).execute();
-    await ctx.internalAdapter.deleteUser(id);
-  }
+  const writes = createAccountWrites({ auth, db });
+  const setAccountActive = writes.setActive;
+  const deleteAccount = writes.remove;
 
   /** Creates the account through better-auth (which makes it a member of `default`); never half of one. */
   async function createAccountRow(
@@ -379,12 +274,7 @@ export function createAccountService(deps: Deps) {
         });
       }
       const avatar = input.avatar === undefined || input.avatar === null ? null : checkAvatar(input.avatar);
-      await authorize(ctx, (actor) => ({
-        principal: actor,
-        action: "users.create",
-        resource: { type: "Tenant", id: ctx.tenant.id },
-        context: { roles },
-      }));
+      await decide.createMember(ctx, roles);
       if (roles.length === 0)
         throw V1Errors.invalidRequest("At least one role is required", { field: "roles" });
       const catalogue = await tenants.roleNames(ctx.tenant.id);
@@ -444,11 +334,7 @@ export function createAccountService(deps: Deps) {
       if (filter.limit < 1 || filter.limit > LIST_LIMIT_MAX) {
         throw V1Errors.invalidRequest(`limit must be between 1 and ${LIST_LIMIT_MAX}`, { field: "limit" });
       }
-      await authorize(ctx, (actor) => ({
-        principal: actor,
-        action: "users.list",
-        resource: { type: "Tenant", id: ctx.tenant.id },
-      }));
+      await decide.listMembers(ctx);
       const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
       // One extra row tells whether another page exists.
       const rows = await queries.listInTenant(ctx.tenant.id, { ...filter, cursor, limit: filter.limit + 1 });
@@ -459,11 +345,7 @@ export function createAccountService(deps: Deps) {
 
     async get(ctx: V1Context, userId: string): Promise<TenantUserView> {
       const user = await member(ctx.tenant.id, userId);
-      await authorize(ctx, (actor) => ({
-        principal: actor,
-        action: "users.read",
-        resource: tenantUser(user),
-      }));
+      await decide.readMember(ctx, user);
       return user;
     },
 
@@ -479,18 +361,13 @@ export function createAccountService(deps: Deps) {
           : checkAvatar(changes.avatar);
       const { roles, changed } = tenantChanges(user, changes, avatar);
       const granted = roles === undefined ? [] : changedRoles(user.roles, roles);
-      await authorize(ctx, (actor) => ({
-        principal: actor,
-        action: "users.update",
-        resource: tenantUser(user),
-        context: { changes: changed, roles: granted },
-      }));
+      await decide.updateMember(ctx, user, changed, granted);
       const accountWide: AccountField[] = [
         ...(changed.includes("name") ? (["name"] as const) : []),
         ...(changed.includes("avatar") ? (["avatar"] as const) : []),
         ...(changed.includes("active") && isDefault(ctx) ? (["active"] as const) : []),
       ];
-      if (accountWide.length > 0) await decideUpdate(ctx, user, accountWide);
+      if (accountWide.length > 0) await decide.updateAccount(ctx, user, accountWide);
       if (changed.length === 0) return user;
       if (changes.active === false && actorId(ctx) === user.id) throw AccountErrors.selfDisable();
       if (roles !== undefined && changed.includes("roles")) {
@@ -526,13 +403,9 @@ export function createAccountService(deps: Deps) {
      */
     async remove(ctx: V1Context, userId: string): Promise<void> {
       const user = await member(ctx.tenant.id, userId);
-      await authorize(ctx, (actor) => ({
-        principal: actor,
-        action: "users.delete",
-        resource: tenantUser(user),
-      }));
+      await decide.removeMember(ctx, user);
       if (isDefault(ctx)) {
-        await decideDelete(ctx, user);
+        await decide.deleteAccount(ctx, user);
         if (actorId(ctx) === user.id) throw AccountErrors.selfDelete();
         await assertNotLastAdmin(await account(user.id));
         await deleteAccount(user.id);
@@ -547,7 +420,7 @@ export function createAccountService(deps: Deps) {
     // ==== the platform's view (GeoLens, Hasura): accounts, global roles ====
 
     async createAccount(ctx: V1Context, input: NewAccount): Promise<AccountView> {
-      await decideOnTenant(ctx, "accounts.create");
+      await decide.createAccount(ctx);
       return account(await createAccountRow(input));
     },
 
@@ -561,7 +434,7 @@ export function createAccountService(deps: Deps) {
       ctx: V1Context,
       query: AccountListQuery,
     ): Promise<{ users: AccountView[]; total: number }> {
-      await decideOnTenant(ctx, "accounts.list");
+      await decide.listAccounts(ctx);
       return queries.listAccounts(query);
     },
 
@@ -569,7 +442,7 @@ export function createAccountService(deps: Deps) {
     async getAccount(ctx: V1Context, where: AccountWhere): Promise<AccountView> {
       const found = await findAccount(where);
       if (!found) throw AccountErrors.notFound();
-      await decideRead(ctx, found);
+      await decide.readAccount(ctx, found);
       return found;
     },
 
@@ -590,7 +463,7 @@ export function createAccountService(deps: Deps) {
         ...(changes.password !== undefined ? (["password"] as const) : []),
         ...(changes.active !== undefined || changes.status !== undefined ? (["active"] as const) : []),
       ];
-      await decideUpdate(ctx, target, fields);
+      await decide.updateAccount(ctx, target, fields);
       if (actorId(ctx) === id) {
         if (fields.includes("globalRoles")) throw AccountErrors.ownRoleChange();
         if (changes.active === false || changes.status === "disabled") throw AccountErrors.selfDisable();
@@ -623,14 +496,14 @@ export function createAccountService(deps: Deps) {
 
     async endSessions(ctx: V1Context, id: string): Promise<void> {
       const target = await account(id);
-      await decideUpdate(ctx, target, ["sessions"]);
+      await decide.updateAccount(ctx, target, ["sessions"]);
       await (await context()).internalAdapter.deleteUserSessions(id);
     },
 
     /** Deletes the account and every membership; never oneself, nor the last active platform admin. */
     async removeAccount(ctx: V1Context, id: string): Promise<{ account: AccountView; hadPassword: boolean }> {
       const target = await account(id);
-      await decideDelete(ctx, target);
+      await decide.deleteAccount(ctx, target);
       if (actorId(ctx) === id) throw AccountErrors.selfDelete();
       await assertNotLastAdmin(target);
       const hadPassword = Boolean(await (await context()).internalAdapter.findCredentialAccount(id));
