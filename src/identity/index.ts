@@ -83,9 +83,8 @@ export function createIdentity(deps: IdentityDeps) {
     apiKeys,
     policies,
     authorize,
+    /** The one account service behind every API (/v1, GeoLens, Hasura). */
     accounts,
-    /** The same service under its /v1 name: every API goes through one account service. */
-    users: accounts,
     globalRoles,
     credentials,
     platformContext,

@@ -69,6 +69,18 @@ export function createUserQueries(db: Db) {
       .innerJoin("user as u", "u.id", "m.userId")
       .select([...USER_COLUMNS, "m.role as memberRole", "m.status as memberStatus"]);
 
+  async function findAccount(where: AccountWhere): Promise<AccountView | null> {
+    let query = db.kysely.selectFrom("user").selectAll();
+    if ("id" in where) query = query.where("id", "=", where.id);
+    else if ("numericId" in where) query = query.where("numericId", "=", where.numericId);
+    else if ("email" in where)
+      query = query.where((eb) => eb(eb.fn("lower", ["email"]), "=", where.email.toLowerCase()));
+    else if ("username" in where) query = query.where("username", "=", where.username.toLowerCase());
+    else query = query.where("phoneNumber", "=", where.phoneNumber);
+    const row = await query.executeTakeFirst();
+    return row ? toAccountView(row) : null;
+  }
+
   return {
     async findInTenant(tenantId: string, userId: string): Promise<TenantUserView | null> {
       const row = await base()
@@ -113,14 +125,10 @@ export function createUserQueries(db: Db) {
       return rows.map((row) => toTenantUserView(row, tenantId, row.memberRole, row.memberStatus));
     },
 
+    /** Whether an account has this address (the placeholder of accounts without one is never taken). */
     async emailTaken(email: string): Promise<boolean> {
       if (isPlaceholderEmail(email)) return false;
-      const row = await db.kysely
-        .selectFrom("user")
-        .select("id")
-        .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await findAccount({ email })) !== null;
     },
 
     /** Owners of the tenant whose membership is not suspended. */
@@ -135,17 +143,7 @@ export function createUserQueries(db: Db) {
         .length;
     },
 
-    async findAccount(where: AccountWhere): Promise<AccountView | null> {
-      let query = db.kysely.selectFrom("user").selectAll();
-      if ("id" in where) query = query.where("id", "=", where.id);
-      else if ("numericId" in where) query = query.where("numericId", "=", where.numericId);
-      else if ("email" in where)
-        query = query.where((eb) => eb(eb.fn("lower", ["email"]), "=", where.email.toLowerCase()));
-      else if ("username" in where) query = query.where("username", "=", where.username.toLowerCase());
-      else query = query.where("phoneNumber", "=", where.phoneNumber);
-      const row = await query.executeTakeFirst();
-      return row ? toAccountView(row) : null;
-    },
+    findAccount,
 
     async listAccounts(query: AccountListQuery): Promise<{ users: AccountView[]; total: number }> {
       let filtered = db.kysely.selectFrom("user");

@@ -236,7 +236,8 @@ export function createAccountService(deps: Deps) {
       await tenants.joinDefault(id);
       if (!input.active) await setAccountActive(id, false);
     } catch (error) {
-      await ctx.internalAdapter.deleteUser(id).catch(() => {});
+      // Never leave half an account behind.
+      await deleteAccount(id).catch(() => {});
       throw error;
     }
     return id;

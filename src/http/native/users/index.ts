@@ -50,7 +50,7 @@ const errors = {
 const tags = ["Users"];
 
 export function usersModule(services: V1Services) {
-  const { users, resolveContext } = services;
+  const { accounts, resolveContext } = services;
   return new Elysia({ name: "users", prefix: "/v1/users" })
     .post(
       "",
@@ -76,14 +76,14 @@ export function usersModule(services: V1Services) {
           if (body.password === undefined) {
             throw V1Errors.invalidRequest("A password is required", { field: "password" });
           }
-          user = await users.signUp(
+          user = await accounts.signUp(
             ctx,
             { email: body.email, password: body.password, name: body.name },
             request.headers,
           );
         } else {
           if (body.name === undefined) throw V1Errors.invalidRequest("A name is required", { field: "name" });
-          user = await users.create(ctx, {
+          user = await accounts.create(ctx, {
             email: body.email,
             name: body.name,
             roles: body.roles ?? ["user"],
@@ -111,7 +111,7 @@ export function usersModule(services: V1Services) {
       "",
       async ({ query, request }) => {
         const ctx = await resolveContext(request.headers);
-        const page = await users.list(ctx, { ...query, limit: query.limit ?? 50 });
+        const page = await accounts.list(ctx, { ...query, limit: query.limit ?? 50 });
         return { data: page.data.map(renderUser), next_cursor: page.nextCursor };
       },
       {
@@ -123,7 +123,7 @@ export function usersModule(services: V1Services) {
     .get(
       "/:id",
       async ({ params, request }) =>
-        renderUser(await users.get(await resolveContext(request.headers), params.id)),
+        renderUser(await accounts.get(await resolveContext(request.headers), params.id)),
       {
         params: UserIdParams,
         response: { 200: UserBody, ...errors },
@@ -133,7 +133,7 @@ export function usersModule(services: V1Services) {
     .put(
       "/:id",
       async ({ params, body, request }) =>
-        renderUser(await users.update(await resolveContext(request.headers), params.id, body)),
+        renderUser(await accounts.update(await resolveContext(request.headers), params.id, body)),
       {
         params: UserIdParams,
         body: UpdateUserBody,
@@ -145,7 +145,7 @@ export function usersModule(services: V1Services) {
       "/:id",
       async ({ params, body, request }) =>
         renderUser(
-          await users.update(await resolveContext(request.headers), params.id, {
+          await accounts.update(await resolveContext(request.headers), params.id, {
             name: body.name,
             roles: body.roles,
             avatar: body.avatar_base64,
@@ -162,7 +162,7 @@ export function usersModule(services: V1Services) {
     .delete(
       "/:id",
       async ({ params, request, set }) => {
-        await users.remove(await resolveContext(request.headers), params.id);
+        await accounts.remove(await resolveContext(request.headers), params.id);
         set.status = 204;
         return null;
       },
