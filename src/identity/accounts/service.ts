@@ -244,13 +244,20 @@ export function createAccountService(deps: Deps) {
   }
 
   /** The account changes of a tenant's PATCH, and who decides each: the tenant, or the platform. */
-  function tenantChanges(user: TenantUserView, changes: UserChanges, avatar: string | null | undefined) {
+  function tenantChanges(
+    ctx: V1Context,
+    user: TenantUserView,
+    changes: UserChanges,
+    avatar: string | null | undefined,
+  ) {
     const roles = changes.roles === undefined ? undefined : uniqueRoles(changes.roles);
+    // What `active` switches: the account in `default`, the membership anywhere else.
+    const active = isDefault(ctx) ? user.active : user.membership === "active";
     const changed: UserField[] = [
       ...(changes.name !== undefined && changes.name !== user.name ? (["name"] as const) : []),
       ...(avatar !== undefined && avatar !== user.image ? (["avatar"] as const) : []),
       ...(roles !== undefined && !sameRoles(user.roles, roles) ? (["roles"] as const) : []),
-      ...(changes.active !== undefined && changes.active !== user.active ? (["active"] as const) : []),
+      ...(changes.active !== undefined && changes.active !== active ? (["active"] as const) : []),
     ];
     return { roles, changed };
   }
@@ -360,7 +367,8 @@ export function createAccountService(deps: Deps) {
         changes.avatar === undefined || changes.avatar === null
           ? changes.avatar
           : checkAvatar(changes.avatar);
-      const { roles, changed } = tenantChanges(user, changes, avatar);
+      const { roles, changed } = tenantChanges(ctx, user, changes, avatar);
+      const deactivates = changed.includes("active") && changes.active === false;
       const granted = roles === undefined ? [] : changedRoles(user.roles, roles);
       await decide.updateMember(ctx, user, changed, granted);
       const accountWide: AccountField[] = [
@@ -370,7 +378,7 @@ export function createAccountService(deps: Deps) {
       ];
       if (accountWide.length > 0) await decide.updateAccount(ctx, user, accountWide);
       if (changed.length === 0) return user;
-      if (changes.active === false && actorId(ctx) === user.id) throw AccountErrors.selfDisable();
+      if (deactivates && actorId(ctx) === user.id) throw AccountErrors.selfDisable();
       if (roles !== undefined && changed.includes("roles")) {
         if (roles.length === 0)
           throw V1Errors.invalidRequest("At least one role is required", { field: "roles" });
@@ -379,9 +387,8 @@ export function createAccountService(deps: Deps) {
         if (invalid.length > 0) throw V1Errors.invalidRoles(invalid);
         if (user.isOwner && !roles.includes("owner")) await assertAnotherOwner(ctx.tenant.id);
       }
-      if (changes.active === false && user.isOwner && !isDefault(ctx))
-        await assertAnotherOwner(ctx.tenant.id);
-      if (changes.active === false && isDefault(ctx)) await assertNotLastAdmin(await account(user.id));
+      if (deactivates && user.isOwner && !isDefault(ctx)) await assertAnotherOwner(ctx.tenant.id);
+      if (deactivates && isDefault(ctx)) await assertNotLastAdmin(await account(user.id));
       const ctxAuth = await context();
       if (changed.includes("name") || changed.includes("avatar")) {
         await ctxAuth.internalAdapter.updateUser(user.id, {
