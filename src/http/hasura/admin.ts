@@ -1,7 +1,7 @@
 /**
  * Hasura's admin routes (global role `admin` only): create, read, delete, (de)activate users, their roles and
- * sessions, and the global role catalogue. Every change goes through the canonical users service, which ends a
- * user's sessions when their roles change or they are deactivated.
+ * sessions, and the global role catalogue. Every change goes through the account service
+ * (src/identity/accounts/service.ts), which ends a user's sessions when their roles change or they are deactivated.
  */
 import type { Static } from "elysia";
 import { isBuiltInRole } from "../../identity/accounts/global-roles.ts";
@@ -36,7 +36,7 @@ const errors = {
 
 type CreateUser = Static<typeof CreateUserBody>;
 
-/** The identifiers and password of a create-user body, as the canonical service takes them. */
+/** The identifiers and password of a create-user body, as the account service takes them. */
 function identifiersOf(body: CreateUser) {
   switch (body.provider) {
     case "username":

@@ -1,8 +1,8 @@
 /**
  * Hasura's user routes: signup and login per provider, the mobile OTP steps, and the signed-in user's own info,
- * logout and password change. Accounts are made by the canonical users service; credentials are checked and
- * sessions opened by better-auth, so `auth_token` is a Gatehouse session token that works as a Bearer token on
- * every Gatehouse API.
+ * logout and password change. Accounts are made by the account service; credentials are checked and sessions
+ * opened through the core (src/identity/accounts/credentials.ts, over better-auth), so `auth_token` is a
+ * Gatehouse session token that works as a Bearer token on every Gatehouse API.
  *
  * Mobile OTP (provider `mobile`, no password), as Hasura did it: `POST /v1/providers/mobile/send-otp`, then
  * `/v1/signup` or `/v1/login` with `{mobile, country_code, otp}`. A signup without `otp` creates the account,
