@@ -217,6 +217,32 @@ describe("a user in tenants A and B", () => {
     });
   });
 
+  it("keeps A with an owner and nobody suspends themselves", async () => {
+    const self = await call(
+      t,
+      "PATCH",
+      `/v1/users/${ownerA.id}`,
+      { token: ownerA.token, tenant: tenantA },
+      {
+        active: false,
+      },
+    );
+    expect(self.status).toBe(422);
+    expect(self.body.code).toBe("cannot_disable_self");
+    const lastOwner = await call(
+      t,
+      "PATCH",
+      `/v1/users/${ownerA.id}`,
+      { token: adminToken, tenant: tenantA },
+      {
+        active: false,
+      },
+    );
+    expect(lastOwner.status).toBe(409);
+    expect(lastOwner.body.code).toBe("last_owner");
+    expect(await membership(tenantA, ownerA.id)).toEqual({ role: "owner", status: "active" });
+  });
+
   it("the account itself changes its own name from any tenant", async () => {
     const renamed = await call<UserJson>(
       t,
