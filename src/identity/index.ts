@@ -37,6 +37,7 @@ export function createIdentity(deps: IdentityDeps) {
     return authorizer;
   }
   const authorize = createGuard({ authorizer: getAuthorizer, policies });
+  const globalRoles = createGlobalRoleCatalogue(db);
   const accounts = createAccountService({
     auth,
     db,
@@ -45,8 +46,8 @@ export function createIdentity(deps: IdentityDeps) {
     authorize,
     logger,
     signUp: { enabled: config.signUpEnabled, requireEmailVerification: config.requireEmailVerification },
+    globalRoles,
   });
-  const globalRoles = createGlobalRoleCatalogue(db);
   const credentials = createCredentialService({ auth });
 
   /**

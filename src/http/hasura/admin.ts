@@ -79,6 +79,10 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
     return accounts.getAccount(ctx, { numericId: hasuraId });
   }
 
+  /**
+   * Hasura names the unknown role (`no-role`, also when removing one); the account service refuses unknown
+   * global roles too, whoever grants them.
+   */
   async function requireRoles(names: readonly string[]): Promise<void> {
     const [unknown] = await roles.unknown(names);
     if (unknown !== undefined) throw hasuraError("no-role", `role ${unknown} does not exist`);

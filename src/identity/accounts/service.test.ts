@@ -190,3 +190,25 @@ describe("account service: the domain rules", () => {
     expect((await v1.accounts.getAccount(admin, { id: target.id })).active).toBe(true);
   });
 });
+
+describe("account service: global roles", () => {
+  it("grants only roles of the one global catalogue, whichever API asks", async () => {
+    expect(
+      await outcome(() =>
+        v1.accounts.createAccount(admin, { username: "no_such_role", globalRoles: ["wizard"], active: true }),
+      ),
+    ).toBe("invalid_roles");
+    expect(await v1.accounts.findAccount({ username: "no_such_role" })).toBeNull();
+    const viewer = await v1.accounts.createAccount(admin, {
+      username: "viewer_one",
+      globalRoles: ["viewer"],
+      active: true,
+    });
+    expect(
+      await outcome(() => v1.accounts.updateAccount(admin, viewer.id, { globalRoles: ["wizard"] })),
+    ).toBe("invalid_roles");
+    await v1.globalRoles.create("wizard");
+    const wizard = await v1.accounts.updateAccount(admin, viewer.id, { globalRoles: ["viewer", "wizard"] });
+    expect(wizard.globalRoles).toEqual(["viewer", "wizard"]);
+  });
+});

@@ -19,6 +19,7 @@ import { V1Errors } from "../errors.ts";
 import type { Guard } from "../guard.ts";
 import { DEFAULT_TENANT_SLUG, type TenantService } from "../tenants/service.ts";
 import { createAccountDecisions } from "./decisions.ts";
+import type { GlobalRoleCatalogue } from "./global-roles.ts";
 import {
   changedRoles,
   decodeCursor,
@@ -110,6 +111,8 @@ export const AccountErrors = {
   selfDelete: () => new AppError("cannot_delete_self", 400, "You cannot delete your own account"),
   lastAdmin: () => new AppError("last_admin", 400, "The last active admin cannot be removed"),
   lastOwner: () => new AppError("last_owner", 409, "A tenant must keep at least one owner"),
+  unknownGlobalRoles: (unknown: readonly string[]) =>
+    new AppError("invalid_roles", 422, "Some roles do not exist", { invalid_roles: unknown }),
 } as const;
 
 export { LIST_LIMIT_MAX } from "./paging.ts";
@@ -121,6 +124,7 @@ interface Deps {
   readonly authorize: Guard;
   readonly logger: Logger;
   readonly signUp: SignUpPolicy;
+  readonly globalRoles: GlobalRoleCatalogue;
   readonly queries?: UserQueries;
 }
 
@@ -161,6 +165,12 @@ export function createAccountService(deps: Deps) {
     return ctx.tenant.slug === DEFAULT_TENANT_SLUG;
   }
 
+  /** Global roles come from the one catalogue (src/identity/accounts/global-roles.ts), whichever API grants them. */
+  async function assertGlobalRolesExist(roles: readonly string[]): Promise<void> {
+    const unknown = await deps.globalRoles.unknown(roles);
+    if (unknown.length > 0) throw AccountErrors.unknownGlobalRoles(unknown);
+  }
+
   // ---- self-protection ----
 
   /** Nobody bans or deletes the last active platform admin: the platform would have nobody to repair it. */
@@ -190,6 +200,7 @@ export function createAccountService(deps: Deps) {
     const username = input.username?.trim() || null;
     const phoneNumber = input.phoneNumber ? checkPhoneNumber(input.phoneNumber) : null;
     if (input.password !== undefined) checkPassword(input.password);
+    await assertGlobalRolesExist(input.globalRoles);
     const assertFree = async () => {
       if (email && (await findAccount({ email }))) throw AccountErrors.emailTaken();
       if (username && (await findAccount({ username }))) throw AccountErrors.usernameTaken();
@@ -472,6 +483,7 @@ export function createAccountService(deps: Deps) {
         ...(changes.active !== undefined || changes.status !== undefined ? (["active"] as const) : []),
       ];
       await decide.updateAccount(ctx, target, fields);
+      if (roles !== undefined && fields.includes("globalRoles")) await assertGlobalRolesExist(roles);
       if (actorId(ctx) === id) {
         if (fields.includes("globalRoles")) throw AccountErrors.ownRoleChange();
         if (changes.active === false || changes.status === "disabled") throw AccountErrors.selfDisable();
