@@ -12,7 +12,7 @@ import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
-import { membershipHooks } from "./membership-hook.ts";
+import { withDefaultMembership } from "./membership-hook.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
@@ -122,7 +122,7 @@ export function createAuth(deps: AuthDeps) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       useSecureCookies: config.baseUrl.startsWith("https://"),
     },
-    databaseHooks: { ...credentialHooks(deps), ...membershipHooks(deps) },
+    databaseHooks: withDefaultMembership(credentialHooks(deps), deps),
     hooks: { before: requireObjectBody, after: rehashAfterSignIn(deps) },
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
