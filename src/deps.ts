@@ -5,7 +5,7 @@ import { type Auth, createAuth } from "./auth/index.ts";
 import { migrate } from "./auth/migrate.ts";
 import type { Config } from "./config.ts";
 import { ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
-import { createTenantService } from "./identity/tenants/service.ts";
+import { createTenantService, type TenantService } from "./identity/tenants/service.ts";
 import { type AppCache, createCache } from "./platform/cache/index.ts";
 import { createDb, type Db } from "./platform/db/index.ts";
 import { withStartupLock } from "./platform/db/migrate.ts";
@@ -44,13 +44,20 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   });
   const sms = createSmsSender({ sms: config.sms, dataDir: config.dataDir, logger });
   const passwords = createPasswordHasher(config.argon2);
-  const auth = createAuth({ config, db, cache, passwords, mailer, sms, logger });
+  // Every account better-auth creates joins `default`; the tenant service needs `auth`, so it is bound late.
+  let tenants: TenantService | undefined;
+  const onAccountCreated = async (userId: string) => tenants?.joinDefault(userId);
+  const auth = createAuth({ config, db, cache, passwords, mailer, sms, logger, onAccountCreated });
+  tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
+  const tenantService = tenants;
   await withStartupLock(db, async () => {
     await migrate(auth, db);
     const adminId = config.admin ? await ensurePlatformAdmin(auth, config.admin, logger) : undefined;
     // The `default` tenant exists from the first start; the platform admin owns it.
-    const tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
-    await tenants.ensureDefaultTenant(adminId);
+    await tenantService.ensureDefaultTenant(adminId);
+    // Accounts from before every account joined `default` (or whose joining failed) join it now.
+    const joined = await tenantService.backfillDefaultMemberships();
+    if (joined > 0) logger.info({ accounts: joined }, "accounts added to the default tenant");
   });
   return {
     config,

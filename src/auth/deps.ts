@@ -15,4 +15,9 @@ export interface AuthDeps {
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly logger: Logger;
+  /**
+   * Called once for every account better-auth creates (any sign-up, social/OIDC, phone, admin create-user): the
+   * identity core makes it a member of the `default` tenant. Passed in, as auth cannot import identity.
+   */
+  readonly onAccountCreated?: (userId: string) => Promise<void>;
 }

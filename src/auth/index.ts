@@ -9,8 +9,10 @@ import { createRateLimitStore } from "../platform/cache/rate-limit-store.ts";
 import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
+import { withDefaultMembership } from "./membership-hook.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
@@ -53,8 +55,8 @@ export function createAuth(deps: AuthDeps) {
       enabled: true,
       disableSignUp: !config.signUpEnabled,
       requireEmailVerification: config.requireEmailVerification,
-      minPasswordLength: 8,
-      maxPasswordLength: 128,
+      minPasswordLength: PASSWORD_MIN,
+      maxPasswordLength: PASSWORD_MAX,
       revokeSessionsOnPasswordReset: true,
       // A reset link is a credential: keep it short-lived.
       resetPasswordTokenExpiresIn: HOUR,
@@ -121,7 +123,7 @@ export function createAuth(deps: AuthDeps) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       useSecureCookies: config.baseUrl.startsWith("https://"),
     },
-    databaseHooks: credentialHooks(deps),
+    databaseHooks: withDefaultMembership(credentialHooks(deps), deps),
     hooks: { before: requireObjectBody, after: rehashAfterSignIn(deps) },
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),

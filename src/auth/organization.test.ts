@@ -266,7 +266,8 @@ describe("GET /api/auth/organization/list", () => {
   it("lists exactly the tenants the caller belongs to", async () => {
     const { data, error } = await member.client.organization.list();
     expect(error).toBeNull();
-    expect((data ?? []).map((o) => o.id)).toEqual([org.id]);
+    // Every account is a member of `default` too (issue #9).
+    expect((data ?? []).map((o) => o.slug).sort()).toEqual(["default", org.slug].sort());
   });
 });
 

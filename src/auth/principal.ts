@@ -4,7 +4,7 @@
  * JWKS), or a tenant-bound API key (`X-API-Key`). Banned users and revoked or expired keys resolve to nothing.
  */
 import type { Auth } from "./index.ts";
-import { isBanActive, parseRoles } from "./roles.ts";
+import { isBanActive, isPlatformAdminRoles, parseRoles } from "./roles.ts";
 
 export type Principal =
   | {
@@ -50,7 +50,7 @@ function userPrincipal(user: UserLike, activeTenantId: string | null, via: "sess
     userId: user.id,
     email: user.email,
     globalRoles: roles,
-    isPlatformAdmin: roles.includes("admin"),
+    isPlatformAdmin: isPlatformAdminRoles(roles),
     activeTenantId,
     via,
   };

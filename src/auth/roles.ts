@@ -16,3 +16,11 @@ export function isBanActive(user: { banned?: unknown; banExpires?: unknown }, no
   if (!user.banExpires) return true;
   return new Date(user.banExpires as string | Date).getTime() > now;
 }
+
+/** The global role of platform administrators (better-auth's admin plugin `adminRoles`). */
+export const PLATFORM_ADMIN_ROLE = "admin";
+
+/** The one test of "is a platform administrator", for every module and API. */
+export function isPlatformAdminRoles(globalRoles: readonly string[]): boolean {
+  return globalRoles.includes(PLATFORM_ADMIN_ROLE);
+}

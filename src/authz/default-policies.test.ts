@@ -42,6 +42,11 @@ describe("default policies", () => {
       "permit tenant-admins",
       "permit self-read",
       "permit self-update-profile",
+      "forbid accounts-platform-wide",
+      "forbid account-changes-platform-wide",
+      "forbid account-read-platform-wide",
+      "permit self-account-read",
+      "permit self-account-profile",
     ]);
     for (const policy of DEFAULT_POLICIES.filter((p) => p.effect === "forbid")) {
       expect(policy.notice?.length ?? 0).toBeGreaterThan(10);

@@ -5,6 +5,7 @@
  * notices are read here once.
  */
 import { policySetTextToParts, policyToJson } from "@cedar-policy/cedar-wasm/nodejs";
+import accounts from "./policies/accounts.cedar" with { type: "text" };
 import platformAdmin from "./policies/platform-admin.cedar" with { type: "text" };
 import roleGrants from "./policies/role-grants.cedar" with { type: "text" };
 import selfService from "./policies/self-service.cedar" with { type: "text" };
@@ -30,6 +31,7 @@ const SOURCES: Readonly<Record<string, string>> = {
   "platform-admin.cedar": platformAdmin,
   "tenant-admins.cedar": tenantAdmins,
   "self-service.cedar": selfService,
+  "accounts.cedar": accounts,
 };
 
 /** Splits the shipped files into policies; a malformed file is a build defect, so this throws. */

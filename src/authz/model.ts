@@ -36,6 +36,18 @@ export interface TenantUserResource {
   readonly isOwner: boolean;
 }
 
+/** A user's platform-wide account, seen from `tenantId` (the request's tenant). */
+export interface AccountResource {
+  readonly type: "Account";
+  readonly userId: string;
+  readonly tenantId: string;
+  /** The account holds the global role `admin`. */
+  readonly isPlatformAdmin: boolean;
+}
+
+/** Fields of an account that accounts.update can change; `context.changes` lists the ones a request changes. */
+export type AccountField = "name" | "avatar" | "email" | "password" | "globalRoles" | "active" | "sessions";
+
 export interface RoleResource {
   readonly type: "Role";
   readonly name: string;
@@ -74,6 +86,14 @@ export interface ActionShapes {
   };
   "users.delete": { readonly resource: TenantUserResource };
   "users.grantRole": { readonly resource: TenantUserResource; readonly context: RoleAssignment };
+  "accounts.list": { readonly resource: TenantResource };
+  "accounts.create": { readonly resource: TenantResource };
+  "accounts.read": { readonly resource: AccountResource };
+  "accounts.update": {
+    readonly resource: AccountResource;
+    readonly context: { readonly changes: readonly AccountField[] };
+  };
+  "accounts.delete": { readonly resource: AccountResource };
   "roles.list": { readonly resource: TenantResource };
   "roles.create": { readonly resource: TenantResource; readonly context: { readonly role: string } };
   "roles.delete": { readonly resource: RoleResource };
@@ -103,6 +123,11 @@ export const ACTION_RESOURCE_TYPES: { readonly [A in AuthzAction]: ActionShapes[
   "users.update": "TenantUser",
   "users.delete": "TenantUser",
   "users.grantRole": "TenantUser",
+  "accounts.list": "Tenant",
+  "accounts.create": "Tenant",
+  "accounts.read": "Account",
+  "accounts.update": "Account",
+  "accounts.delete": "Account",
   "roles.list": "Tenant",
   "roles.create": "Tenant",
   "roles.delete": "Role",

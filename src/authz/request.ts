@@ -62,6 +62,16 @@ function resourceEntity(resource: AuthzResource): EntityJson {
         },
         parents,
       };
+    case "Account":
+      return {
+        uid: uid("Account", resource.userId),
+        attrs: {
+          tenant: { __entity: tenant },
+          user: { __entity: uid("User", resource.userId) },
+          isPlatformAdmin: resource.isPlatformAdmin,
+        },
+        parents,
+      };
     case "Role":
       return { uid: uid("Role", resource.name), attrs: { tenant: { __entity: tenant } }, parents };
     case "Policy":

@@ -35,6 +35,7 @@ function requestFor(action: AuthzAction, principal: AuthzPrincipal, tenantId: st
   const resources: Record<(typeof ACTION_RESOURCE_TYPES)[AuthzAction], AuthzResource> = {
     Tenant: { type: "Tenant", id: tenantId },
     TenantUser: tenantUser(tenantId, "u-target", ["user"]),
+    Account: { type: "Account", userId: "u-target", tenantId, isPlatformAdmin: false },
     Role: { type: "Role", name: "support", tenantId },
     Policy: { type: "Policy", id: "p1", tenantId },
     ApiKey: { type: "ApiKey", id: "k-target", tenantId, roles: ["user"] },
@@ -45,6 +46,7 @@ function requestFor(action: AuthzAction, principal: AuthzPrincipal, tenantId: st
     "users.grantRole": { roles: ["user"] },
     "roles.create": { role: "support" },
     "apiKeys.create": { roles: ["user"] },
+    "accounts.update": { changes: ["name"] },
   };
   const context = contexts[action];
   // The two tables above are keyed by the same action list the request type is built from.
@@ -57,6 +59,9 @@ function requestFor(action: AuthzAction, principal: AuthzPrincipal, tenantId: st
 }
 
 const ALL_ACTIONS = Object.keys(ACTION_RESOURCE_TYPES) as AuthzAction[];
+/** Actions on the platform-wide account itself: a platform admin's (or, in part, the account's own). */
+const ACCOUNT_ACTIONS = ALL_ACTIONS.filter((action) => action.startsWith("accounts."));
+const TENANT_ACTIONS = ALL_ACTIONS.filter((action) => !action.startsWith("accounts."));
 
 describe("authorize with the default policies", () => {
   let authz: Authorizer;
@@ -226,9 +231,44 @@ describe("authorize with the default policies", () => {
   });
 
   it("allows the same requests within the caller's own tenant (the cross-tenant test can fail)", async () => {
-    for (const action of ALL_ACTIONS) {
+    for (const action of TENANT_ACTIONS) {
       const decision = await authz.authorize(ACME, requestFor(action, owner, ACME));
       expect({ action, allowed: decision.allowed }).toEqual({ action, allowed: true });
     }
+  });
+
+  it("denies a tenant's owner every action on platform-wide accounts, with the notice saying why", async () => {
+    for (const action of ACCOUNT_ACTIONS) {
+      const decision = await authz.authorize(ACME, requestFor(action, owner, ACME));
+      expect({ action, allowed: decision.allowed }).toEqual({ action, allowed: false });
+      expect(decision.notices.join(" ")).toContain("Accounts are platform-wide");
+    }
+  });
+
+  it("lets a user read its own account and change its own name and avatar, nothing else of it", async () => {
+    const self = { type: "Account", userId: alice.id, tenantId: ACME, isPlatformAdmin: false } as const;
+    const read = await authz.authorize(ACME, { principal: alice, action: "accounts.read", resource: self });
+    expect(read.allowed).toBe(true);
+    const profile = await authz.authorize(ACME, {
+      principal: alice,
+      action: "accounts.update",
+      resource: self,
+      context: { changes: ["name", "avatar"] },
+    });
+    expect(profile.allowed).toBe(true);
+    const active = await authz.authorize(ACME, {
+      principal: alice,
+      action: "accounts.update",
+      resource: self,
+      context: { changes: ["active"] },
+    });
+    expect(active.allowed).toBe(false);
+    const other = await authz.authorize(ACME, {
+      principal: alice,
+      action: "accounts.update",
+      resource: { ...self, userId: "u-other" },
+      context: { changes: ["name"] },
+    });
+    expect(other.allowed).toBe(false);
   });
 });

@@ -25,7 +25,11 @@ export function createV1Services(deps: IdentityDeps & { readonly auth: Auth }) {
     }));
     return ctx;
   }
-  return { ...identity, authorizeOnTenant, resolvePrincipal, resolveContext };
+  /** The caller of a platform-wide request (GeoLens, Hasura), as the account service takes it. */
+  async function resolvePlatformContext(headers: Headers) {
+    return identity.platformContext(await resolvePrincipal(headers));
+  }
+  return { ...identity, authorizeOnTenant, resolvePrincipal, resolveContext, resolvePlatformContext };
 }
 
 export type V1Services = ReturnType<typeof createV1Services>;

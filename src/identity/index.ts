@@ -1,21 +1,29 @@
 /** Builds the identity core once per app: tenants, accounts, roles, API keys, policies and their guard. */
 import type { Auth } from "../auth/index.ts";
+import type { Principal } from "../auth/principal.ts";
 import { type Authorizer, createAuthorizer } from "../authz/service.ts";
 import type { Db } from "../platform/db/index.ts";
 import type { Logger } from "../platform/logger.ts";
+import { createCredentialService } from "./accounts/credentials.ts";
+import { createGlobalRoleCatalogue } from "./accounts/global-roles.ts";
 import { createUserQueries } from "./accounts/queries.ts";
 import { createAccountService } from "./accounts/service.ts";
-import { createUsersService } from "./accounts/tenant-users.ts";
 import { createApiKeyService } from "./api-keys/service.ts";
+import type { V1Context } from "./context.ts";
+import { V1Errors } from "./errors.ts";
 import { createGuard } from "./guard.ts";
 import { createPolicyService } from "./policies/service.ts";
-import { createTenantService } from "./tenants/service.ts";
+import { createTenantService, DEFAULT_TENANT_SLUG } from "./tenants/service.ts";
 
 export interface IdentityDeps {
   readonly auth: Auth;
   readonly db: Db;
   readonly logger: Logger;
-  readonly config: { readonly defaultTenantRoles: readonly string[]; readonly signUpEnabled: boolean };
+  readonly config: {
+    readonly defaultTenantRoles: readonly string[];
+    readonly signUpEnabled: boolean;
+    readonly requireEmailVerification: boolean;
+  };
 }
 
 export function createIdentity(deps: IdentityDeps) {
@@ -29,22 +37,58 @@ export function createIdentity(deps: IdentityDeps) {
     return authorizer;
   }
   const authorize = createGuard({ authorizer: getAuthorizer, policies });
-  const users = createUsersService({
+  const globalRoles = createGlobalRoleCatalogue(db);
+  const accounts = createAccountService({
     auth,
+    db,
     tenants,
     queries: createUserQueries(db),
     authorize,
     logger,
-    signUpEnabled: config.signUpEnabled,
+    signUp: { enabled: config.signUpEnabled, requireEmailVerification: config.requireEmailVerification },
+    globalRoles,
   });
-  const accounts = createAccountService({ auth, db, tenants });
+  const credentials = createCredentialService({ auth });
+
+  /**
+   * The context of a platform-wide request (GeoLens, Hasura): the caller acting on accounts, seen from the
+   * `default` tenant every account belongs to.
+   */
+  async function platformContext(principal: Principal | null): Promise<V1Context> {
+    const tenant = await tenants.findTenant(DEFAULT_TENANT_SLUG);
+    if (!tenant) throw V1Errors.notFound("tenant");
+    if (principal?.kind === "apiKey") {
+      return {
+        principal,
+        tenant,
+        actor: { type: "ApiKey", id: principal.keyId, tenantId: principal.tenantId, roles: principal.roles },
+      };
+    }
+    if (principal?.kind !== "user") return { principal: null, tenant, actor: null };
+    const member = await tenants.membership(tenant.id, principal.userId);
+    return {
+      principal,
+      tenant,
+      actor: {
+        type: "User",
+        id: principal.userId,
+        tenantId: member ? tenant.id : "",
+        roles: member?.roles ?? [],
+        isPlatformAdmin: principal.isPlatformAdmin,
+      },
+    };
+  }
+
   return {
     tenants,
     apiKeys,
     policies,
     authorize,
-    users,
+    /** The one account service behind every API (/v1, GeoLens, Hasura). */
     accounts,
+    globalRoles,
+    credentials,
+    platformContext,
   };
 }
 

@@ -3,6 +3,8 @@
  * and limits are found in one place.
  */
 import { admin, bearer, jwt, openAPI, username } from "better-auth/plugins";
+import { isValidUsername, USERNAME_MAX, USERNAME_MIN } from "../account-rules.ts";
+import { PLATFORM_ADMIN_ROLE } from "../roles.ts";
 import { adminGuards } from "./admin-guards.ts";
 import { authProviderPlugin } from "./auth-provider.ts";
 import type { PluginDeps } from "./deps.ts";
@@ -23,15 +25,15 @@ export function plugins(deps: PluginDeps) {
     authProviderPlugin(),
     admin({
       defaultRole: "user",
-      adminRoles: ["admin"],
+      adminRoles: [PLATFORM_ADMIN_ROLE],
       // Impersonation is a support tool, not a way to live as another user.
       impersonationSessionDuration: HOUR,
     }),
     adminGuards(),
     username({
-      // GeoLens (seed 002) allows usernames of 3 to 150 characters; dashes are common in imported ones.
-      maxUsernameLength: 150,
-      usernameValidator: (name) => /^[A-Za-z0-9_.-]+$/.test(name),
+      minUsernameLength: USERNAME_MIN,
+      maxUsernameLength: USERNAME_MAX,
+      usernameValidator: isValidUsername,
     }),
     twoFactorPlugin(deps),
     phoneNumberPlugin(deps),

@@ -6,6 +6,7 @@ import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { phoneNumber } from "better-auth/plugins";
 import { phoneRecipientLocale } from "../../i18n/recipient.ts";
 import { renderSms } from "../../i18n/templates.ts";
+import { PHONE_E164_PATTERN } from "../account-rules.ts";
 import type { PluginDeps } from "./deps.ts";
 import { phoneSignUpOnVerification, UNREGISTERED_NUMBER } from "./phone-sign-up.ts";
 
@@ -13,8 +14,8 @@ import { phoneSignUpOnVerification, UNREGISTERED_NUMBER } from "./phone-sign-up.
 const OTP_TTL_SECONDS = 5 * 60;
 const OTP_ATTEMPTS = 3;
 
-// E.164: "+", a country code that does not start with 0, at most 15 digits; the shortest numbers in use have 7.
-const E164 = /^\+[1-9]\d{6,14}$/;
+// E.164 (src/auth/account-rules.ts): "+", a country code that does not start with 0, 7 to 15 digits.
+const E164 = PHONE_E164_PATTERN;
 
 /** Endpoints whose body carries a phone number (the old /phone-number/forget-password arrives rewritten). */
 const PHONE_PATHS = new Set([

@@ -481,12 +481,13 @@ describe("PATCH /api/admin/users/{id}", () => {
       json: { email, role: "editor", status: "pending" },
     });
     expect(answer.status).toBe(200);
+    // A pending user is not active, in GeoLens as in every API (issue #9).
     expect(answer.body).toMatchObject({
       id: user.id,
       email,
       roles: ["editor"],
       status: "pending",
-      is_active: true,
+      is_active: false,
     });
     const reread = await call("GET", `/api/admin/users/${user.id}`, { token: admin });
     expect(reread.body).toEqual(answer.body);
@@ -560,9 +561,19 @@ describe("DELETE /api/admin/users/{id}", () => {
 
   it("refuses to remove the last active admin (400 in GeoLens's words)", async () => {
     // Over HTTP the caller is itself an active admin, so the rule lives in the service; checked there.
-    const { accounts } = createV1Services(t.deps);
+    const { accounts, tenants } = createV1Services(t.deps);
+    const tenant = await tenants.findTenant("default");
+    if (!tenant) throw new Error("no default tenant");
+    // Another platform admin than the one in the database: only the last-admin rule can refuse it.
+    const actor = {
+      type: "User",
+      id: crypto.randomUUID(),
+      tenantId: "",
+      roles: [],
+      isPlatformAdmin: true,
+    } as const;
     const refusal = await accounts
-      .checkRemoveBy(crypto.randomUUID(), adminId)
+      .removeAccount({ principal: null, tenant, actor }, adminId)
       .catch((error: unknown) => error);
     const response = renderError(refusal);
     expect(response?.status).toBe(400);

@@ -7,7 +7,8 @@
  * dialect's renderer (errors.ts) as FastAPI does, registered for the surface in src/app.ts.
  */
 import { Elysia, type Static, t } from "elysia";
-import type { AccountView } from "../../identity/accounts/service.ts";
+import type { AccountView } from "../../identity/accounts/view.ts";
+import type { V1Context } from "../../identity/context.ts";
 import type { V1Services } from "../services.ts";
 import { GeoLensErrors } from "./errors.ts";
 import {
@@ -27,7 +28,7 @@ export function renderUser(user: AccountView): Static<typeof UserResponse> {
     id: user.id,
     username: user.username,
     email: user.email,
-    is_active: user.status !== "disabled",
+    is_active: user.active,
     status: user.status,
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
     created_at: user.createdAt.toISOString(),
@@ -40,26 +41,29 @@ const security = [{ bearerAuth: [] }];
 const refusals = { 401: HTTPError, 403: HTTPError, 422: t.Union([HTTPValidationError, HTTPError]) };
 
 export function geolensModule(services: V1Services) {
-  const { accounts, resolvePrincipal } = services;
+  const { accounts, resolvePrincipal, platformContext } = services;
 
-  /** FastAPI's HTTPBearer, then GeoLens's admin check; returns the admin's user id. */
-  async function requireAdmin(headers: Headers): Promise<string> {
+  /**
+   * FastAPI's HTTPBearer, then GeoLens's admin check (in GeoLens's words; the account service decides again with
+   * Cedar); returns the caller's context for the account service.
+   */
+  async function requireAdmin(headers: Headers): Promise<V1Context> {
     const authorization = headers.get("authorization");
     if (!authorization) throw GeoLensErrors.notAuthenticated();
     if (!/^Bearer\s+\S/i.test(authorization)) throw GeoLensErrors.invalidCredentials();
     const principal = await resolvePrincipal(headers);
     if (!principal) throw GeoLensErrors.invalidCredentials();
     if (principal.kind !== "user" || !principal.isPlatformAdmin) throw GeoLensErrors.adminRequired();
-    return principal.userId;
+    return platformContext(principal);
   }
 
   return new Elysia({ name: "geolens", prefix: "/api/admin/users" })
     .post(
       "/",
       async ({ request, body, set }) => {
-        await requireAdmin(request.headers);
+        const ctx = await requireAdmin(request.headers);
         const { username, password, email, role } = body;
-        const user = await accounts.create({
+        const user = await accounts.createAccount(ctx, {
           username,
           password,
           email: email ?? null,
@@ -83,10 +87,10 @@ export function geolensModule(services: V1Services) {
     .get(
       "/",
       async ({ request }) => {
-        await requireAdmin(request.headers);
+        const ctx = await requireAdmin(request.headers);
         const query = parseListQuery(request.url);
         if (!query.ok) throw GeoLensErrors.validation(query.issues);
-        const page = await accounts.list(query.value);
+        const page = await accounts.listAccounts(ctx, query.value);
         return { users: page.users.map(renderUser), total: page.total };
       },
       {
@@ -104,8 +108,8 @@ export function geolensModule(services: V1Services) {
     .get(
       "/:id",
       async ({ request, params }) => {
-        await requireAdmin(request.headers);
-        return renderUser(await accounts.get(params.id.toLowerCase()));
+        const ctx = await requireAdmin(request.headers);
+        return renderUser(await accounts.getAccount(ctx, { id: params.id.toLowerCase() }));
       },
       {
         params: UserIdParams,
@@ -116,16 +120,14 @@ export function geolensModule(services: V1Services) {
     .patch(
       "/:id",
       async ({ request, params, body: update }) => {
-        const actor = await requireAdmin(request.headers);
-        const id = params.id.toLowerCase();
+        const ctx = await requireAdmin(request.headers);
         const changes = {
           ...(update.email != null ? { email: update.email } : {}),
           ...(update.is_active != null ? { active: update.is_active } : {}),
           ...(update.status != null ? { status: update.status } : {}),
           ...(update.role != null ? { globalRoles: [update.role] } : {}),
         };
-        await accounts.checkUpdateBy(actor, id, changes);
-        return renderUser(await accounts.update(id, changes));
+        return renderUser(await accounts.updateAccount(ctx, params.id.toLowerCase(), changes));
       },
       {
         body: AdminUserUpdate,
@@ -144,10 +146,8 @@ export function geolensModule(services: V1Services) {
     .delete(
       "/:id",
       async ({ request, params, set }) => {
-        const actor = await requireAdmin(request.headers);
-        const id = params.id.toLowerCase();
-        await accounts.checkRemoveBy(actor, id);
-        await accounts.remove(id);
+        const ctx = await requireAdmin(request.headers);
+        await accounts.removeAccount(ctx, params.id.toLowerCase());
         set.status = 204;
         return null;
       },

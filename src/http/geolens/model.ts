@@ -6,20 +6,23 @@
  */
 import { t } from "elysia";
 import type { OpenAPIV3 } from "openapi-types";
+import { GEOLENS_ROLES } from "../../identity/accounts/global-roles.ts";
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN } from "../../identity/accounts/rules.ts";
 import type { Loc, ValidationIssue } from "./validation.ts";
 
-export const ROLES = ["admin", "editor", "viewer"] as const;
+// GeoLens's roles are names of the one global-role catalogue (src/identity/accounts/global-roles.ts).
+export const ROLES = GEOLENS_ROLES;
 export type GeoLensRole = (typeof ROLES)[number];
 export const STATUSES = ["active", "pending", "disabled"] as const;
 export const SORTS = ["created_at", "username", "email", "last_login_at"] as const;
 export const ORDERS = ["asc", "desc"] as const;
 
-/** GeoLens's limits; the password maximum is Gatehouse's password policy (better-auth refuses longer ones). */
+/** GeoLens's limits: Gatehouse's one identifier and password policy (src/auth/account-rules.ts). */
 export const LIMITS = {
-  usernameMin: 3,
-  usernameMax: 150,
-  passwordMin: 8,
-  passwordMax: 128,
+  usernameMin: USERNAME_MIN,
+  usernameMax: USERNAME_MAX,
+  passwordMin: PASSWORD_MIN,
+  passwordMax: PASSWORD_MAX,
   pageMax: 200,
 } as const;
 

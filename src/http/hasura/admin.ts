@@ -1,10 +1,12 @@
 /**
  * Hasura's admin routes (global role `admin` only): create, read, delete, (de)activate users, their roles and
- * sessions, and the global role catalogue. Every change goes through the canonical users service, which ends a
- * user's sessions when their roles change or they are deactivated.
+ * sessions, and the global role catalogue. Every change goes through the account service
+ * (src/identity/accounts/service.ts), which ends a user's sessions when their roles change or they are deactivated.
  */
 import type { Static } from "elysia";
-import type { AccountView } from "../../identity/accounts/service.ts";
+import { isBuiltInRole } from "../../identity/accounts/global-roles.ts";
+import type { AccountView } from "../../identity/accounts/view.ts";
+import type { V1Context } from "../../identity/context.ts";
 import type { V1Services } from "../services.ts";
 import type { HasuraDeps } from "./deps.ts";
 import { hasuraError } from "./errors.ts";
@@ -21,7 +23,6 @@ import {
   RolesResponse,
   UserRoleBody,
 } from "./model.ts";
-import { createRoleCatalogue, isBuiltInRole } from "./roles.ts";
 import { phoneOf, toHasuraUser } from "./wire.ts";
 
 const tags = ["Hasura"];
@@ -35,7 +36,7 @@ const errors = {
 
 type CreateUser = Static<typeof CreateUserBody>;
 
-/** The identifiers and password of a create-user body, as the canonical service takes them. */
+/** The identifiers and password of a create-user body, as the account service takes them. */
 function identifiersOf(body: CreateUser) {
   switch (body.provider) {
     case "username":
@@ -53,60 +54,66 @@ function identifiersOf(body: CreateUser) {
 }
 
 export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
-  const { accounts, resolvePrincipal } = v1;
-  const { auth, db, logger } = deps;
-  const roles = createRoleCatalogue(db);
+  const { accounts, resolvePrincipal, platformContext, globalRoles: roles } = v1;
+  const { logger } = deps;
 
-  async function requireAdmin(headers: Headers): Promise<void> {
+  /** Hasura's admin check, in Hasura's words (the account service decides again with Cedar). */
+  async function checkAdmin(headers: Headers): Promise<V1Context> {
     const principal = await resolvePrincipal(headers);
     if (!principal) throw hasuraError("unauthorized");
     if (principal.kind !== "user" || !principal.isPlatformAdmin) throw hasuraError("access-denied");
+    return platformContext(principal);
+  }
+  // Settled once per request: in the transform hook, then read again by the handler.
+  const callers = new WeakMap<Headers, Promise<V1Context>>();
+  function requireAdmin(headers: Headers): Promise<V1Context> {
+    let caller = callers.get(headers);
+    if (!caller) {
+      caller = checkAdmin(headers);
+      callers.set(headers, caller);
+    }
+    return caller;
   }
 
-  /** The admin making the request (already checked by requireAdmin). */
-  async function actorId(headers: Headers): Promise<string> {
-    const principal = await resolvePrincipal(headers);
-    return principal?.kind === "user" ? principal.userId : "";
+  async function userOf(ctx: V1Context, hasuraId: number): Promise<AccountView> {
+    return accounts.getAccount(ctx, { numericId: hasuraId });
   }
 
-  async function userOf(hasuraId: number): Promise<AccountView> {
-    const account = await accounts.find({ numericId: hasuraId });
-    if (!account) throw hasuraError("not-found");
-    return account;
-  }
-
+  /**
+   * Hasura names the unknown role (`no-role`, also when removing one); the account service refuses unknown
+   * global roles too, whoever grants them.
+   */
   async function requireRoles(names: readonly string[]): Promise<void> {
     const [unknown] = await roles.unknown(names);
     if (unknown !== undefined) throw hasuraError("no-role", `role ${unknown} does not exist`);
   }
 
-  async function setRoles(headers: Headers, account: AccountView, next: readonly string[]): Promise<void> {
-    const same =
-      next.length === account.globalRoles.length && next.every((role) => account.globalRoles.includes(role));
-    // No change, no signing out: only a real change of roles ends the user's sessions.
-    if (same) return;
-    await accounts.checkUpdateBy(await actorId(headers), account.id, { globalRoles: next });
-    await accounts.update(account.id, { globalRoles: next });
-  }
-
+  // The account service changes nothing (and signs nobody out) when the roles stay the same.
   const addRole = async ({ body, request }: { body: Static<typeof UserRoleBody>; request: Request }) => {
+    const ctx = await requireAdmin(request.headers);
     await requireRoles([body.role]);
-    const account = await userOf(body.hasura_id);
-    await setRoles(request.headers, account, [...new Set([...account.globalRoles, body.role])]);
+    const account = await userOf(ctx, body.hasura_id);
+    await accounts.updateAccount(ctx, account.id, { globalRoles: [...account.globalRoles, body.role] });
     return { message: `role ${body.role} added to user with hasura_id = ${body.hasura_id}` };
   };
   const removeRole = async ({ body, request }: { body: Static<typeof UserRoleBody>; request: Request }) => {
+    const ctx = await requireAdmin(request.headers);
     await requireRoles([body.role]);
-    const account = await userOf(body.hasura_id);
-    await setRoles(
-      request.headers,
-      account,
-      account.globalRoles.filter((role) => role !== body.role),
-    );
+    const account = await userOf(ctx, body.hasura_id);
+    await accounts.updateAccount(ctx, account.id, {
+      globalRoles: account.globalRoles.filter((role) => role !== body.role),
+    });
     return { message: `role ${body.role} removed from user with hasura_id = ${body.hasura_id}` };
   };
-  const removeAllSessions = async ({ body }: { body: Static<typeof HasuraIdBody> }) => {
-    await accounts.endSessions((await userOf(body.hasura_id)).id);
+  const removeAllSessions = async ({
+    body,
+    request,
+  }: {
+    body: Static<typeof HasuraIdBody>;
+    request: Request;
+  }) => {
+    const ctx = await requireAdmin(request.headers);
+    await accounts.endSessions(ctx, (await userOf(ctx, body.hasura_id)).id);
     return { message: `all sessions of user with hasura_id = ${body.hasura_id} removed` };
   };
   const userRole = {
@@ -119,13 +126,16 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
   return (
     hasuraGroup("admin", logger)
       // Who is calling is settled before the body is judged: a stranger learns nothing about the arguments.
-      .onTransform(({ request }) => requireAdmin(request.headers))
+      .onTransform(async ({ request }) => {
+        await requireAdmin(request.headers);
+      })
       .post(
         "/v1/admin/create-user",
-        async ({ body }) => {
+        async ({ body, request }) => {
+          const ctx = await requireAdmin(request.headers);
           const globalRoles = body.roles ?? ["user"];
           await requireRoles(globalRoles);
-          const account = await accounts.create({
+          const account = await accounts.createAccount(ctx, {
             ...identifiersOf(body),
             globalRoles,
             active: body.is_active ?? true,
@@ -149,8 +159,9 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
       )
       .get(
         "/v1/admin/user/:hasura_id",
-        async ({ params }) => {
-          return toHasuraUser(await userOf(params.hasura_id));
+        async ({ params, request }) => {
+          const ctx = await requireAdmin(request.headers);
+          return toHasuraUser(await userOf(ctx, params.hasura_id));
         },
         {
           params: HasuraIdParams,
@@ -161,17 +172,18 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
       .post(
         "/v1/admin/delete-user",
         async ({ body, request }) => {
-          const account = await userOf(body.hasura_id);
-          await accounts.checkRemoveBy(await actorId(request.headers), account.id);
-          const credential = await (await auth.$context).internalAdapter.findCredentialAccount(account.id);
+          const ctx = await requireAdmin(request.headers);
+          const { account, hadPassword } = await accounts.removeAccount(
+            ctx,
+            (await userOf(ctx, body.hasura_id)).id,
+          );
           const status = (present: boolean) => (present ? "deleted" : "not-found");
           const details = {
             username: status(account.username !== null),
             email: status(account.email !== null),
-            mobile: status(account.phoneNumber !== null && !credential),
-            "mobile-password": status(account.phoneNumber !== null && Boolean(credential)),
+            mobile: status(account.phoneNumber !== null && !hadPassword),
+            "mobile-password": status(account.phoneNumber !== null && hadPassword),
           };
-          await accounts.remove(account.id);
           return { details, message: `User with hasura_id = ${body.hasura_id} is deleted` };
         },
         {
@@ -182,8 +194,9 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
       )
       .post(
         "/v1/admin/user/activate",
-        async ({ body }) => {
-          await accounts.update((await userOf(body.hasura_id)).id, { active: true });
+        async ({ body, request }) => {
+          const ctx = await requireAdmin(request.headers);
+          await accounts.updateAccount(ctx, (await userOf(ctx, body.hasura_id)).id, { active: true });
           return { message: `user with hasura_id = ${body.hasura_id} activated` };
         },
         { ...byId, detail: { tags, summary: "Activate a user (as admin)" } },
@@ -191,9 +204,8 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
       .post(
         "/v1/admin/user/deactivate",
         async ({ body, request }) => {
-          const account = await userOf(body.hasura_id);
-          await accounts.checkUpdateBy(await actorId(request.headers), account.id, { active: false });
-          await accounts.update(account.id, { active: false });
+          const ctx = await requireAdmin(request.headers);
+          await accounts.updateAccount(ctx, (await userOf(ctx, body.hasura_id)).id, { active: false });
           return { message: `user with hasura_id = ${body.hasura_id} deactivated` };
         },
         {

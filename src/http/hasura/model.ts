@@ -4,17 +4,23 @@
  * document.
  */
 import { type Static, type TSchema, t } from "elysia";
+import {
+  EMAIL_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  USERNAME_SCHEMA_PATTERN,
+} from "../../identity/accounts/rules.ts";
 
 export const PROVIDERS = ["username", "email", "mobile-password", "mobile"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-// The username plugin's own rules (3–30 of letters, digits, "_" and "."): a name it refuses could never sign in.
-const Username = t.String({ pattern: "^[a-zA-Z0-9_.]{3,30}$", examples: ["something123"] });
-const Email = t.String({ format: "email", maxLength: 254, examples: ["something@email.com"] });
-// better-auth's limits (8–128): Hasura's minimum length is 8 too.
-const NewPassword = t.String({ minLength: 8, maxLength: 128, examples: ["somepass124"] });
+// Gatehouse's one identifier and password policy (src/auth/account-rules.ts), which better-auth enforces too: a
+// name it refuses could never sign in. Hasura's minimum password length is 8 too.
+const Username = t.String({ pattern: USERNAME_SCHEMA_PATTERN, examples: ["something123"] });
+const Email = t.String({ format: "email", maxLength: EMAIL_MAX, examples: ["something@email.com"] });
+const NewPassword = t.String({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, examples: ["somepass124"] });
 // Existing passwords are checked, not judged: a wrong one is invalid-creds, whatever its length.
-const Password = t.String({ minLength: 1, maxLength: 128 });
+const Password = t.String({ minLength: 1, maxLength: PASSWORD_MAX });
 const Mobile = t.String({
   pattern: "^[0-9]{4,14}$",
   description: "The national number, digits only",

@@ -1,8 +1,8 @@
 /**
  * Hasura's user routes: signup and login per provider, the mobile OTP steps, and the signed-in user's own info,
- * logout and password change. Accounts are made by the canonical users service; credentials are checked and
- * sessions opened by better-auth, so `auth_token` is a Gatehouse session token that works as a Bearer token on
- * every Gatehouse API.
+ * logout and password change. Accounts are made by the account service; credentials are checked and sessions
+ * opened through the core (src/identity/accounts/credentials.ts, over better-auth), so `auth_token` is a
+ * Gatehouse session token that works as a Bearer token on every Gatehouse API.
  *
  * Mobile OTP (provider `mobile`, no password), as Hasura did it: `POST /v1/providers/mobile/send-otp`, then
  * `/v1/signup` or `/v1/login` with `{mobile, country_code, otp}`. A signup without `otp` creates the account,
@@ -11,7 +11,8 @@
  * `POST /v1/providers/mobile-password/verify-otp` takes; login with the password is `not-verified` until then.
  */
 import { type Static, t } from "elysia";
-import type { AccountView, NewAccount } from "../../identity/accounts/service.ts";
+import type { NewAccount } from "../../identity/accounts/service.ts";
+import type { AccountView } from "../../identity/accounts/view.ts";
 import type { V1Services } from "../services.ts";
 import type { HasuraDeps } from "./deps.ts";
 import { hasuraError } from "./errors.ts";
@@ -41,23 +42,20 @@ type Signup = Static<typeof SignupBody>;
 type Login = Static<typeof LoginBody>;
 
 export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
-  const { accounts, resolvePrincipal } = v1;
-  const { auth, config, logger } = deps;
+  const { accounts, credentials, resolvePrincipal } = v1;
+  const { logger } = deps;
 
   /** The session behind the request's credential (Bearer session token or cookie), or 401. */
   async function sessionOf(headers: Headers) {
-    const session = await auth.api.getSession({ headers }).catch(() => null);
+    const session = await credentials.session(headers);
     if (!session) throw hasuraError("unauthorized");
     return session;
   }
 
-  async function sendOtp(phoneNumber: string): Promise<void> {
-    await auth.api.sendPhoneNumberOTP({ body: { phoneNumber } });
-  }
-
   async function create(input: NewAccount): Promise<AccountView> {
-    if (!config.signUpEnabled) throw hasuraError("not-enabled", "signup is disabled");
-    return accounts.create(input);
+    // The core's sign-up policy, answered in Hasura's words.
+    if (!accounts.signUpPolicy.enabled) throw hasuraError("not-enabled", "signup is disabled");
+    return accounts.signUpAccount(input);
   }
 
   async function signup(
@@ -71,22 +69,22 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       case "username": {
         const { username, password } = body.data;
         const account = await create({ ...common, username, password, emailVerified: true });
-        const signedIn = await auth.api.signInUsername({ body: { username, password }, headers });
+        const signedIn = await credentials.signInUsername(username, password, headers);
         return { account, token: signedIn?.token ?? null };
       }
       case "email": {
         const { email, password } = body.data;
         const account = await create({ ...common, email, password, emailVerified: false });
-        await auth.api.sendVerificationEmail({ body: { email } });
-        if (config.requireEmailVerification) return { account, token: null };
-        const signedIn = await auth.api.signInEmail({ body: { email, password }, headers });
+        await credentials.sendVerificationEmail(email);
+        if (accounts.signUpPolicy.requireEmailVerification) return { account, token: null };
+        const signedIn = await credentials.signInEmail(email, password, headers);
         return { account, token: signedIn.token };
       }
       case "mobile-password": {
         const { mobile, country_code, password } = body.data;
         const phoneNumber = phoneOf(country_code, mobile);
         const account = await create({ ...common, phoneNumber, password, emailVerified: true });
-        await sendOtp(phoneNumber);
+        await credentials.sendPhoneNumberCode(phoneNumber);
         return { account, token: null };
       }
       case "mobile": {
@@ -94,15 +92,15 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
         const phoneNumber = phoneOf(country_code, mobile);
         const account = await create({ ...common, phoneNumber, emailVerified: true });
         if (otp === undefined) {
-          await sendOtp(phoneNumber);
+          await credentials.sendPhoneNumberCode(phoneNumber);
           return { account, token: null };
         }
         try {
-          const verified = await auth.api.verifyPhoneNumber({ body: { phoneNumber, code: otp }, headers });
-          return { account, token: verified.token ?? null };
+          const verified = await credentials.verifyPhoneNumber(phoneNumber, otp, { headers });
+          return { account, token: verified.token };
         } catch (error) {
           // A wrong code creates no account.
-          await accounts.remove(account.id).catch(() => {});
+          await accounts.discardNewAccount(account.id).catch(() => {});
           throw error;
         }
       }
@@ -112,31 +110,29 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
   async function login(body: Login, headers: Headers): Promise<{ userId: string; token: string }> {
     switch (body.provider) {
       case "username": {
-        const signedIn = await auth.api.signInUsername({ body: body.data, headers });
+        const signedIn = await credentials.signInUsername(body.data.username, body.data.password, headers);
         if (!signedIn) throw hasuraError("invalid-creds");
-        return { userId: signedIn.user.id, token: signedIn.token };
+        return signedIn;
       }
-      case "email": {
-        const signedIn = await auth.api.signInEmail({ body: body.data, headers });
-        return { userId: signedIn.user.id, token: signedIn.token };
-      }
+      case "email":
+        return credentials.signInEmail(body.data.email, body.data.password, headers);
       case "mobile-password": {
         const { mobile, country_code, password } = body.data;
         const phoneNumber = phoneOf(country_code, mobile);
-        const signedIn = await auth.api.signInPhoneNumber({ body: { phoneNumber, password }, headers });
-        if (!signedIn.user.phoneNumberVerified) {
+        const signedIn = await credentials.signInPhoneNumber(phoneNumber, password, headers);
+        if (!signedIn.phoneNumberVerified) {
           // The password was right, so saying why is safe; the session just opened must not outlive the answer.
-          await (await auth.$context).internalAdapter.deleteSession(signedIn.token);
+          await credentials.endSession(signedIn.token);
           throw hasuraError("not-verified", "mobile number is not verified");
         }
-        return { userId: signedIn.user.id, token: signedIn.token };
+        return { userId: signedIn.userId, token: signedIn.token };
       }
       case "mobile": {
         const { mobile, country_code, otp } = body.data;
         const phoneNumber = phoneOf(country_code, mobile);
-        const verified = await auth.api.verifyPhoneNumber({ body: { phoneNumber, code: otp }, headers });
+        const verified = await credentials.verifyPhoneNumber(phoneNumber, otp, { headers });
         if (!verified.token) throw hasuraError("unexpected-state");
-        return { userId: verified.user.id, token: verified.token };
+        return { userId: verified.userId, token: verified.token };
       }
     }
   }
@@ -147,7 +143,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       async ({ body, request }) => {
         const { account, token } = await signup(body, request.headers);
         // Re-read: the sign-in just recorded the login.
-        return toAuthResponse(await accounts.get(account.id), body.provider, token);
+        return toAuthResponse(await accounts.ownAccount(account.id), body.provider, token);
       },
       {
         body: SignupBody,
@@ -166,7 +162,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       "/v1/login",
       async ({ body, request }) => {
         const { userId, token } = await login(body, request.headers);
-        return toAuthResponse(await accounts.get(userId), body.provider, token);
+        return toAuthResponse(await accounts.ownAccount(userId), body.provider, token);
       },
       {
         body: LoginBody,
@@ -182,7 +178,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
     .post(
       "/v1/providers/mobile/send-otp",
       async ({ body }) => {
-        await sendOtp(phoneOf(body.country_code, body.mobile));
+        await credentials.sendPhoneNumberCode(phoneOf(body.country_code, body.mobile));
         return { message: "OTP sent" };
       },
       {
@@ -194,7 +190,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
     .post(
       "/v1/providers/mobile-password/resend-otp",
       async ({ body }) => {
-        await sendOtp(phoneOf(body.country_code, body.mobile));
+        await credentials.sendPhoneNumberCode(phoneOf(body.country_code, body.mobile));
         return { message: "OTP sent" };
       },
       {
@@ -207,7 +203,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       "/v1/providers/mobile-password/verify-otp",
       async ({ body }) => {
         const phoneNumber = phoneOf(body.country_code, body.mobile);
-        await auth.api.verifyPhoneNumber({ body: { phoneNumber, code: body.otp, disableSession: true } });
+        await credentials.verifyPhoneNumber(phoneNumber, body.otp, { disableSession: true });
         return { message: "mobile number verified" };
       },
       {
@@ -221,9 +217,8 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       async ({ request }) => {
         const principal = await resolvePrincipal(request.headers);
         if (principal?.kind !== "user") throw hasuraError("unauthorized");
-        const session =
-          principal.via === "session" ? await auth.api.getSession({ headers: request.headers }) : null;
-        return toHasuraUser(await accounts.get(principal.userId), session?.session.token ?? null);
+        const session = principal.via === "session" ? await credentials.session(request.headers) : null;
+        return toHasuraUser(await accounts.ownAccount(principal.userId), session?.token ?? null);
       },
       {
         response: { 200: HasuraUser, ...errors },
@@ -238,7 +233,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       "/v1/user/logout",
       async ({ request }) => {
         const session = await sessionOf(request.headers);
-        await (await auth.$context).internalAdapter.deleteSession(session.session.token);
+        await credentials.endSession(session.token);
         return { message: "logged out" };
       },
       {
@@ -251,10 +246,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
       "/v1/user/change-password",
       async ({ body, request }) => {
         await sessionOf(request.headers);
-        await auth.api.changePassword({
-          body: { currentPassword: body.old_password, newPassword: body.new_password },
-          headers: request.headers,
-        });
+        await credentials.changePassword(request.headers, body.old_password, body.new_password);
         return { message: "password updated" };
       },
       {

@@ -31,7 +31,7 @@ export function toHasuraUser(account: AccountView, authToken: string | null = nu
     username: account.username,
     created: account.createdAt.toISOString(),
     last_login: account.lastLoginAt?.toISOString() ?? null,
-    is_active: account.status !== "disabled",
+    is_active: account.active,
     extra_info: {},
   };
 }

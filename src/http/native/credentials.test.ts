@@ -172,12 +172,18 @@ describe("X-API-Key", () => {
       roles: ["user"],
     });
     expect(user.status).toBe(201);
-    const member = await t.deps.db.kysely
+    const members = await t.deps.db.kysely
       .selectFrom("member")
       .select("organizationId")
       .where("userId", "=", user.body.id)
+      .execute();
+    // The key's tenant, plus `default`, which every account joins (issue #9).
+    const defaultTenant = await t.deps.db.kysely
+      .selectFrom("organization")
+      .select("id")
+      .where("slug", "=", "default")
       .executeTakeFirstOrThrow();
-    expect(member.organizationId).toBe(tenantA);
+    expect(members.map((m) => m.organizationId).sort()).toEqual([tenantA, defaultTenant.id].sort());
     // With its own tenant named, by id or slug, the key works too.
     expect((await call(t, "GET", "/v1/users", { ...asKey, tenant: tenantA })).status).toBe(200);
     // An admin key cannot grant owner.

@@ -3,6 +3,7 @@
  * of the platform admin (the existing one, if there was one).
  */
 import type { Auth } from "../../auth/index.ts";
+import { PLATFORM_ADMIN_ROLE } from "../../auth/roles.ts";
 import type { Logger } from "../../platform/logger.ts";
 
 export async function ensurePlatformAdmin(
@@ -12,13 +13,13 @@ export async function ensurePlatformAdmin(
 ): Promise<string> {
   const context = await auth.$context;
   const existing = await context.internalAdapter.listUsers(1, 0, undefined, [
-    { field: "role", operator: "contains", value: "admin" },
+    { field: "role", operator: "contains", value: PLATFORM_ADMIN_ROLE },
   ]);
   const current = existing[0];
   if (current) return current.id;
   const found = await context.internalAdapter.findUserByEmail(admin.email);
   if (found) {
-    await context.internalAdapter.updateUser(found.user.id, { role: "admin" });
+    await context.internalAdapter.updateUser(found.user.id, { role: PLATFORM_ADMIN_ROLE });
     logger.info({ email: admin.email }, "existing user promoted to platform admin");
     return found.user.id;
   }
@@ -27,7 +28,7 @@ export async function ensurePlatformAdmin(
       email: admin.email,
       password: admin.password,
       name: "Administrator",
-      role: "admin",
+      role: PLATFORM_ADMIN_ROLE,
       data: { emailVerified: true },
     },
   });

@@ -14,6 +14,8 @@ export const AccountErrorCodes = defineAppErrors({
   cannot_disable_self: { status: 422 },
   cannot_delete_self: { status: 400 },
   last_admin: { status: 400 },
+  last_owner: { status: 409 },
+  invalid_roles: { status: 422 },
 });
 
 const c = AccountErrorCodes;
@@ -27,4 +29,7 @@ export const AccountErrors = {
   selfDisable: () => c.cannot_disable_self(),
   selfDelete: () => c.cannot_delete_self(),
   lastAdmin: () => c.last_admin(),
+  lastOwner: () => c.last_owner(),
+  unknownGlobalRoles: (unknown: readonly string[]) =>
+    c.invalid_roles({ message: "Some roles do not exist", details: { invalid_roles: unknown } }),
 } as const;

@@ -1,8 +1,14 @@
-/** SQL for tenant-scoped user reads: a tenant's members joined with their user rows, paged by cursor. */
+/**
+ * SQL for user reads: a tenant's members joined with their user rows (paged by cursor), and platform-wide
+ * accounts (paged by offset, for the dialects). Status filters are status.ts's whereStatus, the SQL twin of the
+ * status every view renders.
+ */
+import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { containsText, dateParam, escapeLike, like } from "../../platform/db/values.ts";
 import { isPlaceholderEmail } from "../../platform/mail/index.ts";
-import { type TenantUserView, toTenantUserView } from "./view.ts";
+import { type UserStatus, whereStatus } from "./status.ts";
+import { type AccountView, type TenantUserView, toAccountView, toTenantUserView } from "./view.ts";
 
 export interface ListFilter {
   readonly limit: number;
@@ -10,8 +16,24 @@ export interface ListFilter {
   /** Case-insensitive substring of e-mail or name. */
   readonly q?: string;
   readonly role?: string;
-  readonly status?: "active" | "disabled";
+  readonly status?: UserStatus;
 }
+
+export interface AccountListQuery {
+  readonly skip: number;
+  readonly limit: number;
+  readonly status?: UserStatus;
+  readonly search?: string;
+  readonly sort?: "created_at" | "username" | "email" | "last_login_at";
+  readonly order?: "asc" | "desc";
+}
+
+const SORT_COLUMNS = {
+  created_at: "createdAt",
+  username: "username",
+  email: "email",
+  last_login_at: "lastLoginAt",
+} as const;
 
 const USER_COLUMNS = [
   "u.id",
@@ -32,12 +54,32 @@ const USER_COLUMNS = [
   "u.lastLoginAt",
 ] as const;
 
+/** How an account is looked up: by id, Hasura's integer id, or one of its identifiers. */
+export type AccountWhere =
+  | { readonly id: string }
+  | { readonly numericId: number }
+  | { readonly email: string }
+  | { readonly username: string }
+  | { readonly phoneNumber: string };
+
 export function createUserQueries(db: Db) {
   const base = () =>
     db.kysely
       .selectFrom("member as m")
       .innerJoin("user as u", "u.id", "m.userId")
-      .select([...USER_COLUMNS, "m.role as memberRole"]);
+      .select([...USER_COLUMNS, "m.role as memberRole", "m.status as memberStatus"]);
+
+  async function findAccount(where: AccountWhere): Promise<AccountView | null> {
+    let query = db.kysely.selectFrom("user").selectAll();
+    if ("id" in where) query = query.where("id", "=", where.id);
+    else if ("numericId" in where) query = query.where("numericId", "=", where.numericId);
+    else if ("email" in where)
+      query = query.where((eb) => eb(eb.fn("lower", ["email"]), "=", where.email.toLowerCase()));
+    else if ("username" in where) query = query.where("username", "=", where.username.toLowerCase());
+    else query = query.where("phoneNumber", "=", where.phoneNumber);
+    const row = await query.executeTakeFirst();
+    return row ? toAccountView(row) : null;
+  }
 
   return {
     async findInTenant(tenantId: string, userId: string): Promise<TenantUserView | null> {
@@ -45,7 +87,7 @@ export function createUserQueries(db: Db) {
         .where("m.organizationId", "=", tenantId)
         .where("u.id", "=", userId)
         .executeTakeFirst();
-      return row ? toTenantUserView(row, tenantId, row.memberRole) : null;
+      return row ? toTenantUserView(row, tenantId, row.memberRole, row.memberStatus) : null;
     },
 
     async listInTenant(tenantId: string, filter: ListFilter): Promise<TenantUserView[]> {
@@ -61,11 +103,10 @@ export function createUserQueries(db: Db) {
         const q = filter.q;
         query = query.where((eb) => eb.or([containsText("u.email", q), containsText("u.name", q)]));
       }
-      if (filter.status === "disabled")
-        query = query.where("u.banned", "=", db.dialect === "postgres" ? true : 1);
-      if (filter.status === "active") {
+      if (filter.status) {
+        const status = filter.status;
         query = query.where((eb) =>
-          eb.or([eb("u.banned", "is", null), eb("u.banned", "=", db.dialect === "postgres" ? false : 0)]),
+          whereStatus(eb, db.dialect, status, { prefix: "u.", memberStatusColumn: "m.status" }),
         );
       }
       // Roles are stored comma-separated; match whole names only.
@@ -81,26 +122,63 @@ export function createUserQueries(db: Db) {
         );
       }
       const rows = await query.orderBy("u.createdAt").orderBy("u.id").limit(filter.limit).execute();
-      return rows.map((row) => toTenantUserView(row, tenantId, row.memberRole));
+      return rows.map((row) => toTenantUserView(row, tenantId, row.memberRole, row.memberStatus));
     },
 
+    /** Whether an account has this address (the placeholder of accounts without one is never taken). */
     async emailTaken(email: string): Promise<boolean> {
       if (isPlaceholderEmail(email)) return false;
-      const row = await db.kysely
-        .selectFrom("user")
-        .select("id")
-        .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await findAccount({ email })) !== null;
     },
 
-    async tenantCount(userId: string): Promise<number> {
-      const row = await db.kysely
+    /** Owners of the tenant whose membership is not suspended. */
+    async activeOwnerCount(tenantId: string): Promise<number> {
+      const rows = await db.kysely
         .selectFrom("member")
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .where("userId", "=", userId)
-        .executeTakeFirst();
-      return Number(row?.count ?? 0);
+        .select(["role", "status"])
+        .where("organizationId", "=", tenantId)
+        .where("role", "like", "%owner%")
+        .execute();
+      return rows.filter((row) => row.status !== "suspended" && parseRoles(row.role).includes("owner"))
+        .length;
+    },
+
+    findAccount,
+
+    async listAccounts(query: AccountListQuery): Promise<{ users: AccountView[]; total: number }> {
+      let filtered = db.kysely.selectFrom("user");
+      if (query.status) {
+        const status = query.status;
+        filtered = filtered.where((eb) => whereStatus(eb, db.dialect, status));
+      }
+      if (query.search) {
+        const search = query.search;
+        filtered = filtered.where((eb) =>
+          eb.or([
+            containsText("email", search),
+            containsText("username", search),
+            containsText("name", search),
+          ]),
+        );
+      }
+      const column = SORT_COLUMNS[query.sort ?? "created_at"];
+      const [rows, count] = await Promise.all([
+        filtered
+          .selectAll()
+          .orderBy(column, query.order ?? "asc")
+          .orderBy("id")
+          .limit(query.limit)
+          .offset(query.skip)
+          .execute(),
+        filtered.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst(),
+      ]);
+      return { users: rows.map(toAccountView), total: Number(count?.count ?? 0) };
+    },
+
+    /** Platform admins whose account is not disabled (the last one is never deleted). */
+    async activePlatformAdminCount(): Promise<number> {
+      const rows = await db.kysely.selectFrom("user").selectAll().where("role", "like", "%admin%").execute();
+      return rows.map(toAccountView).filter((a) => a.isPlatformAdmin && a.status !== "disabled").length;
     },
   };
 }

@@ -1,19 +1,41 @@
-/** Checks shared by every way of creating or changing a user; each failure names its field. */
+/**
+ * Checks shared by every way of creating or changing a user; each failure names its field. The limits
+ * themselves are src/auth/account-rules.ts, which better-auth's options read too.
+ */
+import { isValidEmail, PASSWORD_MAX, PASSWORD_MIN, PHONE_E164_PATTERN } from "../../auth/account-rules.ts";
 import { V1Errors } from "../errors.ts";
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+export {
+  EMAIL_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  USERNAME_MAX,
+  USERNAME_MIN,
+  USERNAME_SCHEMA_PATTERN,
+} from "../../auth/account-rules.ts";
+
 // ~256 KB decoded (seed 001): large enough for a profile picture, small enough to keep user rows light.
 export const AVATAR_MAX_BYTES = 256 * 1024;
 const AVATAR = /^data:image\/(png|jpeg|jpg|gif|webp|svg\+xml);base64,([A-Za-z0-9+/]+={0,2})$/;
 
+/** The e-mail address as stored (trimmed, lower case). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export function checkEmail(email: string, field = "email"): string {
-  const trimmed = email.trim().toLowerCase();
-  if (trimmed.length > 254 || !EMAIL.test(trimmed)) {
+  const normalized = normalizeEmail(email);
+  if (!isValidEmail(normalized)) {
     throw V1Errors.invalidRequest("The e-mail address is not valid", { field });
   }
-  return trimmed;
+  return normalized;
+}
+
+export function checkPhoneNumber(phoneNumber: string, field = "phoneNumber"): string {
+  if (!PHONE_E164_PATTERN.test(phoneNumber)) {
+    throw V1Errors.invalidRequest("The phone number must be in E.164 form, e.g. +919999999999", { field });
+  }
+  return phoneNumber;
 }
 
 export function checkPassword(password: string, field = "password"): void {

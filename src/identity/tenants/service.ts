@@ -7,6 +7,7 @@ import type { Auth } from "../../auth/index.ts";
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
+import { type MemberStatus, memberStatus } from "../accounts/status.ts";
 
 export const DEFAULT_TENANT_SLUG = "default";
 /** The roles every tenant starts with; `owner` can never be removed. */
@@ -22,7 +23,12 @@ export interface Membership {
   readonly memberId: string;
   readonly userId: string;
   readonly roles: readonly string[];
+  /** `suspended` by the tenant: the user is listed there but cannot act in it. */
+  readonly status: MemberStatus;
 }
+
+/** The tenant role every account holds in `default`. */
+export const DEFAULT_MEMBER_ROLE = "user";
 
 export interface TenantRole {
   readonly name: string;
@@ -41,6 +47,16 @@ interface MemberRow {
   userId: string;
   organizationId: string;
   role: string;
+  status?: string | null;
+}
+
+function toMembership(row: MemberRow): Membership {
+  return {
+    memberId: row.id,
+    userId: row.userId,
+    roles: parseRoles(row.role),
+    status: memberStatus(row.status),
+  };
 }
 
 export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRoles: readonly string[] }) {
@@ -61,6 +77,39 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
         where: [{ field: "slug", value: idOrSlug }],
       }));
     return row ? { id: row.id, slug: row.slug, name: row.name } : null;
+  }
+
+  async function findMembership(tenantId: string, userId: string): Promise<Membership | null> {
+    // Read with Kysely, not the adapter: the status column is Gatehouse's (migration 004), unknown to better-auth.
+    const row = await db.kysely
+      .selectFrom("member")
+      .select(["id", "userId", "organizationId", "role", "status"])
+      .where("organizationId", "=", tenantId)
+      .where("userId", "=", userId)
+      .executeTakeFirst();
+    return row ? toMembership(row as MemberRow) : null;
+  }
+
+  /**
+   * The one place a membership is written: adds the user to the tenant with `roles`, or sets the roles of the
+   * membership it has (keeping its status).
+   */
+  async function setMember(tenantId: string, userId: string, roles: readonly string[]): Promise<void> {
+    const existing = await findMembership(tenantId, userId);
+    const role = roles.join(",");
+    const a = await adapter();
+    if (existing) {
+      await a.update({
+        model: "member",
+        where: [{ field: "id", value: existing.memberId }],
+        update: { role },
+      });
+      return;
+    }
+    await a.create({
+      model: "member",
+      data: { organizationId: tenantId, userId, role, createdAt: new Date() },
+    });
   }
 
   /** Seeds the catalogue on first use, so tenants created through any path get the default roles. */
@@ -107,40 +156,72 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
             { field: "role", value: "owner" },
           ],
         });
-        if (!owner) {
-          const existing = await a.findOne<MemberRow>({
-            model: "member",
-            where: [
-              { field: "organizationId", value: tenant.id },
-              { field: "userId", value: ownerUserId },
-            ],
-          });
-          if (existing) {
-            await a.update({
-              model: "member",
-              where: [{ field: "id", value: existing.id }],
-              update: { role: "owner" },
-            });
-          } else {
-            await a.create({
-              model: "member",
-              data: { organizationId: tenant.id, userId: ownerUserId, role: "owner", createdAt: new Date() },
-            });
-          }
-        }
+        if (!owner) await setMember(tenant.id, ownerUserId, ["owner"]);
       }
       return tenant;
     },
 
+    /**
+     * The membership through which the user acts in the tenant: null when there is none or it is suspended, so
+     * the request pipeline (src/http/pipeline/tenant-context.ts) treats a suspended member as a non-member.
+     */
     async membership(tenantId: string, userId: string): Promise<Membership | null> {
-      const row = await (await adapter()).findOne<MemberRow>({
-        model: "member",
-        where: [
-          { field: "organizationId", value: tenantId },
-          { field: "userId", value: userId },
-        ],
-      });
-      return row ? { memberId: row.id, userId: row.userId, roles: parseRoles(row.role) } : null;
+      const found = await findMembership(tenantId, userId);
+      return found?.status === "active" ? found : null;
+    },
+
+    /** The membership whatever its status (the core's own reads: listing, suspending, removing). */
+    findMembership,
+
+    setMember,
+
+    /** Every account is a member of `default`: adds it with the role `user` unless it is one already. */
+    async joinDefault(userId: string): Promise<void> {
+      const tenant = await findTenant(DEFAULT_TENANT_SLUG);
+      if (!tenant || (await findMembership(tenant.id, userId))) return;
+      await setMember(tenant.id, userId, [DEFAULT_MEMBER_ROLE]);
+    },
+
+    /**
+     * Start-up repair: accounts created before every account joined `default` (or whose joining failed) become
+     * members with the role `user`. Idempotent; costs one query when nothing is missing.
+     */
+    async backfillDefaultMemberships(): Promise<number> {
+      const tenant = await findTenant(DEFAULT_TENANT_SLUG);
+      if (!tenant) return 0;
+      const missing = await db.kysely
+        .selectFrom("user as u")
+        .select("u.id")
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("member as m")
+                .select("m.id")
+                .whereRef("m.userId", "=", "u.id")
+                .where("m.organizationId", "=", tenant.id),
+            ),
+          ),
+        )
+        .execute();
+      for (const row of missing) await setMember(tenant.id, String(row.id), [DEFAULT_MEMBER_ROLE]);
+      return missing.length;
+    },
+
+    async setMemberStatus(tenantId: string, userId: string, status: MemberStatus): Promise<void> {
+      await db.kysely
+        .updateTable("member")
+        .set({ status })
+        .where("organizationId", "=", tenantId)
+        .where("userId", "=", userId)
+        .execute();
+    },
+
+    async removeMember(tenantId: string, userId: string): Promise<void> {
+      await db.kysely
+        .deleteFrom("member")
+        .where("organizationId", "=", tenantId)
+        .where("userId", "=", userId)
+        .execute();
     },
 
     async tenantsOf(userId: string): Promise<string[]> {

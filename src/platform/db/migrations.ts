@@ -119,6 +119,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // A tenant suspends a membership (`suspended`) without touching the account or its other memberships.
+    "004_member_status": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .alterTable("member")
+          .addColumn("status", "text", (c) => c.notNull().defaultTo("active"))
+          .execute();
+      },
+    },
   };
 }
 

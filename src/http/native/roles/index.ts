@@ -2,7 +2,6 @@
 import { Elysia, t } from "elysia";
 import { V1Errors } from "../../../identity/errors.ts";
 import { BASE_TENANT_ROLES } from "../../../identity/tenants/service.ts";
-import { AppError } from "../../../platform/errors.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
 
@@ -65,7 +64,7 @@ export function rolesModule(services: V1Services) {
           resource: { type: "Role", name: params.name, tenantId: ctx.tenant.id },
         }));
         if ((BASE_TENANT_ROLES as readonly string[]).includes(params.name)) {
-          throw new AppError("built_in_role", 409, "Built-in roles cannot be removed", { role: params.name });
+          throw V1Errors.builtInRole(params.name);
         }
         const holders = await tenants.countRoleHolders(ctx.tenant.id, params.name);
         if (holders > 0) throw V1Errors.roleInUse(holders);

@@ -422,7 +422,10 @@ describe("POST /v1/users errors", () => {
   });
 
   it("returns 403 tenant_mismatch when X-Tenant-ID names a tenant the caller is not a member of", async () => {
-    const answer = await call(t, "POST", "/v1/users", { token: owner.token, tenant: defaultId }, valid());
+    // Not `default`: every account is a member there (issue #9).
+    const stranger = await signUp(t, "Stranger");
+    const elsewhere = await createTenant(t, stranger.token, "elsewhere");
+    const answer = await call(t, "POST", "/v1/users", { token: owner.token, tenant: elsewhere }, valid());
     expectError(answer, 403, "tenant_mismatch");
   });
 
@@ -450,9 +453,11 @@ describe("POST /v1/users errors", () => {
   });
 
   it("localizes the message by code", async () => {
+    const stranger = await signUp(t, "Stranger De");
+    const elsewhere = await createTenant(t, stranger.token, "anderswo");
     const response = await t.request("/v1/users?lang=de", {
       token: owner.token,
-      headers: { "x-tenant-id": defaultId, "accept-language": "de" },
+      headers: { "x-tenant-id": elsewhere, "accept-language": "de" },
       json: valid(),
     });
     const body = (await response.json()) as ErrorJson;
@@ -612,22 +617,47 @@ describe("GET /v1/users/{id}", () => {
 describe("PUT /v1/users/{id}", () => {
   it("replaces name and roles (seed 001 sibling) and answers the user", async () => {
     const target = await addUser(t, asOwner, ["user"], "Replace Me");
+    // The tenant's owner replaces the roles; the name is the account's and stays as it is.
     const answer = await call<UserJson>(t, "PUT", `/v1/users/${target.id}`, asOwner, {
-      name: "Replaced",
+      name: "Replace Me",
       roles: ["admin"],
     });
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body).sort()).toEqual(USER_KEYS);
-    expect(answer.body).toMatchObject({ name: "Replaced", roles: ["admin"] });
+    expect(answer.body).toMatchObject({ name: "Replace Me", roles: ["admin"] });
     expect(await memberRole(tenantA, target.id)).toBe("admin");
+    // A platform admin replaces both.
+    const both = await call<UserJson>(
+      t,
+      "PUT",
+      `/v1/users/${target.id}`,
+      { token: adminToken, tenant: tenantA },
+      { name: "Replaced", roles: ["user"] },
+    );
+    expect(both.status).toBe(200);
+    expect(both.body).toMatchObject({ name: "Replaced", roles: ["user"] });
     expect((await userRow(target.id))?.name).toBe("Replaced");
+  });
+
+  it("refuses a tenant's owner changing the account's name: 403 with the notice, nothing changed (issue #9)", async () => {
+    const target = await addUser(t, asOwner, ["user"], "Named Once");
+    const answer = await call(t, "PUT", `/v1/users/${target.id}`, asOwner, {
+      name: "Renamed",
+      roles: ["admin"],
+    });
+    expect(expectError(answer, 403, "forbidden").notices?.join(" ")).toContain("Accounts are platform-wide");
+    expect((await userRow(target.id))?.name).toBe("Named Once");
+    expect(await memberRole(tenantA, target.id)).toBe("user");
   });
 
   it("returns 400 when roles are missing and 422 for unknown roles", async () => {
     const target = await addUser(t, asOwner, ["user"], "Put Errors");
     const missing = await call(t, "PUT", `/v1/users/${target.id}`, asOwner, { name: "X" });
     expect(expectError(missing, 400, "invalid_request").details?.field).toBe("roles");
-    const unknown = await call(t, "PUT", `/v1/users/${target.id}`, asOwner, { name: "X", roles: ["ghost"] });
+    const unknown = await call(t, "PUT", `/v1/users/${target.id}`, asOwner, {
+      name: "Put Errors",
+      roles: ["ghost"],
+    });
     expect(expectError(unknown, 422, "invalid_roles").details?.invalid_roles).toEqual(["ghost"]);
     expect(await memberRole(tenantA, target.id)).toBe("user");
     expect((await userRow(target.id))?.name).toBe("Put Errors");
@@ -637,18 +667,20 @@ describe("PUT /v1/users/{id}", () => {
 describe("PATCH /v1/users/{id}", () => {
   it("changes the name, roles and avatar", async () => {
     const target = await addUser(t, asOwner, ["user"], "Patch Me");
-    const name = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, { name: "Patched" });
+    // Name and avatar are the account's (a platform admin's or the user's own); roles are the tenant's.
+    const asPlatform = { token: adminToken, tenant: tenantA };
+    const name = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asPlatform, { name: "Patched" });
     expect(name.body.name).toBe("Patched");
     const roles = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, {
       roles: ["admin", "user"],
     });
     expect(roles.body.roles).toEqual(["admin", "user"]);
     expect(await memberRole(tenantA, target.id)).toBe("admin,user");
-    const avatar = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, {
+    const avatar = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asPlatform, {
       avatar_base64: PNG,
     });
     expect(avatar.body.avatar_base64).toBe(PNG);
-    const cleared = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, {
+    const cleared = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asPlatform, {
       avatar_base64: null,
     });
     expect(cleared.body.avatar_base64).toBeNull();
@@ -657,6 +689,18 @@ describe("PATCH /v1/users/{id}", () => {
       avatar_base64: "data:image/png;base64,!",
     });
     expect(expectError(bad, 400, "invalid_request").details?.field).toBe("avatar_base64");
+  });
+
+  it("refuses a tenant's owner changing a member's name or avatar with 403 and the notice (issue #9)", async () => {
+    const target = await addUser(t, asOwner, ["user"], "Own Name");
+    for (const change of [{ name: "Not Yours" }, { avatar_base64: PNG }]) {
+      const answer = await call(t, "PATCH", `/v1/users/${target.id}`, asOwner, change);
+      expect(expectError(answer, 403, "forbidden").notices?.join(" ")).toContain(
+        "Accounts are platform-wide",
+      );
+    }
+    const row = await userRow(target.id);
+    expect({ name: row?.name, image: row?.image ?? null }).toEqual({ name: "Own Name", image: null });
   });
 
   it("lets a member change its own name and avatar, but not its roles", async () => {
@@ -691,10 +735,34 @@ describe("PATCH /v1/users/{id}", () => {
     expect(await memberRole(tenantA, target.id)).toBe("admin");
   });
 
-  it("deactivates a user (it cannot sign in and its sessions end) and activates it again", async () => {
-    const target = await addUser(t, asOwner, ["user"], "Deactivated");
+  it("suspends a membership in a tenant and lifts it: the account still signs in, its sessions live (issue #9)", async () => {
+    const target = await addUser(t, asOwner, ["user"], "Suspended");
     expect(await sessionCount(target.id)).toBe(1);
     const off = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, { active: false });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ active: false, status: "disabled" });
+    expect(await sessionCount(target.id)).toBe(1);
+    expect(await canSignIn(target.email)).toBe(200);
+    // A suspended member cannot act in the tenant: it is treated as a non-member there.
+    expectError(
+      await call(t, "GET", `/v1/users/${target.id}`, { token: target.token, tenant: tenantA }),
+      403,
+      "tenant_mismatch",
+    );
+    // The account itself is untouched: active in `default`.
+    const inDefault = await call<UserJson>(t, "GET", `/v1/users/${target.id}`, { token: target.token });
+    expect(inDefault.body).toMatchObject({ active: true, status: "active" });
+
+    const on = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, { active: true });
+    expect(on.body).toMatchObject({ active: true, status: "active" });
+    const back = await call(t, "GET", `/v1/users/${target.id}`, { token: target.token, tenant: tenantA });
+    expect(back.status).toBe(200);
+  });
+
+  it("bans an account when a platform admin deactivates it in default (no sign-in, sessions end) and lifts it", async () => {
+    const target = await addUser(t, asOwner, ["user"], "Banned");
+    const asPlatform = { token: adminToken, tenant: defaultId };
+    const off = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asPlatform, { active: false });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ active: false, status: "disabled" });
     expect(await sessionCount(target.id)).toBe(0);
@@ -704,9 +772,11 @@ describe("PATCH /v1/users/{id}", () => {
       "unauthenticated",
     );
     expect(await canSignIn(target.email)).toBe(403);
-    expect(await sessionCount(target.id)).toBe(0);
+    // Every tenant sees the ban.
+    const inA = await call<UserJson>(t, "GET", `/v1/users/${target.id}`, asOwner);
+    expect(inA.body).toMatchObject({ active: false, status: "disabled" });
 
-    const on = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asOwner, { active: true });
+    const on = await call<UserJson>(t, "PATCH", `/v1/users/${target.id}`, asPlatform, { active: true });
     expect(on.body).toMatchObject({ active: true, status: "active" });
     expect(await canSignIn(target.email)).toBe(200);
   });
@@ -764,7 +834,7 @@ describe("PATCH /v1/users/{id}", () => {
 });
 
 describe("DELETE /v1/users/{id}", () => {
-  it("removes a user of one tenant and deletes its account, accounts and sessions", async () => {
+  it("removes the membership only: the account, its sessions and its `default` membership stay (issue #9)", async () => {
     const target = await addUser(t, asOwner, ["user"], "Removed");
     const answer = await t.request(`/v1/users/${target.id}`, {
       method: "DELETE",
@@ -773,13 +843,15 @@ describe("DELETE /v1/users/{id}", () => {
     });
     expect(answer.status).toBe(204);
     expect(await memberRole(tenantA, target.id)).toBeNull();
-    expect(await userRow(target.id)).toBeUndefined();
-    expect(await accountRows(target.id)).toEqual([]);
-    expect(await sessionCount(target.id)).toBe(0);
+    expect((await userRow(target.id))?.email).toBe(target.email);
+    expect(await accountRows(target.id)).toHaveLength(1);
+    expect(await sessionCount(target.id)).toBe(1);
+    expect(await memberRole(defaultId, target.id)).toBe("user");
+    expect(await canSignIn(target.email)).toBe(200);
     expectError(await call(t, "GET", `/v1/users/${target.id}`, asOwner), 404, "not_found");
   });
 
-  it("only removes the membership of a user who belongs to another tenant too", async () => {
+  it("deletes the account, with every membership, when a platform admin removes it from default", async () => {
     // A public sign-up joins the default tenant; the account then founds its own tenant.
     const email = freshEmail("two-tenants");
     const created = await call<UserJson>(
@@ -797,9 +869,11 @@ describe("DELETE /v1/users/{id}", () => {
     });
     expect(answer.status).toBe(204);
     expect(await memberRole(defaultId, created.body.id)).toBeNull();
-    expect(await memberRole(own, created.body.id)).toBe("owner");
-    expect((await userRow(created.body.id))?.email).toBe(email);
-    expect(await canSignIn(email)).toBe(200);
+    expect(await memberRole(own, created.body.id)).toBeNull();
+    expect(await userRow(created.body.id)).toBeUndefined();
+    expect(await accountRows(created.body.id)).toEqual([]);
+    expect(await sessionCount(created.body.id)).toBe(0);
+    expect(await canSignIn(email)).toBe(401);
   });
 
   it("refuses to remove the last owner with 409 last_owner", async () => {
@@ -818,22 +892,27 @@ describe("DELETE /v1/users/{id}", () => {
     expect(await memberRole(tenant, solo.id)).toBe("owner");
   });
 
-  it("keeps a platform administrator's account: a tenant can neither deactivate nor delete it", async () => {
+  it("keeps a platform administrator's account: a tenant can neither ban, delete nor rename it", async () => {
     const staff = await addUser(t, asOwner, ["user"], "Staff");
     const promoted = await t.request("/api/auth/admin/set-role", {
       token: adminToken,
       json: { userId: staff.id, role: "admin" },
     });
     expect(promoted.status).toBe(200);
-    expectError(
-      await call(t, "PATCH", `/v1/users/${staff.id}`, asOwner, { active: false }),
-      403,
-      "forbidden",
-    );
+    const renamed = await call(t, "PATCH", `/v1/users/${staff.id}`, asOwner, { name: "Not Staff" });
+    expect(expectError(renamed, 403, "forbidden").notices?.join(" ")).toContain("Accounts are platform-wide");
+    // The tenant suspends its own membership only: the account still signs in.
+    const suspended = await call<UserJson>(t, "PATCH", `/v1/users/${staff.id}`, asOwner, { active: false });
+    expect(suspended.body).toMatchObject({ active: false, status: "disabled" });
     expect(await canSignIn(staff.email)).toBe(200);
     expect((await call(t, "DELETE", `/v1/users/${staff.id}`, asOwner)).status).toBe(204);
     expect(await memberRole(tenantA, staff.id)).toBeNull();
-    expect((await userRow(staff.id))?.role).toBe("admin");
+    const row = await userRow(staff.id);
+    expect({ role: row?.role, name: row?.name, banned: Boolean(row?.banned) }).toEqual({
+      role: "admin",
+      name: "Staff",
+      banned: false,
+    });
     expect(await canSignIn(staff.email)).toBe(200);
   });
 

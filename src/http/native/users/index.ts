@@ -1,6 +1,8 @@
 /**
  * /v1/users: tenant-scoped user management (seeds 001 and 003). Handlers parse the wire format, call the
- * canonical users service and render its result; every decision is the service's (and Cedar's).
+ * account service (src/identity/accounts/service.ts) and render its result; every decision is the service's
+ * (and Cedar's). In any tenant but `default`, `active: false` suspends the membership and DELETE ends it; in
+ * `default`, a platform admin's `active: false` bans the account and DELETE deletes it.
  */
 import { Elysia, type Static, t } from "elysia";
 import { hasCredential } from "../../../auth/principal.ts";
@@ -27,7 +29,7 @@ export function renderUser(user: TenantUserView): Static<typeof UserBody> {
     name: user.name,
     roles: [...user.roles],
     auth_provider: user.authProvider,
-    active: user.status === "active",
+    active: user.active,
     email_verified: user.emailVerified,
     is_owner: user.isOwner,
     avatar_base64: user.image?.startsWith("data:") ? user.image : null,
@@ -48,7 +50,7 @@ const errors = {
 const tags = ["Users"];
 
 export function usersModule(services: V1Services) {
-  const { users, resolveContext } = services;
+  const { accounts, resolveContext } = services;
   return new Elysia({ name: "users", prefix: "/v1/users" })
     .post(
       "",
@@ -74,14 +76,14 @@ export function usersModule(services: V1Services) {
           if (body.password === undefined) {
             throw V1Errors.invalidRequest("A password is required", { field: "password" });
           }
-          user = await users.signUp(
+          user = await accounts.signUp(
             ctx,
             { email: body.email, password: body.password, name: body.name },
             request.headers,
           );
         } else {
           if (body.name === undefined) throw V1Errors.invalidRequest("A name is required", { field: "name" });
-          user = await users.create(ctx, {
+          user = await accounts.create(ctx, {
             email: body.email,
             name: body.name,
             roles: body.roles ?? ["user"],
@@ -109,7 +111,7 @@ export function usersModule(services: V1Services) {
       "",
       async ({ query, request }) => {
         const ctx = await resolveContext(request.headers);
-        const page = await users.list(ctx, { ...query, limit: query.limit ?? 50 });
+        const page = await accounts.list(ctx, { ...query, limit: query.limit ?? 50 });
         return { data: page.data.map(renderUser), next_cursor: page.nextCursor };
       },
       {
@@ -121,7 +123,7 @@ export function usersModule(services: V1Services) {
     .get(
       "/:id",
       async ({ params, request }) =>
-        renderUser(await users.get(await resolveContext(request.headers), params.id)),
+        renderUser(await accounts.get(await resolveContext(request.headers), params.id)),
       {
         params: UserIdParams,
         response: { 200: UserBody, ...errors },
@@ -131,7 +133,7 @@ export function usersModule(services: V1Services) {
     .put(
       "/:id",
       async ({ params, body, request }) =>
-        renderUser(await users.update(await resolveContext(request.headers), params.id, body)),
+        renderUser(await accounts.update(await resolveContext(request.headers), params.id, body)),
       {
         params: UserIdParams,
         body: UpdateUserBody,
@@ -143,7 +145,7 @@ export function usersModule(services: V1Services) {
       "/:id",
       async ({ params, body, request }) =>
         renderUser(
-          await users.update(await resolveContext(request.headers), params.id, {
+          await accounts.update(await resolveContext(request.headers), params.id, {
             name: body.name,
             roles: body.roles,
             avatar: body.avatar_base64,
@@ -160,7 +162,7 @@ export function usersModule(services: V1Services) {
     .delete(
       "/:id",
       async ({ params, request, set }) => {
-        await users.remove(await resolveContext(request.headers), params.id);
+        await accounts.remove(await resolveContext(request.headers), params.id);
         set.status = 204;
         return null;
       },
@@ -169,7 +171,10 @@ export function usersModule(services: V1Services) {
         response: { 204: t.Null(), ...errors },
         detail: {
           tags,
-          summary: "Remove a user from the tenant (and delete the account if it has no other)",
+          summary: "Remove a user from the tenant",
+          description:
+            "In any tenant but `default`: ends the membership only (the account and its other memberships stay). " +
+            "In `default`, where every account is a member: deletes the account (platform admins only).",
         },
       },
     );

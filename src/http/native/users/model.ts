@@ -75,7 +75,7 @@ export const UserListQuery = t.Object({
   cursor: t.Optional(t.String({ maxLength: 512 })),
   q: t.Optional(t.String({ maxLength: 200, description: "Search in e-mail and name" })),
   role: t.Optional(t.String({ maxLength: 64 })),
-  status: t.Optional(t.Union([t.Literal("active"), t.Literal("disabled")])),
+  status: t.Optional(t.Union([t.Literal("active"), t.Literal("pending"), t.Literal("disabled")])),
 });
 
 export const UserList = t.Object(

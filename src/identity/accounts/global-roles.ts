@@ -1,19 +1,23 @@
 /**
- * The catalogue of global (platform-wide) roles the Hasura dialect assigns: the built-in `anonymous`, `user` and
- * `admin`, plus the roles admins create (table `global_role`). Knows nothing about HTTP.
+ * The one catalogue of global (platform-wide) roles, for every API: the built-in ones — Hasura's `anonymous`,
+ * `user`, `admin` and GeoLens's `editor`, `viewer` (its `admin` is the same role) — plus the roles admins
+ * create (table `global_role`). A role of one dialect is a role of the other: a GeoLens editor is listed and
+ * granted through Hasura's /v1/admin/* under the same name.
  */
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam } from "../../platform/db/values.ts";
 
-/** Hasura's default roles; they always exist and cannot be deleted. */
-export const BUILT_IN_ROLES = ["anonymous", "user", "admin"] as const;
+/** Hasura's default roles, then GeoLens's; they always exist and cannot be deleted. */
+export const HASURA_ROLES = ["anonymous", "user", "admin"] as const;
+export const GEOLENS_ROLES = ["admin", "editor", "viewer"] as const;
+export const BUILT_IN_ROLES = [...new Set([...HASURA_ROLES, ...GEOLENS_ROLES])] as readonly string[];
 
 export function isBuiltInRole(name: string): boolean {
-  return (BUILT_IN_ROLES as readonly string[]).includes(name);
+  return BUILT_IN_ROLES.includes(name);
 }
 
-export function createRoleCatalogue(db: Db) {
+export function createGlobalRoleCatalogue(db: Db) {
   const { kysely } = db;
 
   async function created(): Promise<string[]> {
@@ -81,4 +85,4 @@ export function createRoleCatalogue(db: Db) {
   };
 }
 
-export type RoleCatalogue = ReturnType<typeof createRoleCatalogue>;
+export type GlobalRoleCatalogue = ReturnType<typeof createGlobalRoleCatalogue>;
