@@ -350,6 +350,15 @@ describe("POST /api/admin/users/", () => {
     expect(bogus.headers.get("www-authenticate")).toBe("Bearer");
   });
 
+  it("returns 401 before validating the body or the path, as FastAPI solves HTTPBearer first", async () => {
+    const invalidBody = await call("POST", "/api/admin/users/", { json: { username: "x", password: "short" } });
+    expect(invalidBody.status).toBe(401);
+    expect(invalidBody.body).toEqual({ detail: "Not authenticated" });
+    const invalidId = await call("GET", "/api/admin/users/not-a-uuid", {});
+    expect(invalidId.status).toBe(401);
+    expect(invalidId.body).toEqual({ detail: "Not authenticated" });
+  });
+
   it("returns 403 for a signed-in user who is not an admin", async () => {
     const editor = await createUser({ role: "editor" });
     const { token } = await signInUsername(editor.username ?? "");

@@ -57,109 +57,110 @@ export function geolensModule(services: V1Services) {
     return platformContext(principal);
   }
 
-  return new Elysia({ name: "geolens", prefix: "/api/admin/users" })
-    .post(
-      "/",
-      async ({ request, body, set }) => {
-        const ctx = await requireAdmin(request.headers);
-        const { username, password, email, role } = body;
-        const user = await accounts.createAccount(ctx, {
-          username,
-          password,
-          email: email ?? null,
-          globalRoles: [role ?? "viewer"],
-          active: true,
-        });
-        set.status = 201;
-        return renderUser(user);
-      },
-      {
-        body: AdminUserCreate,
-        response: { 201: UserResponse, 409: HTTPError, ...refusals },
-        detail: {
-          tags,
-          summary: "Create User",
-          description: "Create a new user with the specified role (admin only).",
-          security,
+  return (
+    new Elysia({ name: "geolens", prefix: "/api/admin/users" })
+      // FastAPI solves the HTTPBearer dependency before it validates the body or the path: an anonymous caller
+      // with a bad body gets 401, not 422. `derive` runs before validation (`resolve` would run after it); only an
+      // undecodable JSON body is refused earlier, at parsing, as FastAPI does too.
+      .derive(async ({ request }) => ({ caller: await requireAdmin(request.headers) }))
+      .post(
+        "/",
+        async ({ caller: ctx, body, set }) => {
+          const { username, password, email, role } = body;
+          const user = await accounts.createAccount(ctx, {
+            username,
+            password,
+            email: email ?? null,
+            globalRoles: [role ?? "viewer"],
+            active: true,
+          });
+          set.status = 201;
+          return renderUser(user);
         },
-      },
-    )
-    .get(
-      "/",
-      async ({ request }) => {
-        const ctx = await requireAdmin(request.headers);
-        const query = parseListQuery(request.url);
-        if (!query.ok) throw GeoLensErrors.validation(query.issues);
-        const page = await accounts.listAccounts(ctx, query.value);
-        return { users: page.users.map(renderUser), total: page.total };
-      },
-      {
-        response: { 200: UserListResponse, ...refusals },
-        detail: {
-          tags,
-          summary: "List Users",
-          description:
-            "Users of the platform, paged (skip, limit), filtered by status or a search text, sorted.",
-          security,
-          parameters: LIST_QUERY_PARAMETERS,
+        {
+          body: AdminUserCreate,
+          response: { 201: UserResponse, 409: HTTPError, ...refusals },
+          detail: {
+            tags,
+            summary: "Create User",
+            description: "Create a new user with the specified role (admin only).",
+            security,
+          },
         },
-      },
-    )
-    .get(
-      "/:id",
-      async ({ request, params }) => {
-        const ctx = await requireAdmin(request.headers);
-        return renderUser(await accounts.getAccount(ctx, { id: params.id.toLowerCase() }));
-      },
-      {
-        params: UserIdParams,
-        response: { 200: UserResponse, 404: HTTPError, ...refusals },
-        detail: { tags, summary: "Get User", security },
-      },
-    )
-    .patch(
-      "/:id",
-      async ({ request, params, body: update }) => {
-        const ctx = await requireAdmin(request.headers);
-        const changes = {
-          ...(update.email != null ? { email: update.email } : {}),
-          ...(update.is_active != null ? { active: update.is_active } : {}),
-          ...(update.status != null ? { status: update.status } : {}),
-          ...(update.role != null ? { globalRoles: [update.role] } : {}),
-        };
-        return renderUser(await accounts.updateAccount(ctx, params.id.toLowerCase(), changes));
-      },
-      {
-        body: AdminUserUpdate,
-        params: UserIdParams,
-        response: { 200: UserResponse, 404: HTTPError, 409: HTTPError, ...refusals },
-        detail: {
-          tags,
-          summary: "Update User",
-          description:
-            "Change a user's e-mail, activation, status or role (admin only). An admin cannot change its own " +
-            "role or deactivate itself (422).",
-          security,
+      )
+      .get(
+        "/",
+        async ({ caller: ctx, request }) => {
+          const query = parseListQuery(request.url);
+          if (!query.ok) throw GeoLensErrors.validation(query.issues);
+          const page = await accounts.listAccounts(ctx, query.value);
+          return { users: page.users.map(renderUser), total: page.total };
         },
-      },
-    )
-    .delete(
-      "/:id",
-      async ({ request, params, set }) => {
-        const ctx = await requireAdmin(request.headers);
-        await accounts.removeAccount(ctx, params.id.toLowerCase());
-        set.status = 204;
-        return null;
-      },
-      {
-        params: UserIdParams,
-        response: { 204: t.Null(), 400: HTTPError, 404: HTTPError, ...refusals },
-        detail: {
-          tags,
-          summary: "Delete User",
-          description: "Delete a user (admin only); never oneself (400) nor the last admin (400).",
-          security,
+        {
+          response: { 200: UserListResponse, ...refusals },
+          detail: {
+            tags,
+            summary: "List Users",
+            description:
+              "Users of the platform, paged (skip, limit), filtered by status or a search text, sorted.",
+            security,
+            parameters: LIST_QUERY_PARAMETERS,
+          },
         },
-      },
-    );
+      )
+      .get(
+        "/:id",
+        async ({ caller: ctx, params }) => {
+          return renderUser(await accounts.getAccount(ctx, { id: params.id.toLowerCase() }));
+        },
+        {
+          params: UserIdParams,
+          response: { 200: UserResponse, 404: HTTPError, ...refusals },
+          detail: { tags, summary: "Get User", security },
+        },
+      )
+      .patch(
+        "/:id",
+        async ({ caller: ctx, params, body: update }) => {
+          const changes = {
+            ...(update.email != null ? { email: update.email } : {}),
+            ...(update.is_active != null ? { active: update.is_active } : {}),
+            ...(update.status != null ? { status: update.status } : {}),
+            ...(update.role != null ? { globalRoles: [update.role] } : {}),
+          };
+          return renderUser(await accounts.updateAccount(ctx, params.id.toLowerCase(), changes));
+        },
+        {
+          body: AdminUserUpdate,
+          params: UserIdParams,
+          response: { 200: UserResponse, 404: HTTPError, 409: HTTPError, ...refusals },
+          detail: {
+            tags,
+            summary: "Update User",
+            description:
+              "Change a user's e-mail, activation, status or role (admin only). An admin cannot change its own " +
+              "role or deactivate itself (422).",
+            security,
+          },
+        },
+      )
+      .delete(
+        "/:id",
+        async ({ caller: ctx, params, set }) => {
+          await accounts.removeAccount(ctx, params.id.toLowerCase());
+          set.status = 204;
+          return null;
+        },
+        {
+          params: UserIdParams,
+          response: { 204: t.Null(), 400: HTTPError, 404: HTTPError, ...refusals },
+          detail: {
+            tags,
+            summary: "Delete User",
+            description: "Delete a user (admin only); never oneself (400) nor the last admin (400).",
+            security,
+          },
+        },
+      )
+  );
 }
