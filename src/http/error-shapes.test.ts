@@ -6,7 +6,6 @@
  *
  * Not every status exists on every surface; the table says why where a cell is left out:
  * - better-auth has no typed path parameter (its two, /callback/:id and /reset-password/:token, take any text).
- * - GeoLens's routes have no rate-limit rule (src/http/pipeline/rate-limit/rules.ts).
  * 431 is produced by the app for requests that reach it (in-process, or through a proxy); Bun's own server
  * refuses larger headers first, with a bare 431 (src/http/pipeline/request-limits.ts).
  */
@@ -290,6 +289,15 @@ const ROWS: readonly Row[] = [
     what: "unsupported content type",
     shape: "geolens",
     probe: { method: "POST", path: "/api/admin/users/", body: "hello", headers: TEXT, admin: true },
+  },
+  {
+    surface: "geolens",
+    status: 429,
+    what: "rate limited",
+    shape: "geolens",
+    // The admin API's flood limit: 600 a minute per address (src/http/pipeline/rate-limit/rules.ts).
+    probe: { path: "/api/admin/users/" },
+    repeat: 600,
   },
   {
     surface: "geolens",

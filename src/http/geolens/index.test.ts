@@ -667,6 +667,7 @@ describe("GET /openapi.json (GeoLens)", () => {
       "413",
       "415",
       "422",
+      "429",
       "500",
     ]);
   });

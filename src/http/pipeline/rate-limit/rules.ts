@@ -46,6 +46,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   },
   // Automation (API keys) may create users in bulk: 10 requests a second per IP.
   { pattern: "/v1/*", matches: under("/v1"), window: 60, max: 600 },
+  // GeoLens's admin API: the same flood limit as /v1 (an admin script may manage users in bulk).
+  { pattern: "/api/admin/users", matches: under("/api/admin/users"), window: 60, max: 600 },
   { pattern: "/health/detailed", matches: exact("/health/detailed"), window: 60, max: 60 },
   { pattern: "/cache/*", matches: under("/cache"), window: 60, max: 120 },
   { pattern: "/i18n/language", matches: exact("/i18n/language"), window: 60, max: 30 },
