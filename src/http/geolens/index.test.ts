@@ -351,7 +351,9 @@ describe("POST /api/admin/users/", () => {
   });
 
   it("returns 401 before validating the body or the path, as FastAPI solves HTTPBearer first", async () => {
-    const invalidBody = await call("POST", "/api/admin/users/", { json: { username: "x", password: "short" } });
+    const invalidBody = await call("POST", "/api/admin/users/", {
+      json: { username: "x", password: "short" },
+    });
     expect(invalidBody.status).toBe(401);
     expect(invalidBody.body).toEqual({ detail: "Not authenticated" });
     const invalidId = await call("GET", "/api/admin/users/not-a-uuid", {});
