@@ -527,6 +527,25 @@ describe("PATCH /api/admin/users/{id}", () => {
     expect(self.body.roles).toContain("admin");
   });
 
+  it('reads is_active as pydantic\'s lax mode does: "no", "0" and 0 are false, "yes", "on" and 1 true', async () => {
+    const user = await createUser();
+    for (const [sent, active] of [
+      ["no", false],
+      ["yes", true],
+      ["0", false],
+      ["on", true],
+      [0, false],
+      [1, true],
+    ] as const) {
+      const answer = await call("PATCH", `/api/admin/users/${user.id}`, {
+        token: admin,
+        json: { is_active: sent },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ is_active: active });
+    }
+  });
+
   it("returns 422 for invalid fields, 409 for a taken e-mail and 404 for an unknown user", async () => {
     const user = await createUser();
     const other = await createUser({ email: `${fresh()}@example.com` });
