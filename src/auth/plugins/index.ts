@@ -13,6 +13,7 @@ import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
 import { phoneSignUpPlugin } from "./phone-sign-up.ts";
 import { revokeSessionPlugin } from "./revoke-session.ts";
+import { signUpPolicyPlugin } from "./sign-up-policy.ts";
 import { socialPlugins } from "./social.ts";
 import { twoFactorPlugin } from "./two-factor.ts";
 
@@ -38,6 +39,7 @@ export function plugins(deps: PluginDeps) {
     twoFactorPlugin(deps),
     phoneNumberPlugin(deps),
     phoneSignUpPlugin(),
+    signUpPolicyPlugin(deps.config),
     oneTapPlugin(deps),
     organizationPlugin(deps),
     // JWTs are issued on request (GET /api/auth/token); signing one into a header of every get-session

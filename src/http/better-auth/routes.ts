@@ -6,6 +6,7 @@ import { Elysia } from "elysia";
 import type { Auth } from "../../auth/index.ts";
 import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
+import { accountStatus } from "../../identity/accounts/status.ts";
 import { jsonResponse } from "../../platform/errors.ts";
 import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../../platform/mail/index.ts";
 import { PipelineErrors } from "../pipeline/error-renderer.ts";
@@ -42,19 +43,42 @@ async function accountInfoFromPost(request: Request): Promise<Request | Response
 }
 
 const PLACEHOLDER_SUFFIX = `@${PLACEHOLDER_EMAIL_DOMAIN}`;
+/** Every user object better-auth serializes has this key; no other object of its answers does. */
+const USER_MARKER = '"emailVerified"';
+
+type JsonObject = Record<string, unknown>;
+
+function isUserObject(value: unknown): value is JsonObject {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    "emailVerified" in value &&
+    "status" in value
+  );
+}
 
 /**
- * Users without an e-mail carry a reserved placeholder address inside better-auth; every API renders it as
- * `null` (docs/architecture.md). Only bodies that contain one are parsed and rewritten.
+ * better-auth's user objects as every API renders a user (docs/architecture.md), in one pass over the body:
+ * - `status` is the account's status by the one rule (src/identity/accounts/status.ts accountStatus: a ban in
+ *   force makes it `disabled`, an expired ban does not), not the stored column, which a ban through
+ *   /admin/ban-user leaves `active`. Only where better-auth sends `status` (a member's nested user has none).
+ * - `banned`, `banReason` and `banExpires` stay as stored: they are better-auth's own ban record, which its
+ *   admin API and clients read as a pair (an expired ban is `banned: true` with `banExpires` in the past until
+ *   better-auth lifts it at the next sign-in), so `status` is the field that agrees with the other APIs.
+ * - A placeholder e-mail (users without one carry `<id>@users.invalid` inside better-auth) is `null`.
+ * Bodies with no user object and no placeholder are passed on untouched.
  */
-async function withoutPlaceholderEmails(response: Response): Promise<Response> {
+async function asEveryApiRendersUsers(response: Response): Promise<Response> {
   if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;
   const text = await response.text();
-  const rewritten = text.includes(PLACEHOLDER_SUFFIX)
-    ? JSON.stringify(JSON.parse(text), (key, value) =>
-        key === "email" && typeof value === "string" && isPlaceholderEmail(value) ? null : value,
-      )
-    : text;
+  const rewritten =
+    text.includes(USER_MARKER) || text.includes(PLACEHOLDER_SUFFIX)
+      ? JSON.stringify(JSON.parse(text), (key, value: unknown) => {
+          if (key === "email" && typeof value === "string" && isPlaceholderEmail(value)) return null;
+          return isUserObject(value) ? { ...value, status: accountStatus(value) } : value;
+        })
+      : text;
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(rewritten, { status: response.status, statusText: response.statusText, headers });
@@ -94,7 +118,7 @@ export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
     // Error messages in the caller's language; status and code unchanged. (Done here rather than in a
     // mapResponse hook: an async mapResponse that keeps the response emptied successful answers.)
     if (response.status >= 400) return (await localizeAuthError(response, request, localeOf)) ?? response;
-    return withoutPlaceholderEmails(response);
+    return asEveryApiRendersUsers(response);
   }
   return new Elysia({ name: "auth-routes" }).all(
     "/api/auth/*",

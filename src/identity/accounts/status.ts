@@ -1,6 +1,7 @@
 /**
- * The one definition of a user's status, for every API: rendering (view.ts) and every list filter (queries.ts)
- * read it from here, so a user is never listed under one status and rendered with another.
+ * The one definition of a user's status, for every API: rendering (view.ts), every list filter (queries.ts) and
+ * better-auth's own answers (src/http/better-auth/routes.ts) read it from here, so a user is never listed under
+ * one status and rendered with another.
  *
  * - An account is `disabled` while a ban is in force (src/auth/roles.ts isBanActive: no expiry, or an expiry
  *   still ahead) or when its stored status says so; otherwise it is `pending` or `active` as stored.
