@@ -47,7 +47,20 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   // Every account better-auth creates joins `default`; the tenant service needs `auth`, so it is bound late.
   let tenants: TenantService | undefined;
   const onAccountCreated = async (userId: string) => tenants?.joinDefault(userId);
-  const auth = createAuth({ config, db, cache, passwords, mailer, sms, logger, onAccountCreated });
+  // better-auth's organization routes see a suspended membership as none, as /v1 does (tenants.membership).
+  const canActInTenant = async (tenantId: string, userId: string) =>
+    Boolean(await tenants?.membership(tenantId, userId));
+  const auth = createAuth({
+    config,
+    db,
+    cache,
+    passwords,
+    mailer,
+    sms,
+    logger,
+    onAccountCreated,
+    canActInTenant,
+  });
   tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
   const tenantService = tenants;
   await withStartupLock(db, async () => {

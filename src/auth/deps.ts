@@ -20,4 +20,10 @@ export interface AuthDeps {
    * identity core makes it a member of the `default` tenant. Passed in, as auth cannot import identity.
    */
   readonly onAccountCreated?: (userId: string) => Promise<void>;
+  /**
+   * Whether the user acts in the tenant through their membership there: false when they have none or the tenant
+   * suspended it (the identity core's rule, the one /v1 applies). better-auth's organization routes then treat
+   * the caller as a non-member (src/auth/plugins/suspended-memberships.ts).
+   */
+  readonly canActInTenant?: (tenantId: string, userId: string) => Promise<boolean>;
 }

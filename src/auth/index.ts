@@ -128,7 +128,12 @@ export function createAuth(deps: AuthDeps) {
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
-    plugins: plugins({ config, sendMail: sendLater, sendSms: sendSmsLater }),
+    plugins: plugins({
+      config,
+      sendMail: sendLater,
+      sendSms: sendSmsLater,
+      canActInTenant: deps.canActInTenant,
+    }),
   });
 }
 

@@ -8,4 +8,6 @@ export interface PluginDeps {
   /** Sends without making the caller wait (so timing cannot reveal whether an account exists). */
   readonly sendMail: (message: MailMessage) => Promise<void>;
   readonly sendSms: (message: SmsMessage) => Promise<void>;
+  /** AuthDeps.canActInTenant: a suspended membership is no membership in the organization routes. */
+  readonly canActInTenant?: (tenantId: string, userId: string) => Promise<boolean>;
 }

@@ -15,6 +15,7 @@ import { phoneSignUpPlugin } from "./phone-sign-up.ts";
 import { revokeSessionPlugin } from "./revoke-session.ts";
 import { signUpPolicyPlugin } from "./sign-up-policy.ts";
 import { socialPlugins } from "./social.ts";
+import { suspendedMembershipsPlugin } from "./suspended-memberships.ts";
 import { twoFactorPlugin } from "./two-factor.ts";
 
 const HOUR = 60 * 60;
@@ -42,6 +43,7 @@ export function plugins(deps: PluginDeps) {
     signUpPolicyPlugin(deps.config),
     oneTapPlugin(deps),
     organizationPlugin(deps),
+    ...(deps.canActInTenant ? [suspendedMembershipsPlugin(deps.canActInTenant)] : []),
     // JWTs are issued on request (GET /api/auth/token); signing one into a header of every get-session
     // doubled its cost (measured: 3.7 → 2.2 ms in-process).
     jwt({ disableSettingJwtHeader: true }),
