@@ -47,14 +47,12 @@ export function surfaceRouter(options: {
 }) {
   const handlers = new Map(options.surfaces.map((s) => [s, surfaceErrors(s.renderer, options.logger)]));
   const fallback = surfaceErrors(options.fallback, options.logger);
-  let table: { methods: string; pattern: RegExp }[] | undefined;
+  let methodsOf: ((pathname: string) => string[]) | undefined;
 
   /** The methods routed for a path (the table is built once, on first use, when every route exists). */
   function allowed(pathname: string): string[] {
-    table ??= options
-      .routes()
-      .map((r) => ({ methods: r.method.toUpperCase(), pattern: pathPattern(r.path) }));
-    return [...new Set(table.filter((r) => r.pattern.test(pathname)).map((r) => r.methods))];
+    methodsOf ??= methodsByPath(options.routes());
+    return methodsOf(pathname);
   }
 
   return async (context: { error: unknown; code: unknown; request: Request; set: { headers: unknown } }) => {
