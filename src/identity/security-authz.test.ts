@@ -18,17 +18,139 @@ import {
 
 let t: TestApp;
 let tenant = "";
+let ownerId = "";
 let asOwner: Caller;
+let asAdmin: Caller;
 
 beforeAll(async () => {
   t = await createTestApp();
   const owner = await signUp(t, "Authz Owner");
+  ownerId = owner.id;
   tenant = await createTenant(t, owner.token, "authz");
   asOwner = { token: owner.token, tenant };
+  const admin = await addUser(t, asOwner, ["admin"], "Rule Admin");
+  asAdmin = { token: admin.token, tenant };
 });
 
 afterAll(async () => {
   await t?.close();
+});
+
+// The rule of the report: a tenant admin forbids the owner everything, including deleting the rule.
+const LOCK_OUT_OWNER =
+  'forbid (principal, action, resource) when { principal has roles && principal.roles.contains("owner") };';
+
+interface RuleJson {
+  readonly id: string;
+  readonly policy: string;
+  readonly enabled: boolean;
+}
+
+async function ruleRows(): Promise<{ id: string; policy: string; enabled: unknown }[]> {
+  return (await t.deps.db.kysely
+    .selectFrom("tenant_policy")
+    .select(["id", "policy", "enabled"])
+    .where("organizationId", "=", tenant)
+    .execute()) as { id: string; policy: string; enabled: unknown }[];
+}
+
+function expectLockOutRefused(answer: { status: number; body: unknown }): void {
+  expect(answer.status).toBe(422);
+  const error = answer.body as ErrorJson;
+  expect(error.code).toBe("policy_locks_out_owner");
+  expect(error.message).toContain("owner");
+}
+
+/**
+ * A rule in force that locks the owner out, as one stored before the check existed: added disabled through
+ * the API (allowed), then switched on in the database, with the version bumped as the policies module does.
+ */
+async function lockOutRuleInForce(): Promise<string> {
+  const added = await call<RuleJson>(t, "POST", "/v1/policies", asAdmin, {
+    policy: LOCK_OUT_OWNER,
+    enabled: false,
+  });
+  expect(added.status).toBe(201);
+  const db = t.deps.db;
+  await db.kysely
+    .updateTable("tenant_policy")
+    .set({ enabled: db.dialect === "postgres" ? true : 1 })
+    .where("id", "=", added.body.id)
+    .execute();
+  await db.kysely
+    .updateTable("tenant_policy_version")
+    .set((eb) => ({ version: eb("version", "+", 1) }))
+    .where("organizationId", "=", tenant)
+    .execute();
+  return added.body.id;
+}
+
+describe("tenant rules cannot lock out the owner", () => {
+  it("a tenant admin's rule forbidding the owner everything is refused with 422, and nothing is stored", async () => {
+    const before = await ruleRows();
+    const answer = await call(t, "POST", "/v1/policies", asAdmin, { policy: LOCK_OUT_OWNER });
+    expectLockOutRefused(answer);
+    expect((answer.body as ErrorJson).details?.actions).toEqual([
+      "policies.list",
+      "policies.update",
+      "policies.delete",
+    ]);
+    expect(await ruleRows()).toEqual(before);
+    expect((await call(t, "GET", "/v1/policies", asOwner)).status).toBe(200);
+  });
+
+  it("rules that reach the owner by id, through the admin role, by erroring, or forbid everyone are refused (422)", async () => {
+    const before = await ruleRows();
+    const rules = [
+      `forbid (principal == Gatehouse::User::"${ownerId}", action == Gatehouse::Action::"policies.delete", resource);`,
+      'forbid (principal, action in Gatehouse::Action::"policies", resource) when { principal.roles.contains("admin") };',
+      'forbid (principal, action == Gatehouse::Action::"policies.list", resource) when { 9223372036854775807 + 1 > 0 };',
+      "forbid (principal, action, resource);",
+    ];
+    for (const policy of rules) {
+      expectLockOutRefused(await call(t, "POST", "/v1/policies", asAdmin, { policy }));
+      expectLockOutRefused(await call(t, "POST", "/v1/policies", asOwner, { policy }));
+    }
+    expect(await ruleRows()).toEqual(before);
+  });
+
+  it("a disabled lock-out rule cannot be switched on, nor a rule's text changed into one (422)", async () => {
+    const parked = await call<RuleJson>(t, "POST", "/v1/policies", asAdmin, {
+      policy: LOCK_OUT_OWNER,
+      enabled: false,
+    });
+    expect(parked.status).toBe(201);
+    expectLockOutRefused(await call(t, "PUT", `/v1/policies/${parked.body.id}`, asAdmin, { enabled: true }));
+    const harmless = await call<RuleJson>(t, "POST", "/v1/policies", asAdmin, {
+      policy: 'forbid (principal, action == Gatehouse::Action::"roles.create", resource);',
+    });
+    expect(harmless.status).toBe(201);
+    expectLockOutRefused(
+      await call(t, "PUT", `/v1/policies/${harmless.body.id}`, asAdmin, { policy: LOCK_OUT_OWNER }),
+    );
+    const stored = await ruleRows();
+    expect(stored.find((row) => row.id === parked.body.id)?.enabled).toBeFalsy();
+    expect(stored.find((row) => row.id === harmless.body.id)?.policy).toBe(harmless.body.policy);
+    for (const id of [parked.body.id, harmless.body.id]) {
+      expect((await call(t, "DELETE", `/v1/policies/${id}`, asOwner)).status).toBe(204);
+    }
+  });
+
+  it("a lock-out rule already in force cannot stop the owner reading, disabling and deleting it", async () => {
+    const id = await lockOutRuleInForce();
+    // The rule binds the owner everywhere else: it is in force.
+    expect((await call(t, "POST", "/v1/users", asOwner, newUser())).status).toBe(403);
+    const listed = await call<{ data: RuleJson[] }>(t, "GET", "/v1/policies", asOwner);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((rule) => rule.id)).toContain(id);
+    expect((await call(t, "GET", `/v1/policies/${id}`, asOwner)).status).toBe(200);
+    const disabled = await call<RuleJson>(t, "PUT", `/v1/policies/${id}`, asOwner, { enabled: false });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.enabled).toBe(false);
+    expect((await call(t, "POST", "/v1/users", asOwner, newUser())).status).toBe(201);
+    expect((await call(t, "DELETE", `/v1/policies/${id}`, asOwner)).status).toBe(204);
+    expect((await ruleRows()).some((row) => row.id === id)).toBe(false);
+  });
 });
 
 async function keyRows(): Promise<number> {
