@@ -39,7 +39,11 @@ export function createIdentity(deps: IdentityDeps) {
     authorizer ??= createAuthorizer({ logger, loadRules: (tenantId) => policies.loadRules(tenantId) });
     return authorizer;
   }
-  const authorize = createGuard({ authorizer: getAuthorizer, policies });
+  const authorize = createGuard({
+    authorizer: getAuthorizer,
+    policies,
+    keyCreator: (keyId) => apiKeys.creatorPrincipal(keyId),
+  });
   const globalRoles = createGlobalRoleCatalogue(db);
   const accounts = createAccountService({
     auth,

@@ -221,6 +221,23 @@ describe("API keys act with at most their creator's current rights", () => {
     expect([401, 403]).toContain(minted.status);
   });
 
+  it("a key does what a tenant rule forbids the admin who created it (403 now)", async () => {
+    const admin = await adminWithKey();
+    const rule = await call<RuleJson>(t, "POST", "/v1/policies", asOwner, {
+      policy: `forbid (principal == Gatehouse::User::"${admin.id}", action == Gatehouse::Action::"users.list", resource);`,
+      notice: "This admin may not list users.",
+    });
+    expect(rule.status).toBe(201);
+    try {
+      expect((await call(t, "GET", "/v1/users", admin.caller)).status).toBe(403);
+      const answer = await call(t, "GET", "/v1/users", { apiKey: admin.key });
+      expect(answer.status).toBe(403);
+      expect((answer.body as ErrorJson).notices).toEqual(["This admin may not list users."]);
+    } finally {
+      expect((await call(t, "DELETE", `/v1/policies/${rule.body.id}`, asOwner)).status).toBe(204);
+    }
+  });
+
   it("a banned admin's key stops authenticating (401)", async () => {
     const admin = await adminWithKey();
     const platformAdmin = await t.signIn(ADMIN.email, ADMIN.password);

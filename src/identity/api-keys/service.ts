@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { isBanActive, isPlatformAdminRoles, parseRoles } from "../../auth/roles.ts";
+import type { AuthzPrincipal } from "../../authz/model.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
 import { type CreatorStanding, rolesWithinCreatorRights } from "./creator-rights.ts";
@@ -119,6 +120,30 @@ export function createApiKeyService({ db, membership }: ApiKeyDeps) {
       };
       await db.kysely.insertInto("api_key").values(row).execute();
       return { key: fromRow({ ...row, createdAt: now, expiresAt }), raw };
+    },
+
+    /**
+     * The person a key answers to, as a principal of the key's tenant with its rights there now; null when the
+     * key or its creator is gone or banned. The guard decides a key's request for this person too.
+     */
+    async creatorPrincipal(keyId: string): Promise<AuthzPrincipal | null> {
+      const row = await db.kysely
+        .selectFrom("api_key")
+        .selectAll()
+        .where("id", "=", keyId)
+        .executeTakeFirst();
+      if (!row) return null;
+      const key = fromRow(row);
+      const standing = await creatorStanding(key);
+      if (!standing || !key.createdBy) return null;
+      return {
+        type: "User",
+        id: key.createdBy,
+        // Outside the tenant (a platform admin who is no member) acts from nowhere, as the pipeline does it.
+        tenantId: standing.tenantRoles ? key.tenantId : "",
+        roles: standing.tenantRoles ?? [],
+        isPlatformAdmin: standing.isPlatformAdmin,
+      };
     },
 
     async list(tenantId: string): Promise<ApiKey[]> {
