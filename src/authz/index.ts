@@ -26,7 +26,7 @@ export type {
   TenantRuleSet,
   UserField,
 } from "./model.ts";
-export { ACTION_RESOURCE_TYPES } from "./model.ts";
+export { ACTION_RESOURCE_TYPES, OWNER_RULE_CONTROL_ACTIONS } from "./model.ts";
 export {
   type AuthorizeOptions,
   type Authorizer,

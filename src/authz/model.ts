@@ -140,6 +140,16 @@ export const ACTION_RESOURCE_TYPES: { readonly [A in AuthzAction]: ActionShapes[
   "apiKeys.revoke": "ApiKey",
 };
 
+/**
+ * What a tenant's owner can always do with the tenant's rules, whatever the rules say: read them, change them
+ * (disable them) and delete them. The authorizer decides these for an owner with the default policies alone,
+ * and the policies module refuses a rule that would deny them, so no rule can lock the owner out of repairing
+ * the rules.
+ */
+export const OWNER_RULE_CONTROL_ACTIONS = ["policies.list", "policies.update", "policies.delete"] as const;
+
+export type OwnerRuleControlAction = (typeof OWNER_RULE_CONTROL_ACTIONS)[number];
+
 export interface Decision {
   readonly allowed: boolean;
   /**

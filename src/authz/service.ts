@@ -23,7 +23,14 @@ import {
 } from "@cedar-policy/cedar-wasm/nodejs";
 import type { Logger } from "../platform/logger.ts";
 import { DEFAULT_POLICIES, SCHEMA_TEXT, TENANT_RULE_PREFIX } from "./default-policies.ts";
-import type { AuthzRequest, Decision, RuleValidation, TenantRule, TenantRuleSet } from "./model.ts";
+import {
+  type AuthzRequest,
+  type Decision,
+  OWNER_RULE_CONTROL_ACTIONS,
+  type RuleValidation,
+  type TenantRule,
+  type TenantRuleSet,
+} from "./model.ts";
 import { toCedarRequest } from "./request.ts";
 
 export interface AuthorizerOptions {
@@ -48,6 +55,11 @@ export interface Authorizer {
   invalidate(tenantId: string): void;
   /** Checks one rule text against the schema in strict mode; the errors are Cedar's messages. */
   validateRule(text: string): RuleValidation;
+  /**
+   * The requests that one valid rule, on its own beside the defaults, would deny (evaluation errors count as
+   * a deny, as in `authorize`). Judges what the rule itself does, whatever else the tenant has.
+   */
+  deniedByRule(text: string, requests: readonly AuthzRequest[]): AuthzRequest[];
 }
 
 const DENY: Decision = { allowed: false, notices: [], reasons: [] };
@@ -100,6 +112,19 @@ function activeRules(rules: readonly TenantRule[]): TenantRule[] {
   return rules
     .filter((rule) => rule.enabled)
     .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const OWNER_CONTROL: ReadonlySet<string> = new Set(OWNER_RULE_CONTROL_ACTIONS);
+
+/** The tenant's owner reading, disabling or deleting its rules: decided without the rules (model.ts). */
+function isOwnerRuleControl(tenantId: string, request: AuthzRequest): boolean {
+  const { principal } = request;
+  return (
+    principal.type === "User" &&
+    principal.tenantId === tenantId &&
+    principal.roles.includes("owner") &&
+    OWNER_CONTROL.has(request.action)
+  );
 }
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
@@ -190,6 +215,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     notices: ReadonlyMap<string, string | null>,
     request: AuthzRequest,
     tenantId: string,
+    // Off for the trial runs of deniedByRule: their errors are the rule's verdict, not a fault to report.
+    report = true,
   ): Decision {
     const cedar = toCedarRequest(request);
     let answer: AuthorizationAnswer;
@@ -201,12 +228,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         validateRequest: true,
       });
     } catch (error) {
-      logger.error({ err: error, tenantId, action: request.action }, "Cedar authorization threw");
+      if (report) logger.error({ err: error, tenantId, action: request.action }, "Cedar authorization threw");
       return DENY;
     }
     const who = `${request.principal.type}:${request.principal.id}`;
     if (answer.type === "failure") {
       // The request does not fit the schema: a bug in the caller, never a reason to allow.
+      if (!report) return DENY;
       logger.error(
         { tenantId, action: request.action, principal: who, errors: answer.errors.map(describe) },
         "authorization request rejected by the Cedar schema",
@@ -214,7 +242,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       return DENY;
     }
     const { decision, diagnostics } = answer.response;
-    if (diagnostics.errors.length > 0) {
+    if (diagnostics.errors.length > 0 && report) {
       logger.error(
         {
           tenantId,
@@ -224,8 +252,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         },
         "policy evaluation errors; denying",
       );
-      if (decision === "allow") return DENY;
     }
+    if (diagnostics.errors.length > 0 && decision === "allow") return DENY;
     // `notices` iterates tenant rules by priority, then the defaults: that is the reporting order.
     const determining = new Set(diagnostics.reason);
     const reasons = [...notices.keys()].filter((id) => determining.has(id));
@@ -248,7 +276,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       return DENY;
     }
     // Platform admins are decided by the defaults alone: a tenant rule must not lock out those who repair it.
-    if (request.principal.type === "User" && request.principal.isPlatformAdmin) {
+    // Nor one that locks the owner out of the rules themselves.
+    if (
+      (request.principal.type === "User" && request.principal.isPlatformAdmin) ||
+      isOwnerRuleControl(tenantId, request)
+    ) {
       return decide(DEFAULTS_SET_ID, DEFAULT_NOTICES, request, tenantId);
     }
     try {
@@ -276,5 +308,18 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     generations.set(tenantId, generationOf(tenantId) + 1);
   }
 
-  return { authorize, setTenantRules, invalidate, validateRule };
+  function deniedByRule(text: string, requests: readonly AuthzRequest[]): AuthzRequest[] {
+    const id = tenantPolicyId("candidate");
+    // One scratch set per authorizer, replaced on every call; preparse and decide are synchronous, so no
+    // other call can swap it in between.
+    const setId = `${scope}:trial`;
+    const parsed = preparsePolicySet(setId, { staticPolicies: { [id]: text, ...DEFAULT_TEXTS } });
+    if (parsed.type === "failure") return [...requests];
+    const notices = new Map<string, string | null>([[id, null], ...DEFAULT_NOTICES]);
+    return requests.filter(
+      (request) => !decide(setId, notices, request, request.principal.tenantId, false).allowed,
+    );
+  }
+
+  return { authorize, setTenantRules, invalidate, validateRule, deniedByRule };
 }

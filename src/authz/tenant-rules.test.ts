@@ -144,6 +144,35 @@ describe("tenant rules", () => {
   });
 });
 
+describe("the owner keeps control of the rules", () => {
+  const onRules = (principal: AuthzPrincipal): AuthzRequest[] => [
+    { principal, action: "policies.list", resource: { type: "Tenant", id: ACME } },
+    { principal, action: "policies.update", resource: { type: "Policy", id: "lockdown", tenantId: ACME } },
+    { principal, action: "policies.delete", resource: { type: "Policy", id: "lockdown", tenantId: ACME } },
+  ];
+
+  it("lets the owner read, change and delete rules whatever they say; everything else stays bound", async () => {
+    withRules([rule("lockdown", `forbid (principal, action, resource);`)]);
+    for (const request of onRules(owner)) expect((await authz.authorize(ACME, request)).allowed).toBe(true);
+    for (const request of onRules(admin)) expect((await authz.authorize(ACME, request)).allowed).toBe(false);
+    expect((await authz.authorize(ACME, deleteBob(owner))).allowed).toBe(false);
+    // An owner of another tenant is no owner here.
+    const globexOwner = member(GLOBEX, "u-g-owner", ["owner"]);
+    expect((await authz.authorize(ACME, onRules(globexOwner)[0] as AuthzRequest)).allowed).toBe(false);
+  });
+
+  it("deniedByRule names what one rule alone would deny, errors included, and logs nothing", () => {
+    const requests = onRules(owner);
+    expect(authz.deniedByRule(ONLY_OWNER_DELETES, requests)).toEqual([]);
+    expect(authz.deniedByRule(`forbid (principal, action, resource);`, requests)).toEqual(requests);
+    const deletes = `forbid (principal, action == Gatehouse::Action::"policies.delete", resource);`;
+    expect(authz.deniedByRule(deletes, requests).map((r) => r.action)).toEqual(["policies.delete"]);
+    const erroring = `forbid (principal, action == Gatehouse::Action::"policies.list", resource) when { ${OVERFLOW} };`;
+    expect(authz.deniedByRule(erroring, requests).map((r) => r.action)).toEqual(["policies.list"]);
+    expect(lines).toEqual([]);
+  });
+});
+
 describe("validateRule", () => {
   it("accepts a rule that fits the schema", () => {
     expect(authz.validateRule(SUPPORT_READS)).toEqual({ ok: true });

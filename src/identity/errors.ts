@@ -20,6 +20,7 @@ export const V1ErrorCodes = defineAppErrors({
   built_in_role: { status: 409 },
   invalid_roles: { status: 422 },
   invalid_policy: { status: 422 },
+  policy_locks_out_owner: { status: 422 },
 });
 
 const c = V1ErrorCodes;
@@ -38,5 +39,7 @@ export const V1Errors = {
   builtInRole: (role: string) => c.built_in_role({ details: { role } }),
   invalidRoles: (invalid: readonly string[]) => c.invalid_roles({ details: { invalid_roles: invalid } }),
   invalidPolicy: (errors: readonly string[]) => c.invalid_policy({ details: { errors } }),
+  /** `actions`: what the rule would deny the owner (policies.list, policies.update, policies.delete). */
+  policyLocksOutOwner: (actions: readonly string[]) => c.policy_locks_out_owner({ details: { actions } }),
   signUpDisabled: () => c.sign_up_disabled(),
 } as const;

@@ -1,4 +1,9 @@
-/** One Cedar decision per /v1 operation: anonymous → 401, deny → 403 with the deciding rules' notices. */
+/**
+ * One Cedar decision per /v1 operation: anonymous → 401, deny → 403 with the deciding rules' notices. An API
+ * key's request is decided twice, for the key and for the person who created it (as that person stands now),
+ * so a key never does what its creator could not: its roles are capped to the creator's
+ * (src/identity/api-keys/creator-rights.ts), and the tenant's rules about that person bind the key too.
+ */
 import type { AuthzPrincipal, AuthzRequest } from "../authz/model.ts";
 import type { Authorizer } from "../authz/service.ts";
 import type { V1Context } from "./context.ts";
@@ -7,12 +12,25 @@ import type { PolicyService } from "./policies/service.ts";
 
 export type Guard = (ctx: V1Context, request: (actor: AuthzPrincipal) => AuthzRequest) => Promise<void>;
 
-export function createGuard(deps: { authorizer: () => Authorizer; policies: PolicyService }): Guard {
+export function createGuard(deps: {
+  authorizer: () => Authorizer;
+  policies: PolicyService;
+  /** The creator of a key as a principal, with its current rights; null when gone. */
+  keyCreator: (keyId: string) => Promise<AuthzPrincipal | null>;
+}): Guard {
   return async (ctx, request) => {
-    if (!ctx.actor) throw V1Errors.unauthenticated();
+    const { actor } = ctx;
+    if (!actor) throw V1Errors.unauthenticated();
     // The stored version makes a rule change on any node visible here at the next request.
     const version = await deps.policies.version(ctx.tenant.id);
-    const decision = await deps.authorizer().authorize(ctx.tenant.id, request(ctx.actor), { version });
+    const decide = (principal: AuthzPrincipal) =>
+      deps.authorizer().authorize(ctx.tenant.id, request(principal), { version });
+    const decision = await decide(actor);
     if (!decision.allowed) throw V1Errors.forbidden(decision.notices);
+    if (actor.type !== "ApiKey") return;
+    const creator = await deps.keyCreator(actor.id);
+    if (!creator) throw V1Errors.forbidden();
+    const onBehalf = await decide(creator);
+    if (!onBehalf.allowed) throw V1Errors.forbidden(onBehalf.notices);
   };
 }

@@ -29,14 +29,21 @@ export interface IdentityDeps {
 export function createIdentity(deps: IdentityDeps) {
   const { auth, db, logger, config } = deps;
   const tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
-  const apiKeys = createApiKeyService({ db });
+  const apiKeys = createApiKeyService({
+    db,
+    membership: (tenantId, userId) => tenants.membership(tenantId, userId),
+  });
   let authorizer: Authorizer | undefined;
   const policies = createPolicyService({ db, authorizer: () => getAuthorizer() });
   function getAuthorizer(): Authorizer {
     authorizer ??= createAuthorizer({ logger, loadRules: (tenantId) => policies.loadRules(tenantId) });
     return authorizer;
   }
-  const authorize = createGuard({ authorizer: getAuthorizer, policies });
+  const authorize = createGuard({
+    authorizer: getAuthorizer,
+    policies,
+    keyCreator: (keyId) => apiKeys.creatorPrincipal(keyId),
+  });
   const globalRoles = createGlobalRoleCatalogue(db);
   const accounts = createAccountService({
     auth,

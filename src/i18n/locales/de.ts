@@ -24,6 +24,8 @@ export const de = defineLocale("de")({
     role_in_use: "Diese Rolle ist noch Mitgliedern zugewiesen",
     invalid_roles: "Einige Rollen existieren in diesem Mandanten nicht",
     invalid_policy: "Die Richtlinie ist ungültig",
+    policy_locks_out_owner:
+      "Die Regel würde den Inhaber des Mandanten daran hindern, dessen Regeln zu lesen, zu deaktivieren oder zu löschen",
     sign_up_disabled: "Die Registrierung ist deaktiviert",
     last_owner: "Ein Mandant muss mindestens einen Eigentümer behalten",
     built_in_role: "Eingebaute Rollen können nicht entfernt werden",

@@ -27,6 +27,8 @@ export const en = {
     role_in_use: "This role is still assigned to members",
     invalid_roles: "Some roles do not exist in this tenant",
     invalid_policy: "The policy is not valid",
+    policy_locks_out_owner:
+      "The rule would stop the tenant owner from reading, disabling or deleting the tenant's rules",
     sign_up_disabled: "Sign-up is disabled",
     last_owner: "A tenant must keep at least one owner",
     built_in_role: "Built-in roles cannot be removed",

@@ -25,6 +25,8 @@ export const es = defineLocale("es")({
     role_in_use: "Este rol sigue asignado a miembros",
     invalid_roles: "Algunos roles no existen en este inquilino",
     invalid_policy: "La política no es válida",
+    policy_locks_out_owner:
+      "La regla impediría al propietario del inquilino leer, desactivar o eliminar las reglas del inquilino",
     sign_up_disabled: "El registro está desactivado",
     last_owner: "Un inquilino debe conservar al menos un propietario",
     built_in_role: "Los roles integrados no se pueden eliminar",

@@ -25,6 +25,8 @@ export const fr = defineLocale("fr")({
     role_in_use: "Ce rôle est encore attribué à des membres",
     invalid_roles: "Certains rôles n’existent pas dans ce locataire",
     invalid_policy: "La règle n’est pas valide",
+    policy_locks_out_owner:
+      "La règle empêcherait le propriétaire du locataire de lire, désactiver ou supprimer les règles du locataire",
     sign_up_disabled: "Les inscriptions sont désactivées",
     last_owner: "Un locataire doit conserver au moins un propriétaire",
     built_in_role: "Les rôles intégrés ne peuvent pas être supprimés",

@@ -23,6 +23,8 @@ export const ja = defineLocale("ja")({
     role_in_use: "このロールはまだメンバーに割り当てられています",
     invalid_roles: "このテナントに存在しないロールがあります",
     invalid_policy: "ポリシーが無効です",
+    policy_locks_out_owner:
+      "このルールはテナントのオーナーがテナントのルールを閲覧、無効化、削除することを妨げます",
     sign_up_disabled: "新規登録は無効になっています",
     last_owner: "テナントには少なくとも1人のオーナーが必要です",
     built_in_role: "組み込みロールは削除できません",

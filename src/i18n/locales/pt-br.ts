@@ -25,6 +25,8 @@ export const ptBR = defineLocale("pt-BR")({
     role_in_use: "Esta função ainda está atribuída a membros",
     invalid_roles: "Algumas funções não existem neste locatário",
     invalid_policy: "A política não é válida",
+    policy_locks_out_owner:
+      "A regra impediria o proprietário do locatário de ler, desativar ou excluir as regras do locatário",
     sign_up_disabled: "O cadastro está desativado",
     last_owner: "Um locatário deve manter pelo menos um proprietário",
     built_in_role: "Funções integradas não podem ser removidas",

@@ -23,6 +23,7 @@ export const zhCN = defineLocale("zh-CN")({
     role_in_use: "该角色仍分配给成员",
     invalid_roles: "部分角色在此租户中不存在",
     invalid_policy: "策略无效",
+    policy_locks_out_owner: "该规则会阻止租户所有者读取、停用或删除租户的规则",
     sign_up_disabled: "已禁用注册",
     last_owner: "租户必须至少保留一名所有者",
     built_in_role: "内置角色无法删除",

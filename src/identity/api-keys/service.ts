@@ -1,15 +1,24 @@
 /**
  * Tenant-bound API keys for automation. The raw key is shown once at creation; only its SHA-256 is stored (the
  * key has 256 bits of entropy, so a slow hash would add cost without adding safety). Revocation is immediate:
- * every request looks the key up in the database.
+ * every request looks the key up in the database, and with it the current rights of the key's creator
+ * (creator-rights.ts), so a key never outlives the power of the member behind it. Every key expires.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { isBanActive, isPlatformAdminRoles, parseRoles } from "../../auth/roles.ts";
+import type { AuthzPrincipal } from "../../authz/model.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
+import { type CreatorStanding, rolesWithinCreatorRights } from "./creator-rights.ts";
 
 const KEY_PREFIX = "ghk_";
 // Writing lastUsedAt on every request would turn reads into writes; once a minute is precise enough.
 const LAST_USED_RESOLUTION_MS = 60_000;
+const DAY_MS = 86_400_000;
+// A leaked automation key should not work forever: 90 days unless the creator chooses (as GitHub and GitLab
+// default their access tokens), and at most a year, so every key is rotated at least yearly.
+export const API_KEY_DEFAULT_TTL_DAYS = 90;
+export const API_KEY_MAX_TTL_DAYS = 366;
 
 export interface ApiKey {
   readonly id: string;
@@ -29,6 +38,11 @@ function hashKey(raw: string): string {
   return createHash("sha256").update(raw).digest("hex");
 }
 
+/** The key a request acts with: `roles` are what it may do now (its granted roles within its creator's). */
+export interface VerifiedApiKey extends ApiKey {
+  readonly grantedRoles: readonly string[];
+}
+
 function fromRow(row: Record<string, unknown>): ApiKey {
   return {
     id: String(row.id),
@@ -44,17 +58,53 @@ function fromRow(row: Record<string, unknown>): ApiKey {
   };
 }
 
-export function createApiKeyService({ db }: { db: Db }) {
+export interface ApiKeyDeps {
+  readonly db: Db;
+  /** The user's active membership of the tenant (null when removed or suspended), as the tenant service reads it. */
+  readonly membership: (
+    tenantId: string,
+    userId: string,
+  ) => Promise<{ readonly roles: readonly string[] } | null>;
+}
+
+/** The latest expiry a key may be given at `now`; later ones are refused by the route. */
+export function latestApiKeyExpiry(now = Date.now()): Date {
+  return new Date(now + API_KEY_MAX_TTL_DAYS * DAY_MS);
+}
+
+export function createApiKeyService({ db, membership }: ApiKeyDeps) {
+  /** The creator as it stands now; null when it is gone or banned (a key then has no rights at all). */
+  async function creatorStanding(key: ApiKey): Promise<CreatorStanding | null> {
+    if (!key.createdBy) return null;
+    const user = await db.kysely
+      .selectFrom("user")
+      .select(["role", "banned", "banExpires"])
+      .where("id", "=", key.createdBy)
+      .executeTakeFirst();
+    if (!user || isBanActive(user)) return null;
+    const member = await membership(key.tenantId, key.createdBy);
+    return {
+      isPlatformAdmin: isPlatformAdminRoles(parseRoles(user.role)),
+      tenantRoles: member?.roles ?? null,
+    };
+  }
+
   return {
+    /**
+     * `createdBy` is the user answerable for the key: the signed-in creator, or, for a key made by a key, that
+     * key's own creator (so the chain never escapes a person's rights). Without `expiresAt` the key expires
+     * after API_KEY_DEFAULT_TTL_DAYS.
+     */
     async create(input: {
       tenantId: string;
       name: string;
       roles: readonly string[];
-      createdBy: string | null;
-      expiresAt: Date | null;
+      createdBy: string;
+      expiresAt?: Date;
     }): Promise<{ key: ApiKey; raw: string }> {
       const raw = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
       const now = new Date();
+      const expiresAt = input.expiresAt ?? new Date(now.getTime() + API_KEY_DEFAULT_TTL_DAYS * DAY_MS);
       const row = {
         id: randomUUID(),
         organizationId: input.tenantId,
@@ -64,12 +114,36 @@ export function createApiKeyService({ db }: { db: Db }) {
         roles: JSON.stringify(input.roles),
         createdBy: input.createdBy,
         createdAt: dateParam(db.dialect, now),
-        expiresAt: input.expiresAt ? dateParam(db.dialect, input.expiresAt) : null,
+        expiresAt: dateParam(db.dialect, expiresAt),
         lastUsedAt: null,
         revokedAt: null,
       };
       await db.kysely.insertInto("api_key").values(row).execute();
-      return { key: fromRow({ ...row, createdAt: now, expiresAt: input.expiresAt }), raw };
+      return { key: fromRow({ ...row, createdAt: now, expiresAt }), raw };
+    },
+
+    /**
+     * The person a key answers to, as a principal of the key's tenant with its rights there now; null when the
+     * key or its creator is gone or banned. The guard decides a key's request for this person too.
+     */
+    async creatorPrincipal(keyId: string): Promise<AuthzPrincipal | null> {
+      const row = await db.kysely
+        .selectFrom("api_key")
+        .selectAll()
+        .where("id", "=", keyId)
+        .executeTakeFirst();
+      if (!row) return null;
+      const key = fromRow(row);
+      const standing = await creatorStanding(key);
+      if (!standing || !key.createdBy) return null;
+      return {
+        type: "User",
+        id: key.createdBy,
+        // Outside the tenant (a platform admin who is no member) acts from nowhere, as the pipeline does it.
+        tenantId: standing.tenantRoles ? key.tenantId : "",
+        roles: standing.tenantRoles ?? [],
+        isPlatformAdmin: standing.isPlatformAdmin,
+      };
     },
 
     async list(tenantId: string): Promise<ApiKey[]> {
@@ -102,8 +176,11 @@ export function createApiKeyService({ db }: { db: Db }) {
         .execute();
     },
 
-    /** The live key for a raw value, or null (unknown, revoked or expired). */
-    async verify(raw: string): Promise<ApiKey | null> {
+    /**
+     * The live key for a raw value with the roles it may act with now, or null: unknown, revoked, expired, or
+     * its creator holds none of its roles any more (removed, suspended, banned, deleted or demoted).
+     */
+    async verify(raw: string): Promise<VerifiedApiKey | null> {
       if (!raw.startsWith(KEY_PREFIX) || raw.length > 128) return null;
       const row = await db.kysely
         .selectFrom("api_key")
@@ -114,6 +191,8 @@ export function createApiKeyService({ db }: { db: Db }) {
       const key = fromRow(row);
       const now = Date.now();
       if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
+      const roles = rolesWithinCreatorRights(key.roles, await creatorStanding(key));
+      if (roles.length === 0) return null;
       if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
         await db.kysely
           .updateTable("api_key")
@@ -121,7 +200,7 @@ export function createApiKeyService({ db }: { db: Db }) {
           .where("id", "=", key.id)
           .execute();
       }
-      return key;
+      return { ...key, roles, grantedRoles: key.roles };
     },
   };
 }

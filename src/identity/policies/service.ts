@@ -1,6 +1,7 @@
 /**
  * A tenant's own Cedar rules: stored in tenant_policy, validated against the schema (strict) before they are
- * stored, and versioned per tenant so every node re-prepares its policy set after a change.
+ * stored, and versioned per tenant so every node re-prepares its policy set after a change. A rule that would
+ * lock the owner out of the rules is refused (owner-control.ts).
  */
 import { randomUUID } from "node:crypto";
 import type { TenantRule, TenantRuleSet } from "../../authz/model.ts";
@@ -8,6 +9,7 @@ import type { Authorizer } from "../../authz/service.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { boolParam, dateParam, toDate } from "../../platform/db/values.ts";
 import { V1Errors } from "../errors.ts";
+import { ownerControlRequests, tenantOwners } from "./owner-control.ts";
 
 export interface PolicyRule extends TenantRule {
   readonly tenantId: string;
@@ -68,6 +70,14 @@ export function createPolicyService(deps: { db: Db; authorizer: () => Authorizer
     if (!result.ok) throw V1Errors.invalidPolicy(result.errors);
   }
 
+  /** Refuses (422) a rule that, once in force, would deny an owner reading, disabling or deleting rules. */
+  async function assertKeepsOwnerControl(tenantId: string, ruleId: string, text: string): Promise<void> {
+    const [owners, rules] = await Promise.all([tenantOwners(db, tenantId), list(tenantId)]);
+    const ruleIds = [ruleId, ...rules.map((rule) => rule.id)];
+    const denied = deps.authorizer().deniedByRule(text, ownerControlRequests(tenantId, owners, ruleIds));
+    if (denied.length > 0) throw V1Errors.policyLocksOutOwner([...new Set(denied.map((r) => r.action))]);
+  }
+
   async function list(tenantId: string): Promise<PolicyRule[]> {
     const rows = await db.kysely
       .selectFrom("tenant_policy")
@@ -102,8 +112,9 @@ export function createPolicyService(deps: { db: Db; authorizer: () => Authorizer
 
     async create(tenantId: string, input: PolicyInput): Promise<PolicyRule> {
       assertValid(input.policy);
-      const now = new Date();
       const id = randomUUID();
+      if (input.enabled ?? true) await assertKeepsOwnerControl(tenantId, id, input.policy);
+      const now = new Date();
       await db.kysely
         .insertInto("tenant_policy")
         .values({
@@ -125,13 +136,20 @@ export function createPolicyService(deps: { db: Db; authorizer: () => Authorizer
     async update(tenantId: string, id: string, input: Partial<PolicyInput>): Promise<PolicyRule> {
       const existing = await get(tenantId, id);
       if (input.policy !== undefined) assertValid(input.policy);
+      // Judged when a text comes into force (changed while enabled, or enabled); disabling is always allowed,
+      // so a rule stored before this check can still be switched off.
+      const text = input.policy ?? existing.text;
+      const enabled = input.enabled ?? existing.enabled;
+      if (enabled && (input.policy !== undefined || !existing.enabled)) {
+        await assertKeepsOwnerControl(tenantId, id, text);
+      }
       await db.kysely
         .updateTable("tenant_policy")
         .set({
-          policy: input.policy ?? existing.text,
+          policy: text,
           notice: input.notice === undefined ? existing.notice : input.notice,
           description: input.description === undefined ? existing.description : input.description,
-          enabled: boolParam(db.dialect, input.enabled ?? existing.enabled),
+          enabled: boolParam(db.dialect, enabled),
           priority: input.priority ?? existing.priority,
           updatedAt: dateParam(db.dialect, new Date()),
         })

@@ -1,6 +1,12 @@
 /** /v1/api-keys: tenant-bound keys for automation. The raw key is in the creation response only. */
 import { Elysia, t } from "elysia";
-import type { ApiKey } from "../../../identity/api-keys/service.ts";
+import type { Principal } from "../../../auth/principal.ts";
+import {
+  API_KEY_DEFAULT_TTL_DAYS,
+  API_KEY_MAX_TTL_DAYS,
+  type ApiKey,
+  latestApiKeyExpiry,
+} from "../../../identity/api-keys/service.ts";
 import { V1Errors } from "../../../identity/errors.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
@@ -36,6 +42,15 @@ function render(key: ApiKey) {
 
 export function apiKeysModule(services: V1Services) {
   const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext } = services;
+  /** The person a new key answers to: the signed-in creator, or the creator of the key that creates it. */
+  async function answerableUser(principal: Principal | null): Promise<string> {
+    if (principal?.kind === "user") return principal.userId;
+    const parent =
+      principal?.kind === "apiKey" ? await apiKeys.get(principal.tenantId, principal.keyId) : null;
+    // Unreachable: an authorized caller is a user or a live key, and a live key has a creator.
+    if (!parent?.createdBy) throw V1Errors.unauthenticated();
+    return parent.createdBy;
+  }
   return new Elysia({ name: "api-keys", prefix: "/v1/api-keys" })
     .get(
       "",
@@ -62,11 +77,19 @@ export function apiKeysModule(services: V1Services) {
         const catalogue = await tenants.roleNames(ctx.tenant.id);
         const invalid = roles.filter((role) => !catalogue.has(role));
         if (invalid.length > 0) throw V1Errors.invalidRoles(invalid);
-        const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
-        if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) {
-          throw V1Errors.invalidRequest("expires_at must be a future date-time", { field: "expires_at" });
+        const expiresAt = body.expires_at === undefined ? undefined : new Date(body.expires_at);
+        if (
+          expiresAt &&
+          (Number.isNaN(expiresAt.getTime()) ||
+            expiresAt.getTime() <= Date.now() ||
+            expiresAt > latestApiKeyExpiry())
+        ) {
+          throw V1Errors.invalidRequest(
+            `expires_at must be a date-time in the next ${API_KEY_MAX_TTL_DAYS} days`,
+            { field: "expires_at" },
+          );
         }
-        const createdBy = ctx.principal?.kind === "user" ? ctx.principal.userId : null;
+        const createdBy = await answerableUser(ctx.principal);
         const { key, raw } = await apiKeys.create({
           tenantId: ctx.tenant.id,
           name: body.name,
@@ -81,7 +104,12 @@ export function apiKeysModule(services: V1Services) {
         body: t.Object({
           name: t.String({ minLength: 1, maxLength: 100 }),
           roles: t.Array(t.String({ maxLength: 64 }), { minItems: 1, maxItems: 20 }),
-          expires_at: t.Optional(t.String({ format: "date-time" })),
+          expires_at: t.Optional(
+            t.String({
+              format: "date-time",
+              description: `Default: ${API_KEY_DEFAULT_TTL_DAYS} days from now; at most ${API_KEY_MAX_TTL_DAYS} days ahead`,
+            }),
+          ),
         }),
         response: {
           201: t.Composite([ApiKeyBody, t.Object({ key: t.String({ description: "Shown once" }) })]),

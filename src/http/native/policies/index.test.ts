@@ -227,6 +227,20 @@ describe("invalid rules are refused with 422 and Cedar's messages", () => {
 });
 
 describe("/v1/policies CRUD", () => {
+  it("accepts a rule that shuts admins out of the rules but leaves the owner in control", async () => {
+    const policy =
+      'forbid (principal, action in Gatehouse::Action::"policies", resource) unless { principal.roles.contains("owner") };';
+    const rule = await createRule(asOwnerA, { policy });
+    try {
+      expect((await call(t, "GET", "/v1/policies", { token: adminA.token, tenant: tenantA })).status).toBe(
+        403,
+      );
+      expect((await call(t, "GET", "/v1/policies", asOwnerA)).status).toBe(200);
+    } finally {
+      expect((await call(t, "DELETE", `/v1/policies/${rule.id}`, asOwnerA)).status).toBe(204);
+    }
+  });
+
   it("creates, lists, reads, changes and deletes a rule", async () => {
     const created = await call<RuleJson>(t, "POST", "/v1/policies", asOwnerA, {
       policy: FREEZE,
