@@ -28,6 +28,8 @@ import { metricsModule } from "./http/ops/metrics/index.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
 import { type ErrorRenderer, surfaceErrors } from "./http/pipeline/error-renderer.ts";
+import { jsonDepthLimit } from "./http/pipeline/json-depth.ts";
+import { originCheck } from "./http/pipeline/origin-check.ts";
 import { rateLimitModule } from "./http/pipeline/rate-limit/index.ts";
 import { requestLimits } from "./http/pipeline/request-limits.ts";
 import { type Surface, surfaceRouter } from "./http/pipeline/surface-router.ts";
@@ -59,6 +61,13 @@ export function createApp(deps: Deps) {
   };
   const app = new Elysia({ name: "gatehouse" })
     .use(requestLimits(config))
+    .use(
+      originCheck({
+        isTrustedOrigin: async (origin) => (await auth.$context).isTrustedOrigin(origin),
+        exempt: ["/api/auth"],
+      }),
+    )
+    .use(jsonDepthLimit())
     // Metrics and rate limits first: their global hooks apply only to routes registered after them.
     .use(metricsModule(deps))
     .use(rateLimitModule(deps))

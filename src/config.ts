@@ -14,6 +14,10 @@ export interface Config {
   readonly host: string;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
+  /** TRUSTED_PROXY_HOPS: proxies in front that append to X-Forwarded-For; the client is that many from the right. */
+  readonly trustedProxyHops: number;
+  /** CLIENT_ADDRESS_HEADER: a header the proxy sets to the client address (e.g. X-Real-IP), read instead. */
+  readonly clientAddressHeader: string | undefined;
   readonly baseUrl: string;
   readonly dataDir: string;
   /** undefined = SQLite file in dataDir; otherwise a postgres:// URL. */
@@ -250,6 +254,14 @@ function tenantRoles(env: Env): string[] {
   return roles;
 }
 
+function clientAddressHeader(env: Env): string | undefined {
+  const name = optional(env, "CLIENT_ADDRESS_HEADER")?.toLowerCase();
+  if (name !== undefined && !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+    fail("CLIENT_ADDRESS_HEADER", "an HTTP header name such as X-Real-IP", name);
+  }
+  return name;
+}
+
 export function loadConfig(env: Env = process.env, warn: (message: string) => void = console.warn): Config {
   const nodeEnv = optional(env, "NODE_ENV") ?? "development";
   if (!["production", "development", "test"].includes(nodeEnv)) {
@@ -300,6 +312,9 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     port,
     host: optional(env, "HOST") ?? "0.0.0.0",
     trustProxy: boolean(env, "TRUST_PROXY", false),
+    // One proxy (nginx, a load balancer) is the usual deployment; 10 is more than any real chain.
+    trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 1, 10),
+    clientAddressHeader: clientAddressHeader(env),
     baseUrl,
     dataDir,
     databaseUrl,

@@ -52,6 +52,7 @@ function isHasuraCode(code: string): code is HasuraErrorCode {
 /** The pipeline's refusals (native codes), by status. */
 const BY_STATUS: Readonly<Record<number, HasuraErrorCode>> = {
   400: "invalid-args",
+  403: "access-denied",
   404: "no-route",
   405: "method-not-allowed",
   413: "payload-too-large",
