@@ -56,6 +56,8 @@ export interface Config {
   readonly googleJwksUrl: string;
   /** Bearer token that may read /health/detailed besides platform admins. */
   readonly healthToken: string | undefined;
+  /** METRICS_TOKEN: when set, /metrics and /cache/metrics need this Bearer token or a platform admin. */
+  readonly metricsToken: string | undefined;
   readonly defaultLocale: string;
   /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
   readonly defaultTenantRoles: readonly string[];
@@ -302,6 +304,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     .map((origin) => origin.trim())
     .filter(Boolean);
   for (const origin of trustedOrigins) {
+    // "*" would trust every site with the session cookie (better-auth's origin check, src/http/pipeline/origin-check.ts).
+    if (origin === "*") fail("TRUSTED_ORIGINS", "explicit origins or patterns (not *)", origin);
     if (!/^https?:\/\/[^/]+$/.test(origin) && !origin.includes("*")) {
       fail("TRUSTED_ORIGINS", "a comma-separated list of origins such as https://app.example.com", origin);
     }
@@ -347,6 +351,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     googleJwksUrl:
       url(env, "GOOGLE_JWKS_URL", ["http:", "https:"]) ?? "https://www.googleapis.com/oauth2/v3/certs",
     healthToken: optional(env, "HEALTH_TOKEN"),
+    metricsToken: optional(env, "METRICS_TOKEN"),
     defaultLocale: optional(env, "DEFAULT_LOCALE") ?? "en",
     defaultTenantRoles: tenantRoles(env),
     argon2: {

@@ -1,10 +1,16 @@
 /**
- * Attacks on the shared request pipeline (issue 10, items 1, 3 and 5), each sent the way an attacker sends it:
- * a cross-site form post riding the session cookie, a small body nested thousands of levels deep, a client that
- * writes its own X-Forwarded-For entry behind a proxy that appends.
+ * Attacks on the shared request pipeline (issue 10, items 1, 3, 5 and 16), each sent the way an attacker sends
+ * it: a cross-site form post riding the session cookie, a small body nested thousands of levels deep, a client
+ * that writes its own X-Forwarded-For entry behind a proxy that appends, a page that sniffs, frames or caches
+ * our answers, an anonymous scrape of the metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
+import { createTenant, signUp } from "../../../test/helpers/v1.ts";
+import { loadConfig } from "../../config.ts";
 import { CLIENT_IP_HEADER } from "../../platform/client-ip.ts";
 import { serve } from "../../server.ts";
 import { MAX_JSON_DEPTH } from "./json-depth.ts";
@@ -28,6 +34,18 @@ async function send(
   );
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** Like send(), but the Response itself (for its headers). */
+async function sendRaw(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set(CLIENT_IP_HEADER, "198.51.100.20");
+  return t.app.handle(
+    new Request(`${t.config.baseUrl}${path}`, { method: init.method ?? "POST", headers, body: init.body }),
+  );
 }
 
 const crossSite = (contentType: string, extra: Record<string, string> = {}) => ({
@@ -293,6 +311,98 @@ describe("Client address behind proxies (item 5)", () => {
       expect(body.session.ipAddress).toBe("198.51.100.7");
     } finally {
       await server.stop(true);
+    }
+  });
+});
+
+describe("Security headers, trusted origins and metrics (item 16)", () => {
+  it("every answer, refusals included, forbids sniffing, framing and caching", async () => {
+    const answers = [
+      await t.request("/health"),
+      await t.request("/no/such/route"),
+      await t.request("/api/auth/sign-in/email", {
+        json: { email: ADMIN.email, password: "wrong-password-1" },
+      }),
+      await sendRaw("/v1/users", { headers: { "content-length": String(t.config.maxBodyBytes + 1) } }),
+      await sendRaw("/v1/login", { headers: { "content-type": "application/json" }, body: "[".repeat(100) }),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+      expect(answer.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(answer.headers.get("strict-transport-security")).toBeNull();
+    }
+  });
+
+  it("credential-bearing answers (sign-in, token, a new API key) are never stored by a cache", async () => {
+    const signIn = await t.request("/api/auth/sign-in/email", { json: ADMIN });
+    expect(signIn.status).toBe(200);
+    expect(signIn.headers.getSetCookie().length).toBeGreaterThan(0);
+    const jwt = await t.request("/api/auth/token", { token });
+    expect(jwt.status).toBe(200);
+    const owner = await signUp(t, "Header Owner");
+    const tenant = await createTenant(t, owner.token, "headers");
+    const key = await t.request("/v1/api-keys", {
+      token: owner.token,
+      headers: { "x-tenant-id": tenant },
+      json: { name: "ci", roles: ["admin"] },
+    });
+    expect(key.status).toBe(201);
+    for (const answer of [signIn, jwt, key]) expect(answer.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("the docs page gets a restrictive page policy and cannot be framed", async () => {
+    const page = await t.request("/docs");
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const policy = page.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("object-src 'none'");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("with an https BASE_URL, answers pin https (Strict-Transport-Security)", async () => {
+    const secure = await createTestApp({ env: { BASE_URL: "https://id.gatehouse.test" } });
+    try {
+      const answer = await secure.request("/health");
+      expect(answer.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it("refuses TRUSTED_ORIGINS=* at start-up (every site would ride the session cookie)", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-origins-"));
+    try {
+      const env = { NODE_ENV: "test", DATA_DIR: dataDir, AUTH_SECRET: "x".repeat(40) };
+      expect(() => loadConfig({ ...env, TRUSTED_ORIGINS: "*" }, () => {})).toThrow(/TRUSTED_ORIGINS/);
+      expect(() => loadConfig({ ...env, TRUSTED_ORIGINS: "https://app.test, *" }, () => {})).toThrow(
+        /TRUSTED_ORIGINS/,
+      );
+      expect(loadConfig({ ...env, TRUSTED_ORIGINS: "https://*.app.test" }, () => {}).trustedOrigins).toEqual([
+        "https://*.app.test",
+      ]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("with METRICS_TOKEN set, an anonymous or non-admin scrape of /metrics and /cache/metrics is refused", async () => {
+    const guarded = await createTestApp({ env: { METRICS_TOKEN: "metrics-token-0123456789" } });
+    try {
+      const admin = await guarded.signIn(ADMIN.email, ADMIN.password);
+      const user = await signUp(guarded, "Scraper");
+      for (const path of ["/metrics", "/cache/metrics"]) {
+        const anonymous = await guarded.request(path);
+        expect({ path, status: anonymous.status }).toEqual({ path, status: 401 });
+        expect(((await anonymous.json()) as { code: string }).code).toBe("unauthenticated");
+        expect((await guarded.request(path, { token: "wrong-token" })).status).toBe(401);
+        expect((await guarded.request(path, { token: user.token })).status).toBe(403);
+        expect((await guarded.request(path, { token: "metrics-token-0123456789" })).status).toBe(200);
+        expect((await guarded.request(path, { token: admin })).status).toBe(200);
+      }
+    } finally {
+      await guarded.close();
     }
   });
 });
