@@ -406,3 +406,43 @@ describe("Security headers, trusted origins and metrics (item 16)", () => {
     }
   });
 });
+
+describe("Enumeration (item 16)", () => {
+  it("an anonymous /v1 caller cannot tell an unknown tenant from an existing one", async () => {
+    const owner = await signUp(t, "Enum Owner");
+    const tenant = await createTenant(t, owner.token, "enum");
+    for (const path of ["/v1/users", "/v1/roles", "/v1/policies", "/v1/api-keys"]) {
+      const known = await send(path, { method: "GET", headers: { "x-tenant-id": tenant } });
+      const unknown = await send(path, { method: "GET", headers: { "x-tenant-id": "no-such-tenant" } });
+      expect({ path, known: known.status, unknown: unknown.status }).toEqual({
+        path,
+        known: 401,
+        unknown: 401,
+      });
+      expect(unknown.body).toEqual(known.body);
+    }
+  });
+
+  it("is-username-available cannot be used to scan a list of names from one address", async () => {
+    const limited = await createTestApp({ env: { RATE_LIMIT_ENABLED: "true" } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const answer = await limited.request("/api/auth/is-username-available", {
+          json: { username: `scan_${i}` },
+          ip: "203.0.113.40",
+        });
+        statuses.push(answer.status);
+      }
+      expect(statuses.slice(0, 20).every((status) => status === 200)).toBe(true);
+      expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+      const other = await limited.request("/api/auth/is-username-available", {
+        json: { username: "scan_other" },
+        ip: "203.0.113.41",
+      });
+      expect(other.status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
