@@ -128,6 +128,34 @@ describe("CSRF: unsafe requests riding the session cookie (item 1)", () => {
     expect(await userExists(email)).toBe(false);
   });
 
+  it("refuses cross-site GeoLens creates and cross-site PATCH and DELETE on /v1 riding the cookie", async () => {
+    const username = "csrf_geolens";
+    const geolens = await send("/api/admin/users/", {
+      headers: crossSite("text/plain"),
+      body: JSON.stringify({ username, password: "csrf-password-1", role: "admin" }),
+    });
+    expect(geolens.status).toBe(403);
+    expect(Object.keys(geolens.body)).toEqual(["detail"]);
+    const victim = await signUp(t, "Csrf Victim");
+    const patch = await send(`/v1/users/${victim.id}`, {
+      method: "PATCH",
+      headers: crossSite("application/json"),
+      body: JSON.stringify({ name: "owned" }),
+    });
+    expect(patch.status).toBe(403);
+    const remove = await send(`/v1/users/${victim.id}`, {
+      method: "DELETE",
+      headers: { cookie, origin: EVIL },
+    });
+    expect(remove.status).toBe(403);
+    const row = await t.deps.db.kysely
+      .selectFrom("user")
+      .select("name")
+      .where("id", "=", victim.id)
+      .executeTakeFirst();
+    expect(row?.name).toBe("Csrf Victim");
+  });
+
   it("refuses a cross-site /v1/user/logout, and the session keeps working", async () => {
     const answer = await send("/v1/user/logout", { headers: crossSite("text/plain"), body: "{}" });
     expect(answer.status).toBe(403);
