@@ -28,8 +28,11 @@ import { metricsModule } from "./http/ops/metrics/index.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
 import { type ErrorRenderer, surfaceErrors } from "./http/pipeline/error-renderer.ts";
+import { jsonDepthLimit } from "./http/pipeline/json-depth.ts";
+import { originCheck } from "./http/pipeline/origin-check.ts";
 import { rateLimitModule } from "./http/pipeline/rate-limit/index.ts";
 import { requestLimits } from "./http/pipeline/request-limits.ts";
+import { securityHeaders } from "./http/pipeline/security-headers.ts";
 import { type Surface, surfaceRouter } from "./http/pipeline/surface-router.ts";
 import { createV1Services } from "./http/services.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
@@ -58,9 +61,18 @@ export function createApp(deps: Deps) {
     return json ? instance.onParse(jsonBodiesOnly) : instance;
   };
   const app = new Elysia({ name: "gatehouse" })
+    // First, so that every answer carries them, the pipeline's own refusals included.
+    .use(securityHeaders(config))
     .use(requestLimits(config))
+    .use(
+      originCheck({
+        isTrustedOrigin: async (origin) => (await auth.$context).isTrustedOrigin(origin),
+        exempt: ["/api/auth"],
+      }),
+    )
+    .use(jsonDepthLimit())
     // Metrics and rate limits first: their global hooks apply only to routes registered after them.
-    .use(metricsModule(deps))
+    .use(metricsModule(deps, surfaceErrors(native, logger)))
     .use(rateLimitModule(deps))
     .use(surface("better-auth", betterAuth, false).use(authRoutes(auth, localeOf)))
     // Hasura's group parses its own bodies (lenient JSON) and checks their type there.

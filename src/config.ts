@@ -14,6 +14,10 @@ export interface Config {
   readonly host: string;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy: boolean;
+  /** TRUSTED_PROXY_HOPS: proxies in front that append to X-Forwarded-For; the client is that many from the right. */
+  readonly trustedProxyHops: number;
+  /** CLIENT_ADDRESS_HEADER: a header the proxy sets to the client address (e.g. X-Real-IP), read instead. */
+  readonly clientAddressHeader: string | undefined;
   readonly baseUrl: string;
   readonly dataDir: string;
   /** undefined = SQLite file in dataDir; otherwise a postgres:// URL. */
@@ -52,6 +56,8 @@ export interface Config {
   readonly googleJwksUrl: string;
   /** Bearer token that may read /health/detailed besides platform admins. */
   readonly healthToken: string | undefined;
+  /** METRICS_TOKEN: when set, /metrics and /cache/metrics need this Bearer token or a platform admin. */
+  readonly metricsToken: string | undefined;
   readonly defaultLocale: string;
   /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
   readonly defaultTenantRoles: readonly string[];
@@ -250,6 +256,14 @@ function tenantRoles(env: Env): string[] {
   return roles;
 }
 
+function clientAddressHeader(env: Env): string | undefined {
+  const name = optional(env, "CLIENT_ADDRESS_HEADER")?.toLowerCase();
+  if (name !== undefined && !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+    fail("CLIENT_ADDRESS_HEADER", "an HTTP header name such as X-Real-IP", name);
+  }
+  return name;
+}
+
 export function loadConfig(env: Env = process.env, warn: (message: string) => void = console.warn): Config {
   const nodeEnv = optional(env, "NODE_ENV") ?? "development";
   if (!["production", "development", "test"].includes(nodeEnv)) {
@@ -290,6 +304,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     .map((origin) => origin.trim())
     .filter(Boolean);
   for (const origin of trustedOrigins) {
+    // "*" would trust every site with the session cookie (better-auth's origin check, src/http/pipeline/origin-check.ts).
+    if (origin === "*") fail("TRUSTED_ORIGINS", "explicit origins or patterns (not *)", origin);
     if (!/^https?:\/\/[^/]+$/.test(origin) && !origin.includes("*")) {
       fail("TRUSTED_ORIGINS", "a comma-separated list of origins such as https://app.example.com", origin);
     }
@@ -300,6 +316,9 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     port,
     host: optional(env, "HOST") ?? "0.0.0.0",
     trustProxy: boolean(env, "TRUST_PROXY", false),
+    // One proxy (nginx, a load balancer) is the usual deployment; 10 is more than any real chain.
+    trustedProxyHops: integer(env, "TRUSTED_PROXY_HOPS", 1, 1, 10),
+    clientAddressHeader: clientAddressHeader(env),
     baseUrl,
     dataDir,
     databaseUrl,
@@ -332,6 +351,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     googleJwksUrl:
       url(env, "GOOGLE_JWKS_URL", ["http:", "https:"]) ?? "https://www.googleapis.com/oauth2/v3/certs",
     healthToken: optional(env, "HEALTH_TOKEN"),
+    metricsToken: optional(env, "METRICS_TOKEN"),
     defaultLocale: optional(env, "DEFAULT_LOCALE") ?? "en",
     defaultTenantRoles: tenantRoles(env),
     argon2: {

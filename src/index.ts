@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     hostname: config.host,
     maxBodyBytes: config.maxBodyBytes,
     trustProxy: config.trustProxy,
+    trustedProxyHops: config.trustedProxyHops,
+    clientAddressHeader: config.clientAddressHeader,
   });
   deps.logger.info(
     { url: `http://${server.hostname}:${server.port}`, baseUrl: config.baseUrl },

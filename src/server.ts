@@ -1,6 +1,6 @@
 /**
  * Serves the app over HTTP with Bun. The client address is taken from the socket (or, behind a trusted proxy,
- * from X-Forwarded-For) and stamped on the request (src/http/pipeline/client-address.ts), which is what rate
+ * from what it says) and stamped on the request (src/http/pipeline/client-address.ts), which is what rate
  * limits key on.
  *
  * Body size: Bun's own `maxRequestBodySize` answers with an empty 413 before the app runs, so a client would get
@@ -8,21 +8,35 @@
  * Content-Length above the limit (without reading the body), and a chunked body without one is read here up to
  * the limit and, when it is longer, handed on as a body-less request declaring its size, so that the same 413
  * answers it.
+ *
+ * Errors: `development: false` in every NODE_ENV, and an `error` handler of our own, so a throw that escapes the
+ * app (the app renders its own errors; this is the backstop) is a bare `{code, message}` 500, never Bun's
+ * development error page, which shows the stack, the working directory, absolute paths and source lines.
  */
 import type { App } from "./app.ts";
-import { stampClientAddress } from "./http/pipeline/client-address.ts";
+import { type ClientAddressOptions, stampClientAddress } from "./http/pipeline/client-address.ts";
 import { CLIENT_IP_HEADER } from "./platform/client-ip.ts";
 
 export { CLIENT_IP_HEADER };
 
+/** What answers a throw that escaped the app: nothing of the error reaches the client. */
+function internalError(): Response {
+  return Response.json(
+    { code: "internal_error", error: "internal_error", message: "Internal server error" },
+    { status: 500 },
+  );
+}
+
 export function serve(
-  app: App,
-  options: { port: number; hostname: string; maxBodyBytes: number; trustProxy: boolean },
+  app: Pick<App, "handle">,
+  options: { port: number; hostname: string; maxBodyBytes: number } & ClientAddressOptions,
 ) {
   const server = Bun.serve({
     port: options.port,
     hostname: options.hostname,
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    development: false,
+    error: internalError,
     async fetch(request, bunServer) {
       stampClientAddress(request, bunServer.requestIP(request)?.address, options);
       if (request.body && !request.headers.has("content-length")) {

@@ -20,4 +20,7 @@ export const CREDENTIAL_RULES: Readonly<Record<string, RateLimitRule>> = {
   "/two-factor/verify-*": { window: 60, max: 5 },
   "/phone-number/verify": { window: 60, max: 5 },
   "/one-tap/callback": { window: 60, max: 10 },
+  // Each answer says whether a username exists: enough for a sign-up form checking as a person types, not for a
+  // scan of a name list.
+  "/is-username-available": { window: 60, max: 20 },
 };

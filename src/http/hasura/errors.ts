@@ -111,6 +111,8 @@ export function toHasuraError(error: unknown): AppError | null {
     if (isHasuraCode(error.code)) return error;
     // The account rules (not yourself, not the last admin) have no Hasura code: their words carry the reason.
     if (ACCOUNT_RULES.has(error.code)) return hasuraError("invalid-args", error.message);
+    // The pipeline's origin check (src/http/pipeline/origin-check.ts): a refusal of the caller, in its words.
+    if (error.code === "untrusted_origin") return hasuraError("access-denied", error.message);
     const mapped = FROM_ACCOUNTS[error.code] ?? BY_STATUS[error.status];
     if (mapped) return hasuraError(mapped);
     // Another module's refusal: a problem with the request, in that module's words.

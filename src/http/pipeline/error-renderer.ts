@@ -18,6 +18,8 @@ import type { Logger } from "../../platform/logger.ts";
 
 export const PipelineErrors = defineAppErrors({
   invalid_request: { status: 400 },
+  json_too_deep: { status: 400 },
+  untrusted_origin: { status: 403 },
   not_found: { status: 404 },
   method_not_allowed: { status: 405 },
   PAYLOAD_TOO_LARGE: { status: 413 },

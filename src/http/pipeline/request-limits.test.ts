@@ -70,7 +70,8 @@ beforeAll(async () => {
     await Bun.sleep(100);
   }
   throw new Error("server did not start");
-});
+  // The wait above allows 30 s: a loaded machine starts a process more slowly than bun's 5 s hook default.
+}, 35_000);
 
 afterAll(async () => {
   proc?.kill();

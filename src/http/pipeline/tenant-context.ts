@@ -1,7 +1,9 @@
 /**
  * Resolves, once per /v1 request, who is calling (the Principal) and on which tenant: `X-Tenant-ID` (id or
  * slug), else the credential's tenant (an API key's, a session's active organization), else `default`. A
- * header naming a tenant the credential does not belong to is 403 tenant_mismatch; an unknown one, 404.
+ * header naming a tenant the credential does not belong to is 403 tenant_mismatch; an unknown one, 404 — except
+ * for an anonymous caller, who gets the 401 it gets for a tenant that exists, so that tenant ids and slugs cannot
+ * be enumerated without a credential.
  */
 
 import type { Principal, PrincipalResolver } from "../../auth/principal.ts";
@@ -20,6 +22,7 @@ export function createContextResolver(deps: { resolvePrincipal: PrincipalResolve
       const tenant = await tenants.findTenant(requested);
       // An API key learns nothing about other tenants: a mismatch is reported before existence.
       if (principal?.kind === "apiKey" && tenant?.id !== principal.tenantId) throw V1Errors.tenantMismatch();
+      if (!tenant && principal === null) throw V1Errors.unauthenticated();
       if (!tenant) throw V1Errors.notFound("tenant");
       return tenant;
     }

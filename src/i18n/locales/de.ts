@@ -40,6 +40,8 @@ export const de = defineLocale("de")({
     method_not_allowed: "Diese Methode ist für diesen Pfad nicht erlaubt",
     unsupported_media_type: "Der Inhaltstyp des Anfragekörpers wird hier nicht unterstützt",
     headers_too_large: "Die Anfrage-Header sind zu groß",
+    json_too_deep: "Der Anfragekörper ist zu tief verschachtelt (höchstens {{limit}} Ebenen)",
+    untrusted_origin: "Websiteübergreifende Anfrage abgelehnt: der Origin ist nicht vertrauenswürdig",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Benutzer konnte nicht erstellt werden",

@@ -43,6 +43,8 @@ export const en = {
     method_not_allowed: "This method is not allowed on this path",
     unsupported_media_type: "The request body's content type is not supported here",
     headers_too_large: "The request headers are too large",
+    json_too_deep: "The request body is nested too deeply (at most {{limit}} levels)",
+    untrusted_origin: "Cross-site request refused: the Origin is not trusted",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Failed to create user",

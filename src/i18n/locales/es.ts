@@ -41,6 +41,9 @@ export const es = defineLocale("es")({
     method_not_allowed: "Este método no está permitido en esta ruta",
     unsupported_media_type: "El tipo de contenido del cuerpo de la solicitud no se admite aquí",
     headers_too_large: "Las cabeceras de la solicitud son demasiado grandes",
+    json_too_deep:
+      "El cuerpo de la solicitud está anidado demasiado profundamente (como máximo {{limit}} niveles)",
+    untrusted_origin: "Solicitud entre sitios rechazada: el origen no es de confianza",
   },
   auth: {
     FAILED_TO_CREATE_USER: "No se pudo crear el usuario",

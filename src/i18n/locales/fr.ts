@@ -41,6 +41,8 @@ export const fr = defineLocale("fr")({
     method_not_allowed: "Cette méthode n’est pas autorisée sur ce chemin",
     unsupported_media_type: "Le type de contenu du corps de la requête n’est pas pris en charge ici",
     headers_too_large: "Les en-têtes de la requête sont trop volumineux",
+    json_too_deep: "Le corps de la requête est trop profondément imbriqué (au plus {{limit}} niveaux)",
+    untrusted_origin: "Requête intersite refusée : l’origine n’est pas approuvée",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Impossible de créer l’utilisateur",

@@ -39,6 +39,8 @@ export const ja = defineLocale("ja")({
     method_not_allowed: "このパスではこのメソッドは許可されていません",
     unsupported_media_type: "このリクエスト本文のコンテンツタイプはここではサポートされていません",
     headers_too_large: "リクエストヘッダーが大きすぎます",
+    json_too_deep: "リクエスト本文の入れ子が深すぎます（最大 {{limit}} 階層）",
+    untrusted_origin: "クロスサイトリクエストを拒否しました: Origin が信頼されていません",
   },
   auth: {
     FAILED_TO_CREATE_USER: "ユーザーを作成できませんでした",

@@ -41,6 +41,8 @@ export const ptBR = defineLocale("pt-BR")({
     method_not_allowed: "Este método não é permitido neste caminho",
     unsupported_media_type: "O tipo de conteúdo do corpo da solicitação não é suportado aqui",
     headers_too_large: "Os cabeçalhos da solicitação são grandes demais",
+    json_too_deep: "O corpo da solicitação está aninhado profundamente demais (no máximo {{limit}} níveis)",
+    untrusted_origin: "Solicitação entre sites recusada: a origem não é confiável",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Não foi possível criar o usuário",

@@ -38,6 +38,8 @@ export const zhCN = defineLocale("zh-CN")({
     method_not_allowed: "此路径不允许使用该方法",
     unsupported_media_type: "此处不支持请求正文的内容类型",
     headers_too_large: "请求头过大",
+    json_too_deep: "请求正文嵌套过深（最多 {{limit}} 层）",
+    untrusted_origin: "已拒绝跨站请求：来源不受信任",
   },
   auth: {
     FAILED_TO_CREATE_USER: "无法创建用户",

@@ -1,20 +1,22 @@
 /**
- * The Cache group: GET /cache/health and /cache/metrics (operational figures, nothing secret), POST
- * /cache/clear and /cache/test (platform admin).
+ * The Cache group: GET /cache/health (nothing secret) and /cache/metrics (operational figures: open unless
+ * METRICS_TOKEN is set, src/http/ops/metrics/guard.ts), POST /cache/clear and /cache/test (platform admin).
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../../auth/index.ts";
 import type { AppCache } from "../../../platform/cache/index.ts";
 import { requirePlatformAdmin } from "../health/guard.ts";
+import { requireMetricsReader } from "../metrics/guard.ts";
 import { CacheHealth, CacheMetrics, ClearBody, ClearResult, ErrorBody, TestResult } from "./model.ts";
 import { createCacheService } from "./service.ts";
 
 export interface CacheModuleDeps {
   readonly cache: AppCache;
   readonly auth: Auth;
+  readonly config: { readonly metricsToken: string | undefined };
 }
 
-export function cacheModule({ cache, auth }: CacheModuleDeps) {
+export function cacheModule({ cache, auth, config }: CacheModuleDeps) {
   const service = createCacheService(cache);
   const tags = ["Cache"];
   return new Elysia({ name: "cache", prefix: "/cache" })
@@ -30,14 +32,23 @@ export function cacheModule({ cache, auth }: CacheModuleDeps) {
         response: { 200: CacheHealth, 429: ErrorBody, 503: CacheHealth },
       },
     )
-    .get("/metrics", () => service.metrics(), {
-      detail: {
-        tags,
-        summary: "Cache metrics",
-        description: "Hits, misses, latency and keys per key namespace.",
+    .get(
+      "/metrics",
+      async ({ request }) => {
+        await requireMetricsReader({ auth, metricsToken: config.metricsToken }, request.headers);
+        return service.metrics();
       },
-      response: { 200: CacheMetrics, 429: ErrorBody },
-    })
+      {
+        detail: {
+          tags,
+          summary: "Cache metrics",
+          description:
+            "Hits, misses, latency and keys per key namespace. " +
+            "With METRICS_TOKEN set: `Authorization: Bearer $METRICS_TOKEN` or a platform admin.",
+        },
+        response: { 200: CacheMetrics, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
+      },
+    )
     .post(
       "/clear",
       async ({ request, body }) => {

@@ -6,6 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { Elysia } from "elysia";
+import { PAGE_CONTENT_SECURITY_POLICY } from "../../pipeline/security-headers.ts";
 
 /** Where this host serves Scalar's bundle. */
 export const SCALAR_ASSET_PATH = "/docs/assets/scalar-api-reference.js";
@@ -49,7 +50,13 @@ export function docsModule() {
   return new Elysia({ name: "docs" })
     .get(
       "/docs",
-      () => new Response(docsPage(), { headers: { "content-type": "text/html; charset=utf-8" } }),
+      () =>
+        new Response(docsPage(), {
+          headers: {
+            "content-type": "text/html; charset=utf-8",
+            "content-security-policy": PAGE_CONTENT_SECURITY_POLICY,
+          },
+        }),
       { detail: { hide: true } },
     )
     .get(

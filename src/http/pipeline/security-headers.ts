@@ -1,0 +1,49 @@
+/**
+ * Security headers, a pipeline piece set on every response of every surface (errors and unknown routes
+ * included): registered first, in onRequest, so Elysia merges them into whatever answers — a route's object, a
+ * better-auth Response, a renderer's error. A Response that sets one of them itself keeps its own value, which is
+ * how a page or a cacheable asset says otherwise (src/http/ops/docs/index.ts).
+ *
+ * - `X-Content-Type-Options: nosniff`: a JSON body is never run as a script or rendered as HTML.
+ * - `Cache-Control: no-store` by default: sign-in answers, tokens, new API keys and every other body that names a
+ *   user or a credential must not be kept by a browser or a shared cache; the few public, cacheable answers set
+ *   their own.
+ * - `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'` by default: an API answer loads
+ *   nothing and is framed nowhere; an HTML page sets its own policy (PAGE_CONTENT_SECURITY_POLICY).
+ * - `Strict-Transport-Security` only when BASE_URL is https: over plain http a browser ignores it, and a
+ *   development server on localhost must not pin https for the host.
+ */
+import { Elysia } from "elysia";
+
+/** A year: the usual HSTS lifetime; no includeSubDomains, since other services may share the parent domain. */
+const HSTS = "max-age=31536000";
+const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The policy of an HTML page of ours: its own scripts, styles and data only, no framing (clickjacking), no
+ * plugins, forms posted only here. Inline styles are allowed because the docs page's bundle injects its styles.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+export function securityHeaders(options: { readonly baseUrl: string }) {
+  const https = options.baseUrl.startsWith("https:");
+  return new Elysia({ name: "security-headers" }).onRequest(({ set }) => {
+    set.headers["x-content-type-options"] = "nosniff";
+    set.headers["cache-control"] = "no-store";
+    set.headers["content-security-policy"] = API_CONTENT_SECURITY_POLICY;
+    set.headers["x-frame-options"] = "DENY";
+    if (https) set.headers["strict-transport-security"] = HSTS;
+  });
+}
