@@ -1,0 +1,160 @@
+/**
+ * Attacks on sign-in and sessions (issue #10, items 2, 9, 12, 15): every way in ends in the second-factor step of
+ * an account that has one, tokens die with their session, and session tokens stay out of JSON bodies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { call } from "../../test/helpers/hasura.ts";
+import { codeIn, type SmsPeer } from "../../test/helpers/sms-peer.ts";
+import { createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import { PASSWORD, signUp } from "../../test/helpers/v1.ts";
+
+let t: TestApp;
+let sms: SmsPeer;
+beforeAll(async () => {
+  t = await createTestApp({ sms: true });
+  if (!t.sms) throw new Error("the SMS peer did not start");
+  sms = t.sms;
+});
+afterAll(() => t.close());
+
+let phones = 0;
+/** A fresh Indian mobile number: Hasura's `{country_code: "91", mobile}` and its E.164 form. */
+function newPhone(): { mobile: string; e164: string } {
+  const mobile = `98${String(Date.now() % 1e6).padStart(6, "0")}${String(++phones).padStart(2, "0")}`;
+  return { mobile, e164: `+91${mobile}` };
+}
+
+async function json(path: string, init: Parameters<TestApp["request"]>[1] = {}) {
+  const response = await t.request(path, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** The code of the next SMS to `phone` after `after` messages. */
+async function smsCode(phone: string, after: number): Promise<string> {
+  return codeIn(await sms.waitFor((m) => m.to === phone && sms.messages.indexOf(m) >= after));
+}
+
+/** The next six-digit code mailed to `email` after `after` messages (the two-factor OTP mail). */
+async function mailedCode(email: string, after: number): Promise<string> {
+  const mail = await t.smtp.waitFor(
+    (m) => t.smtp.messages.indexOf(m) >= after && m.to.includes(email) && !m.text.includes("http"),
+  );
+  const code = mail.text.match(/\b\d{6}\b/)?.[0];
+  if (!code) throw new Error(`no code in mail: ${mail.text}`);
+  return code;
+}
+
+/** Texts a code to `phone` and returns it. */
+async function phoneCode(phone: string): Promise<string> {
+  const mark = sms.messages.length;
+  const sent = await json("/api/auth/phone-number/send-otp", { json: { phoneNumber: phone } });
+  expect(sent.status).toBe(200);
+  return smsCode(phone, mark);
+}
+
+/** A user with a password, two-factor (codes by e-mail) and a verified phone number. */
+async function twoFactorUser() {
+  const user = await signUp(t, "Two Factor");
+  const phone = newPhone();
+  const attached = await json("/api/auth/phone-number/verify", {
+    token: user.token,
+    json: { phoneNumber: phone.e164, code: await phoneCode(phone.e164), updatePhoneNumber: true },
+  });
+  expect(attached.status).toBe(200);
+  const enabled = await json("/api/auth/two-factor/enable", {
+    token: user.token,
+    json: { password: PASSWORD, method: "otp" },
+  });
+  expect(enabled.status).toBe(200);
+  return { ...user, phone };
+}
+
+async function sessionCount(userId: string): Promise<number> {
+  const rows = await t.deps.db.kysely
+    .selectFrom("session")
+    .select("id")
+    .where("userId", "=", userId)
+    .execute();
+  return rows.length;
+}
+
+describe("item 2: every sign-in path ends in the second-factor step", () => {
+  it("phone OTP sign-in (POST /api/auth/phone-number/verify) of a 2FA account gets a challenge, not a session", async () => {
+    const user = await twoFactorUser();
+    const before = await sessionCount(user.id);
+    const code = await phoneCode(user.phone.e164);
+
+    const answer = await json("/api/auth/phone-number/verify", {
+      json: { phoneNumber: user.phone.e164, code },
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ twoFactorRedirect: true });
+    expect(answer.body.token).toBeUndefined();
+    expect(await sessionCount(user.id)).toBe(before);
+    const cookies = answer.headers.getSetCookie().join("\n");
+    expect(cookies).toContain("two_factor=");
+    expect(cookies).not.toMatch(/session_token=[^;]+\.[^;]+/);
+  });
+
+  it("Hasura /v1/login provider mobile of a 2FA account gets a second-factor step, not an auth_token", async () => {
+    const user = await twoFactorUser();
+    const before = await sessionCount(user.id);
+    const code = await phoneCode(user.phone.e164);
+
+    const answer = await call(t, "POST", "/v1/login", {
+      json: { provider: "mobile", data: { mobile: user.phone.mobile, country_code: "91", otp: code } },
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.auth_token).toBeNull();
+    expect(answer.body).toMatchObject({ two_factor: { methods: ["otp", "backup_code"] } });
+    expect(await sessionCount(user.id)).toBe(before);
+  });
+
+  it("Hasura /v1/login with the right password of a 2FA account answers a second-factor step (not 500), which the mailed code completes", async () => {
+    const user = await twoFactorUser();
+    const login = await call<{ auth_token: null; two_factor: { challenge: string; methods: string[] } }>(
+      t,
+      "POST",
+      "/v1/login",
+      {
+        json: { provider: "email", data: { email: user.email, password: PASSWORD } },
+      },
+    );
+    expect(login.status).toBe(200);
+    expect(login.body.auth_token).toBeNull();
+    const { challenge } = login.body.two_factor;
+    expect(typeof challenge).toBe("string");
+
+    const mark = t.smtp.messages.length;
+    const sent = await call(t, "POST", "/v1/login/two-factor/send-otp", { json: { challenge } });
+    expect(sent.status).toBe(200);
+    const code = await mailedCode(user.email, mark);
+
+    const wrong = await call(t, "POST", "/v1/login/two-factor", {
+      json: { challenge, method: "otp", code: code === "000000" ? "000001" : "000000" },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.code).toBe("invalid-creds");
+
+    const done = await call<{ auth_token: string }>(t, "POST", "/v1/login/two-factor", {
+      json: { challenge, method: "otp", code },
+    });
+    expect(done.status).toBe(200);
+    expect(typeof done.body.auth_token).toBe("string");
+    const info = await call(t, "GET", "/v1/user/info", { token: done.body.auth_token });
+    expect(info.status).toBe(200);
+    expect(info.body.email).toBe(user.email);
+  });
+
+  it("Hasura /v1/login with a wrong password of a 2FA account still answers 400 invalid-creds", async () => {
+    const user = await twoFactorUser();
+    const answer = await call(t, "POST", "/v1/login", {
+      json: { provider: "email", data: { email: user.email, password: "wrong-password-1" } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ code: "invalid-creds", message: expect.any(String) });
+  });
+});
