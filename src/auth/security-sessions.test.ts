@@ -158,3 +158,61 @@ describe("item 2: every sign-in path ends in the second-factor step", () => {
     expect(answer.body).toEqual({ code: "invalid-creds", message: expect.any(String) });
   });
 });
+
+/** A JWT from `GET /api/auth/token` for the session of `sessionToken`. */
+async function jwtFor(sessionToken: string): Promise<string> {
+  const answer = await json("/api/auth/token", { token: sessionToken });
+  if (answer.status !== 200 || !answer.body?.token)
+    throw new Error(`/api/auth/token: ${JSON.stringify(answer.body)}`);
+  return answer.body.token as string;
+}
+
+/** The status of a /v1 read with `token`: 200 while the credential is good, 401 once it is not. */
+async function v1Status(token: string): Promise<number> {
+  return (await t.request("/v1/users?limit=1", { token })).status;
+}
+
+describe("item 12: a JWT dies with its session", () => {
+  it("a JWT is refused on /v1 after its session signs out", async () => {
+    const user = await signUp(t, "Jwt Sign Out");
+    const jwt = await jwtFor(user.token);
+    expect(await v1Status(jwt)).not.toBe(401);
+
+    const out = await json("/api/auth/sign-out", { method: "POST", token: user.token, json: {} });
+    expect(out.status).toBe(200);
+
+    expect(await v1Status(jwt)).toBe(401);
+  });
+
+  it("a JWT of another session is refused on /v1 after change-password with revokeOtherSessions", async () => {
+    const user = await signUp(t, "Jwt Password");
+    const stolen = await jwtFor(user.token);
+    const current = await t.signIn(user.email, PASSWORD);
+    expect(await v1Status(stolen)).not.toBe(401);
+
+    const changed = await json("/api/auth/change-password", {
+      token: current,
+      json: { currentPassword: PASSWORD, newPassword: "another-password-9", revokeOtherSessions: true },
+    });
+    expect(changed.status).toBe(200);
+
+    expect(await v1Status(stolen)).toBe(401);
+    // The session that changed the password goes on, and so do JWTs issued for it.
+    const kept = (changed.body as { token?: string }).token ?? current;
+    expect(await v1Status(await jwtFor(kept))).not.toBe(401);
+  });
+
+  it("a JWT carries the session's id, never its token", async () => {
+    const user = await signUp(t, "Jwt Claims");
+    const jwt = await jwtFor(user.token);
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString());
+    const session = await t.deps.db.kysely
+      .selectFrom("session")
+      .select("id")
+      .where("token", "=", user.token)
+      .executeTakeFirstOrThrow();
+    expect(claims.sid).toBe(session.id);
+    expect(jwt).not.toContain(user.token);
+    expect(JSON.stringify(claims)).not.toContain(user.token);
+  });
+});
