@@ -4,11 +4,12 @@
  * password change that ended the session. The `sid` claim names the session, and a JWT counts only while that
  * session lives (ASVS 7.4.1). A JWT without `sid` (issued before the binding) is refused: it names no session.
  */
-import type { Auth } from "./index.ts";
-
 export const JWT_SESSION_CLAIM = "sid";
 
-type Adapter = Awaited<Auth["$context"]>["adapter"];
+/** The part of better-auth's adapter this needs (a structural type: src/auth/index.ts imports this module). */
+interface Adapter {
+  findOne<T>(query: { model: string; where: { field: string; value: string }[] }): Promise<T | null>;
+}
 
 interface SessionRow {
   userId: string;
@@ -27,7 +28,5 @@ export async function jwtSessionLives(
     model: "session",
     where: [{ field: "id", value: sessionId }],
   });
-  return (
-    session !== null && session.userId === subject && new Date(session.expiresAt).getTime() > Date.now()
-  );
+  return session !== null && session.userId === subject && new Date(session.expiresAt).getTime() > Date.now();
 }
