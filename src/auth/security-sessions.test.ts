@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { call } from "../../test/helpers/hasura.ts";
 import { codeIn, type SmsPeer } from "../../test/helpers/sms-peer.ts";
-import { createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 import { PASSWORD, signUp } from "../../test/helpers/v1.ts";
 
 let t: TestApp;
@@ -214,5 +214,105 @@ describe("item 12: a JWT dies with its session", () => {
     expect(claims.sid).toBe(session.id);
     expect(jwt).not.toContain(user.token);
     expect(JSON.stringify(claims)).not.toContain(user.token);
+  });
+});
+
+async function sessionAlive(token: string): Promise<boolean> {
+  const answer = await json("/api/auth/get-session", { token });
+  return answer.status === 200 && answer.body !== null;
+}
+
+describe("item 15: sessions end with the password, and lists carry no tokens", () => {
+  it("change-password without revokeOtherSessions still ends the other sessions", async () => {
+    const user = await signUp(t, "Change Password");
+    const other = await t.signIn(user.email, PASSWORD);
+    const changed = await json("/api/auth/change-password", {
+      token: user.token,
+      json: { currentPassword: PASSWORD, newPassword: "changed-password-7" },
+    });
+    expect(changed.status).toBe(200);
+    expect(await sessionAlive(other)).toBe(false);
+  });
+
+  it("Hasura /v1/user/change-password ends the user's other sessions", async () => {
+    const user = await signUp(t, "Hasura Password");
+    const other = await t.signIn(user.email, PASSWORD);
+    const changed = await call(t, "POST", "/v1/user/change-password", {
+      token: user.token,
+      json: { old_password: PASSWORD, new_password: "changed-password-8" },
+    });
+    expect(changed.status).toBe(200);
+    expect(await sessionAlive(other)).toBe(false);
+    expect(await sessionAlive(user.token)).toBe(true);
+  });
+
+  it("list-sessions does not hand out the bearer tokens of the user's sessions; a listed session is revoked by id", async () => {
+    const user = await signUp(t, "List Sessions");
+    const other = await t.signIn(user.email, PASSWORD);
+    const listed = await json("/api/auth/list-sessions", { token: user.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toHaveLength(2);
+    const text = JSON.stringify(listed.body);
+    expect(text).not.toContain(other);
+    expect(text).not.toContain(user.token);
+    for (const session of listed.body as Record<string, unknown>[])
+      expect(session).not.toHaveProperty("token");
+
+    const otherId = await t.deps.db.kysely
+      .selectFrom("session")
+      .select("id")
+      .where("token", "=", other)
+      .executeTakeFirstOrThrow();
+    const revoked = await json("/api/auth/revoke-session", { token: user.token, json: { id: otherId.id } });
+    expect(revoked.status).toBe(200);
+    expect(await sessionAlive(other)).toBe(false);
+    expect(await sessionAlive(user.token)).toBe(true);
+  });
+
+  it("admin/list-user-sessions does not hand out the user's session tokens", async () => {
+    const admin = await t.signIn(ADMIN.email, ADMIN.password);
+    const user = await signUp(t, "Admin Listed");
+    const listed = await json("/api/auth/admin/list-user-sessions", {
+      token: admin,
+      json: { userId: user.id },
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body.sessions).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain(user.token);
+  });
+});
+
+/** An admin's impersonation session of a fresh user: its bearer token and the user. */
+async function impersonation() {
+  const admin = await t.signIn(ADMIN.email, ADMIN.password);
+  const user = await signUp(t, "Impersonated");
+  const started = await json("/api/auth/admin/impersonate-user", { token: admin, json: { userId: user.id } });
+  expect(started.status).toBe(200);
+  return { user, token: started.body.session.token as string };
+}
+
+describe("item 9: impersonation stays a support tool", () => {
+  it("an impersonation session's one-hour expiry does not slide on get-session", async () => {
+    const { token } = await impersonation();
+    const answer = await json("/api/auth/get-session", { token });
+    expect(answer.status).toBe(200);
+    const row = await t.deps.db.kysely
+      .selectFrom("session")
+      .select(["createdAt", "expiresAt"])
+      .where("token", "=", token)
+      .executeTakeFirstOrThrow();
+    const lifetime =
+      new Date(row.expiresAt as string | Date).getTime() - new Date(row.createdAt as string | Date).getTime();
+    expect(lifetime).toBeLessThanOrEqual(60 * 60 * 1000 + 1000);
+    expect(new Date(answer.body.session.expiresAt).getTime()).toBeLessThanOrEqual(
+      new Date(row.createdAt as string | Date).getTime() + 60 * 60 * 1000 + 1000,
+    );
+  });
+
+  it("list-sessions while impersonating does not expose the target's own session tokens", async () => {
+    const { user, token } = await impersonation();
+    const listed = await json("/api/auth/list-sessions", { token });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(user.token);
   });
 });

@@ -14,12 +14,11 @@ import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
 import { phoneSignUpPlugin } from "./phone-sign-up.ts";
 import { revokeSessionPlugin } from "./revoke-session.ts";
+import { IMPERSONATION_SESSION_SECONDS, sessionHygienePlugin } from "./session-hygiene.ts";
 import { signUpPolicyPlugin } from "./sign-up-policy.ts";
 import { socialPlugins } from "./social.ts";
 import { suspendedMembershipsPlugin } from "./suspended-memberships.ts";
 import { twoFactorPlugin } from "./two-factor.ts";
-
-const HOUR = 60 * 60;
 
 export function plugins(deps: PluginDeps) {
   return [
@@ -29,9 +28,11 @@ export function plugins(deps: PluginDeps) {
     admin({
       defaultRole: "user",
       adminRoles: [PLATFORM_ADMIN_ROLE],
-      // Impersonation is a support tool, not a way to live as another user.
-      impersonationSessionDuration: HOUR,
+      // Impersonation is a support tool, not a way to live as another user; the hour is absolute
+      // (session-hygiene.ts).
+      impersonationSessionDuration: IMPERSONATION_SESSION_SECONDS,
     }),
+    sessionHygienePlugin(),
     adminGuards(),
     username({
       minUsernameLength: USERNAME_MIN,

@@ -185,7 +185,14 @@ export function createCredentialService(deps: { auth: Auth }) {
     },
 
     async changePassword(headers: Headers, currentPassword: string, newPassword: string): Promise<void> {
-      await auth.api.changePassword({ body: { currentPassword, newPassword }, headers });
+      // The user's other sessions end with the old password (ASVS 7.4.3), as on better-auth's own route; the
+      // request's session is kept (better-auth's revokeOtherSessions would replace it with a new token, which a
+      // Hasura client, answered only a message, could not learn).
+      await auth.api.changePassword({
+        body: { currentPassword, newPassword, revokeOtherSessions: false },
+        headers,
+      });
+      await auth.api.revokeOtherSessions({ headers });
     },
   };
 }
