@@ -3,10 +3,14 @@
  * an account that has one, tokens die with their session, and session tokens stay out of JSON bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { call } from "../../test/helpers/hasura.ts";
 import { codeIn, type SmsPeer } from "../../test/helpers/sms-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 import { PASSWORD, signUp } from "../../test/helpers/v1.ts";
+import { createDb } from "../platform/db/index.ts";
 
 let t: TestApp;
 let sms: SmsPeer;
@@ -314,5 +318,21 @@ describe("item 9: impersonation stays a support tool", () => {
     const listed = await json("/api/auth/list-sessions", { token });
     expect(listed.status).toBe(200);
     expect(JSON.stringify(listed.body)).not.toContain(user.token);
+  });
+});
+
+describe("item 15: the SQLite database is private", () => {
+  it("creates DATA_DIR 0700 and the SQLite file 0600, so other local users cannot read hashes and tokens", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "gatehouse-modes-"));
+    const dataDir = join(parent, "data");
+    try {
+      const db = await createDb({ dataDir, databaseUrl: undefined, databaseSchema: undefined });
+      await db.ping();
+      await db.close();
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dataDir, "gatehouse.sqlite")).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });
