@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createBrowser } from "../../test/helpers/browser.ts";
 import { call } from "../../test/helpers/hasura.ts";
+import { type OidcPeer, startOidcPeer } from "../../test/helpers/oidc-peer.ts";
 import { codeIn, type SmsPeer } from "../../test/helpers/sms-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 import { PASSWORD, signUp } from "../../test/helpers/v1.ts";
@@ -334,5 +337,131 @@ describe("item 15: the SQLite database is private", () => {
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
+  });
+});
+
+describe("item 2: One Tap sign-in ends in the second-factor step", () => {
+  const GOOGLE_CLIENT_ID = "sessions-one-tap.apps.googleusercontent.com";
+  let google: TestApp;
+  let jwks: ReturnType<typeof Bun.serve>;
+  let googleKey: CryptoKey;
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    googleKey = privateKey;
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    jwks = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json({ keys: [publicJwk] }) });
+    google = await createTestApp({
+      env: {
+        GOOGLE_CLIENT_ID,
+        GOOGLE_CLIENT_SECRET: "google-secret",
+        GOOGLE_JWKS_URL: `http://127.0.0.1:${jwks.port}/oauth2/v3/certs`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await google.close();
+    await jwks.stop(true);
+  });
+
+  it("One Tap (POST /api/auth/one-tap/callback) of a 2FA account gets a challenge, not a session", async () => {
+    const user = await signUp(google, "One Tap Two Factor");
+    await google.deps.db.kysely
+      .updateTable("user")
+      .set({ emailVerified: true })
+      .where("id", "=", user.id)
+      .execute();
+    const enabled = await google.request("/api/auth/two-factor/enable", {
+      token: user.token,
+      json: { password: PASSWORD, method: "otp" },
+    });
+    expect(enabled.status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const idToken = await new SignJWT({
+      iss: "https://accounts.google.com",
+      aud: GOOGLE_CLIENT_ID,
+      sub: `google-${user.email}`,
+      email: user.email,
+      email_verified: true,
+      name: "One Tap",
+      iat: now,
+      exp: now + 3600,
+    })
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .sign(googleKey);
+
+    const answer = await google.request("/api/auth/one-tap/callback", { json: { idToken } });
+
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ twoFactorRedirect: true });
+    expect(body.token).toBeUndefined();
+    const sessions = await google.deps.db.kysely
+      .selectFrom("session")
+      .select("id")
+      .where("userId", "=", user.id)
+      .execute();
+    expect(sessions).toHaveLength(1);
+  });
+});
+
+describe("item 2: social/OIDC sign-in ends in the second-factor step", () => {
+  const PROVIDER = "corp";
+  let oidc: TestApp;
+  let peer: OidcPeer;
+  beforeAll(async () => {
+    oidc = await createTestApp({
+      envFor: async (baseUrl) => {
+        peer = await startOidcPeer({ redirectUris: [`${baseUrl}/api/auth/callback/${PROVIDER}`] });
+        return peer.env(PROVIDER);
+      },
+    });
+    await oidc.listen();
+  });
+  afterAll(async () => {
+    await oidc.close();
+    await peer.close();
+  });
+
+  it("the OIDC callback of a 2FA account redirects with twoFactorRedirect=true and opens no session", async () => {
+    const user = await signUp(oidc, "Oidc Two Factor");
+    await oidc.deps.db.kysely
+      .updateTable("user")
+      .set({ emailVerified: true })
+      .where("id", "=", user.id)
+      .execute();
+    const enabled = await oidc.request("/api/auth/two-factor/enable", {
+      token: user.token,
+      json: { password: PASSWORD, method: "otp" },
+    });
+    expect(enabled.status).toBe(200);
+    const sub = `sub-${user.id}`;
+    peer.addAccount({ sub, email: user.email, emailVerified: true, name: "Oidc Two Factor" });
+    peer.loginAs(sub);
+
+    const browser = createBrowser();
+    const started = await browser.fetch(`${oidc.baseUrl}/api/auth/sign-in/social`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: oidc.baseUrl },
+      body: JSON.stringify({ provider: PROVIDER, callbackURL: `${oidc.baseUrl}/welcome` }),
+    });
+    expect(started.status).toBe(200);
+    const { url } = (await started.json()) as { url: string };
+    const first = await browser.fetch(url);
+    const { stoppedAt } = await browser.follow(
+      url,
+      first,
+      (at) => at.origin === oidc.baseUrl && !at.pathname.startsWith("/api/auth/callback/"),
+    );
+
+    expect(stoppedAt.pathname).toBe("/welcome");
+    expect(stoppedAt.searchParams.get("twoFactorRedirect")).toBe("true");
+    expect(browser.cookie(oidc.baseUrl, "gatehouse.session_token")).toBeUndefined();
+    expect(browser.cookie(oidc.baseUrl, "gatehouse.two_factor")).toBeDefined();
+    const sessions = await oidc.deps.db.kysely
+      .selectFrom("session")
+      .select("id")
+      .where("userId", "=", user.id)
+      .execute();
+    expect(sessions).toHaveLength(1);
   });
 });
