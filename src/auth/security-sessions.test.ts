@@ -156,6 +156,21 @@ describe("item 2: every sign-in path ends in the second-factor step", () => {
     expect(info.body.email).toBe(user.email);
   });
 
+  it("Hasura /v1/login provider mobile-password of a 2FA account gets a second-factor step, not an auth_token", async () => {
+    const user = await twoFactorUser();
+    const before = await sessionCount(user.id);
+    const answer = await call(t, "POST", "/v1/login", {
+      json: {
+        provider: "mobile-password",
+        data: { mobile: user.phone.mobile, country_code: "91", password: PASSWORD },
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.auth_token).toBeNull();
+    expect(answer.body).toMatchObject({ two_factor: { challenge: expect.any(String) } });
+    expect(await sessionCount(user.id)).toBe(before);
+  });
+
   it("Hasura /v1/login with a wrong password of a 2FA account still answers 400 invalid-creds", async () => {
     const user = await twoFactorUser();
     const answer = await call(t, "POST", "/v1/login", {

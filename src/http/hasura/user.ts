@@ -135,12 +135,13 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
         const { mobile, country_code, password } = body.data;
         const phoneNumber = phoneOf(country_code, mobile);
         const signedIn = await credentials.signInPhoneNumber(phoneNumber, password, headers);
-        if ("secondFactor" in signedIn) return signedIn;
         if (!signedIn.phoneNumberVerified) {
-          // The password was right, so saying why is safe; the session just opened must not outlive the answer.
-          await credentials.endSession(signedIn.token);
+          // The password was right, so saying why is safe; the session just opened must not outlive the answer
+          // (a pending second-factor challenge is simply never handed out).
+          if ("token" in signedIn) await credentials.endSession(signedIn.token);
           throw hasuraError("not-verified", "mobile number is not verified");
         }
+        if ("secondFactor" in signedIn) return { secondFactor: signedIn.secondFactor };
         return { userId: signedIn.userId, token: signedIn.token };
       }
       case "mobile": {

@@ -99,7 +99,8 @@ export function createCredentialService(deps: { auth: Auth }) {
       password: string,
       headers: Headers,
     ): Promise<
-      (SignedIn & { readonly phoneNumberVerified: boolean }) | { readonly secondFactor: SecondFactorStep }
+      | (SignedIn & { readonly phoneNumberVerified: boolean })
+      | { readonly secondFactor: SecondFactorStep; readonly phoneNumberVerified: boolean }
     > {
       const answer = await auth.api.signInPhoneNumber({
         body: { phoneNumber, password },
@@ -107,7 +108,14 @@ export function createCredentialService(deps: { auth: Auth }) {
         returnHeaders: true,
       });
       const secondFactor = await secondFactorOf(answer);
-      if (secondFactor) return { secondFactor };
+      if (secondFactor) {
+        // The challenge answer names no user; the number's account says whether it is verified.
+        const user = await (await auth.$context).adapter.findOne<{ phoneNumberVerified?: unknown }>({
+          model: "user",
+          where: [{ field: "phoneNumber", value: phoneNumber }],
+        });
+        return { secondFactor, phoneNumberVerified: Boolean(user?.phoneNumberVerified) };
+      }
       const signedIn = answer.response;
       return {
         userId: signedIn.user.id,
