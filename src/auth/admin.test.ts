@@ -337,7 +337,10 @@ describe("POST /api/auth/admin/list-user-sessions", () => {
     expect(error).toBeNull();
     expect(data?.sessions).toHaveLength(2);
     for (const session of data?.sessions ?? []) expect(session.userId).toBe(user.id);
-    expect(data?.sessions.map((s) => s.token)).toContain(user.token);
+    // Named by id, without their tokens (issue #10 item 15).
+    const rows = await sessionRows(user.id);
+    expect(data?.sessions.map((s) => s.id).sort()).toEqual(rows.map((row) => String(row.id)).sort());
+    expect(JSON.stringify(data)).not.toContain(user.token);
   });
 
   it("returns 400 VALIDATION_ERROR without a userId", async () => {
@@ -442,7 +445,8 @@ describe("POST /api/auth/admin/impersonate-user and /stop-impersonating", () => 
     expect(asUser.data?.session).toMatchObject({ impersonatedBy: adminId });
     // The user's own session list does not show the admin's impersonation session.
     const own = await client.listSessions({ fetchOptions: bearer(user.token) });
-    expect(own.data?.map((s) => s.token)).not.toContain(impersonationToken);
+    const impersonationRow = (await sessionRows(user.id)).find((row) => row.impersonatedBy);
+    expect(own.data?.map((s) => s.id)).not.toContain(impersonationRow?.id);
 
     const stopped = await client.admin.stopImpersonating({
       fetchOptions: bearer(impersonationToken, { cookie: adminCookie }),

@@ -73,6 +73,15 @@ const sessionsOf = (userId: string) =>
 const accountsOf = (userId: string) =>
   db().selectFrom("account").selectAll().where("userId", "=", userId).execute();
 
+async function sessionIdOf(token: string): Promise<string> {
+  const row = await db()
+    .selectFrom("session")
+    .select("id")
+    .where("token", "=", token)
+    .executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
 async function sessionEmail(token: string): Promise<string | null> {
   const { data } = await clientFor(token).getSession();
   return data?.user.email ?? null;
@@ -308,13 +317,15 @@ describe("POST /api/auth/change-password", () => {
     expect(await signIn(email, "changed-password-1")).toBeString();
   });
 
-  it("keeps other sessions without revokeOtherSessions", async () => {
+  it("keeps other sessions with revokeOtherSessions: false", async () => {
+    // Ending them is the default (issue #10 item 15); a caller keeps them only by asking.
     const email = uniqueEmail("chpw-keep");
     const { token } = await signUp(email);
     const other = await signIn(email);
     const { data, error } = await clientFor(token).changePassword({
       currentPassword: PASSWORD,
       newPassword: "changed-password-2",
+      revokeOtherSessions: false,
     });
     expect(error).toBeNull();
     expect(data?.token).toBeNull();
@@ -469,7 +480,10 @@ describe("sessions", () => {
     await signUp(uniqueEmail("list-other"));
     const { data, error } = await clientFor(token).listSessions();
     expect(error).toBeNull();
-    expect(data?.map((s) => s.token).sort()).toEqual([token, second].sort());
+    // Named by id, not by token (issue #10 item 15: lists hand out no bearer tokens).
+    const ids = await Promise.all([token, second].map(sessionIdOf));
+    expect(data?.map((s) => s.id).sort()).toEqual(ids.sort());
+    expect(JSON.stringify(data)).not.toContain(second);
   });
 
   it("POST /revoke-session ends one session", async () => {

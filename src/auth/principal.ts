@@ -1,9 +1,11 @@
 /**
  * Resolves the caller of a Gatehouse API into one Principal, whatever the credential: a session (cookie or
  * `Authorization: Bearer <session token>`), a JWT issued by Gatehouse (`/api/auth/token`, verified against its
- * JWKS), or a tenant-bound API key (`X-API-Key`). Banned users and revoked or expired keys resolve to nothing.
+ * JWKS), or a tenant-bound API key (`X-API-Key`). Banned users, JWTs whose session has ended, and revoked or
+ * expired keys resolve to nothing.
  */
 import type { Auth } from "./index.ts";
+import { jwtSessionLives } from "./jwt-session.ts";
 import { isBanActive, isPlatformAdminRoles, parseRoles } from "./roles.ts";
 
 export type Principal =
@@ -75,9 +77,12 @@ export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKey
       ?.trim();
     if (bearer && JWT_SHAPE.test(bearer)) {
       const verified = await auth.api.verifyJWT({ body: { token: bearer } }).catch(() => null);
-      const subject = verified?.payload?.sub;
-      if (!subject) return null;
-      const user = (await (await auth.$context).internalAdapter.findUserById(subject)) as UserLike | null;
+      const payload = verified?.payload;
+      const subject = payload?.sub;
+      if (!payload || !subject) return null;
+      const context = await auth.$context;
+      if (!(await jwtSessionLives(context.adapter, payload, subject))) return null;
+      const user = (await context.internalAdapter.findUserById(subject)) as UserLike | null;
       return user && !isBanActive(user) ? userPrincipal(user, null, "jwt") : null;
     }
     if (!bearer && !headers.get("cookie")) return null;

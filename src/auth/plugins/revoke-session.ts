@@ -7,7 +7,8 @@
  * - it answers `{status: true}` whatever happened, so a client cannot tell a revoked session from a mistyped one.
  * Here both forms revoke, and a token that names no session of the caller (unknown, expired and gone, or
  * another user's — not told apart, so nobody learns whether someone else's token exists) is a 404
- * SESSION_NOT_FOUND. Registered under better-auth's endpoint key, so it replaces the built-in route.
+ * SESSION_NOT_FOUND. Registered under better-auth's endpoint key, so it replaces the built-in route. A session can
+ * also be named by its `id` (`{id}`), which is all that session lists show (src/auth/plugins/session-hygiene.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { BetterAuthPlugin } from "better-auth";
@@ -54,12 +55,25 @@ export function revokeSessionPlugin() {
         "/revoke-session",
         {
           method: "POST",
-          body: z.object({
-            token: z.string().meta({
-              description:
-                "The session token to revoke: as sign-in returned it, or as set-auth-token carries it",
+          body: z
+            .object({
+              token: z
+                .string()
+                .meta({
+                  description:
+                    "The session token to revoke: as sign-in returned it, or as set-auth-token carries it",
+                })
+                .optional(),
+              // Session lists carry ids, not tokens (session-hygiene.ts): a listed session is revoked by its id.
+              id: z
+                .string()
+                .max(200)
+                .meta({ description: "The id of the session, as list-sessions shows it" })
+                .optional(),
+            })
+            .refine((body) => (body.token === undefined) !== (body.id === undefined), {
+              message: "Give either token or id",
             }),
-          }),
           use: [sensitiveSessionMiddleware],
           requireHeaders: true,
           metadata: {
@@ -85,7 +99,15 @@ export function revokeSessionPlugin() {
         },
         async (ctx) => {
           const caller = ctx.context.session;
-          const token = rawSessionToken(ctx.body.token, ctx.context.secret);
+          const token =
+            ctx.body.token !== undefined
+              ? rawSessionToken(ctx.body.token, ctx.context.secret)
+              : (
+                  await ctx.context.adapter.findOne<{ token: string }>({
+                    model: "session",
+                    where: [{ field: "id", value: ctx.body.id ?? "" }],
+                  })
+                )?.token;
           const found = token ? await ctx.context.internalAdapter.findSession(token) : null;
           if (!token || !found || found.session.userId !== caller.user.id) {
             throw APIError.from("NOT_FOUND", REVOKE_SESSION_ERROR_CODES.SESSION_NOT_FOUND);

@@ -1,6 +1,13 @@
 /**
  * Two-factor: TOTP, one-time codes by e-mail, backup codes.
  *
+ * better-auth's challenge ("twoFactorRedirect": the session just opened is dropped and a `two_factor` cookie
+ * names the pending sign-in) hooks only the password sign-ins (/sign-in/email, /sign-in/username,
+ * /sign-in/phone-number). Every other path that opens a session for an account (phone code, social or OIDC
+ * callback, ID-token sign-in, One Tap, the auto sign-in of e-mail verification) gets the same challenge here, so a
+ * second factor cannot be skipped by choosing another way in. Redirect flows keep their redirect and add
+ * `twoFactorRedirect=true` to the callback URL, where the client asks for the code.
+ *
  * better-auth accepts a TOTP code as often as it is presented while it is valid (about 90 s), so whoever sees a
  * code (over a shoulder, in a proxy log) could use it again. A hook here lets each code through once per user
  * (RFC 6238 §5.2). E-mail codes and backup codes are single-use in better-auth already.
@@ -26,6 +33,19 @@ const USED_TOTP_TTL_SECONDS = 3 * TOTP_PERIOD_SECONDS;
 const TWO_FACTOR_COOKIE = "two_factor";
 const VERIFY_TOTP_PATH = "/two-factor/verify-totp";
 const TOTP_CODE = new RegExp(`^\\d{${TOTP_DIGITS}}$`);
+
+/** Paths besides the password sign-ins that open a session for an existing account (see the header). */
+const OTHER_SIGN_IN_PATHS = new Set([
+  "/phone-number/verify",
+  "/sign-in/social",
+  "/callback/:id",
+  "/one-tap/callback",
+  "/verify-email",
+]);
+/** Of those, the ones that answer a browser with a redirect to the client's callback URL. */
+const REDIRECTING_SIGN_IN_PATHS = new Set(["/callback/:id", "/verify-email"]);
+/** The query parameter a redirect flow's callback URL gets when a second factor is due. */
+export const TWO_FACTOR_REDIRECT_PARAM = "twoFactorRedirect";
 
 export const TWO_FACTOR_REPLAY_ERROR_CODES = {
   TOTP_CODE_ALREADY_USED: {
@@ -100,6 +120,51 @@ function totpReplayGuard() {
   };
 }
 
+interface HookContext {
+  path?: string;
+  context: {
+    newSession?: { session: { token: string } } | null;
+    session?: { session: { token: string } } | null;
+    returned?: unknown;
+    responseHeaders?: Headers;
+  };
+}
+
+/**
+ * Whether the request opened a session other than the one it came with: e-mail verification by a signed-in user
+ * re-sets the cookie of the current session, which is no sign-in (the endpoint has read that session into
+ * `context.session` by then).
+ */
+function openedNewSession(ctx: HookContext): boolean {
+  const opened = ctx.context.newSession?.session.token;
+  return opened !== undefined && opened !== ctx.context.session?.session.token;
+}
+
+function isChallenge(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { twoFactorRedirect?: unknown }).twoFactorRedirect === true
+  );
+}
+
+/**
+ * better-auth's challenge answers JSON; on a redirect flow the browser must still land on the client's callback
+ * URL (which the endpoint's redirect put in the response headers), now told that a second factor is due.
+ */
+const redirectWithChallenge = {
+  matcher: (ctx: HookContext) =>
+    REDIRECTING_SIGN_IN_PATHS.has(ctx.path ?? "") &&
+    isChallenge(ctx.context.returned) &&
+    Boolean(ctx.context.responseHeaders?.get("location")),
+  handler: createAuthMiddleware(async (ctx) => {
+    const location = ctx.context.responseHeaders?.get("location") ?? "/";
+    const target = new URL(location, ctx.context.baseURL);
+    target.searchParams.set(TWO_FACTOR_REDIRECT_PARAM, "true");
+    throw ctx.redirect(target.toString());
+  }),
+};
+
 export function twoFactorPlugin({ config, sendMail }: PluginDeps) {
   const plugin = twoFactor({
     issuer: "Gatehouse",
@@ -121,11 +186,19 @@ export function twoFactorPlugin({ config, sendMail }: PluginDeps) {
     },
   });
   const guard = totpReplayGuard();
+  const [challenge, ...otherAfterHooks] = plugin.hooks.after;
+  if (!challenge) throw new Error("better-auth's twoFactor plugin has no sign-in hook");
+  const everySignIn = {
+    matcher: (ctx: HookContext) =>
+      challenge.matcher(ctx as Parameters<typeof challenge.matcher>[0]) ||
+      (OTHER_SIGN_IN_PATHS.has(ctx.path ?? "") && openedNewSession(ctx)),
+    handler: challenge.handler,
+  };
   return {
     ...plugin,
     hooks: {
       before: guard.before,
-      after: [...plugin.hooks.after, ...guard.after],
+      after: [everySignIn, redirectWithChallenge, ...otherAfterHooks, ...guard.after],
     },
     $ERROR_CODES: { ...plugin.$ERROR_CODES, ...TWO_FACTOR_REPLAY_ERROR_CODES },
   };

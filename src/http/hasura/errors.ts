@@ -87,6 +87,13 @@ const FROM_AUTH: Readonly<Record<string, HasuraErrorCode>> = {
   OTP_NOT_FOUND: "invalid-creds",
   TOO_MANY_ATTEMPTS: "invalid-creds",
   PHONE_NUMBER_NOT_EXIST: "invalid-creds",
+  // The second factor of /v1/login/two-factor (better-auth's twoFactor codes and ours).
+  INVALID_CODE: "invalid-creds",
+  INVALID_BACKUP_CODE: "invalid-creds",
+  OTP_HAS_EXPIRED: "invalid-creds",
+  INVALID_TWO_FACTOR_COOKIE: "invalid-creds",
+  TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE: "invalid-creds",
+  TOTP_CODE_ALREADY_USED: "invalid-creds",
   INVALID_PHONE_NUMBER: "invalid-args",
   INVALID_USERNAME: "invalid-args",
   USERNAME_TOO_SHORT: "invalid-args",

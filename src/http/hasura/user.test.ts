@@ -393,7 +393,7 @@ describe("GET /openapi.json", () => {
     const routes = t.app.routes.filter((route) =>
       /^\/v1\/(signup|login|providers|user\/|admin\/)/.test(route.path),
     );
-    expect(routes).toHaveLength(22);
+    expect(routes).toHaveLength(24);
     for (const route of routes) {
       const path = route.path.replace(/:(\w+)/g, "{$1}");
       const operation = (doc.paths?.[path] as Record<string, OpenAPIV3_1.OperationObject> | undefined)?.[

@@ -11,6 +11,7 @@
  * `POST /v1/providers/mobile-password/verify-otp` takes; login with the password is `not-verified` until then.
  */
 import { type Static, t } from "elysia";
+import type { SecondFactorStep, SignedIn } from "../../identity/accounts/credentials.ts";
 import type { NewAccount } from "../../identity/accounts/service.ts";
 import type { AccountView } from "../../identity/accounts/view.ts";
 import type { V1Services } from "../services.ts";
@@ -28,6 +29,13 @@ import {
   MobileOtpBody,
   SignupBody,
 } from "./model.ts";
+import {
+  ChallengeBody,
+  LoginResponse,
+  SecondFactorBody,
+  toSecondFactorResponse,
+  toTwoFactorStep,
+} from "./two-factor.ts";
 import { phoneOf, toAuthResponse, toHasuraUser } from "./wire.ts";
 
 const tags = ["Hasura"];
@@ -40,6 +48,13 @@ const errors = {
 
 type Signup = Static<typeof SignupBody>;
 type Login = Static<typeof LoginBody>;
+
+type LoginOutcome = SignedIn | { readonly secondFactor: SecondFactorStep };
+
+/** A new account has no second factor yet, so signup's sign-in always ends in a session. */
+function tokenOf(outcome: { readonly token: string | null } | { readonly secondFactor: unknown } | null) {
+  return outcome && "token" in outcome ? outcome.token : null;
+}
 
 export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
   const { accounts, credentials, resolvePrincipal } = v1;
@@ -70,7 +85,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
         const { username, password } = body.data;
         const account = await create({ ...common, username, password, emailVerified: true });
         const signedIn = await credentials.signInUsername(username, password, headers);
-        return { account, token: signedIn?.token ?? null };
+        return { account, token: tokenOf(signedIn) };
       }
       case "email": {
         const { email, password } = body.data;
@@ -78,7 +93,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
         await credentials.sendVerificationEmail(email);
         if (accounts.signUpPolicy.requireEmailVerification) return { account, token: null };
         const signedIn = await credentials.signInEmail(email, password, headers);
-        return { account, token: signedIn.token };
+        return { account, token: tokenOf(signedIn) };
       }
       case "mobile-password": {
         const { mobile, country_code, password } = body.data;
@@ -97,7 +112,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
         }
         try {
           const verified = await credentials.verifyPhoneNumber(phoneNumber, otp, { headers });
-          return { account, token: verified.token };
+          return { account, token: tokenOf(verified) };
         } catch (error) {
           // A wrong code creates no account.
           await accounts.discardNewAccount(account.id).catch(() => {});
@@ -107,7 +122,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
     }
   }
 
-  async function login(body: Login, headers: Headers): Promise<{ userId: string; token: string }> {
+  async function login(body: Login, headers: Headers): Promise<LoginOutcome> {
     switch (body.provider) {
       case "username": {
         const signedIn = await credentials.signInUsername(body.data.username, body.data.password, headers);
@@ -121,16 +136,19 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
         const phoneNumber = phoneOf(country_code, mobile);
         const signedIn = await credentials.signInPhoneNumber(phoneNumber, password, headers);
         if (!signedIn.phoneNumberVerified) {
-          // The password was right, so saying why is safe; the session just opened must not outlive the answer.
-          await credentials.endSession(signedIn.token);
+          // The password was right, so saying why is safe; the session just opened must not outlive the answer
+          // (a pending second-factor challenge is simply never handed out).
+          if ("token" in signedIn) await credentials.endSession(signedIn.token);
           throw hasuraError("not-verified", "mobile number is not verified");
         }
+        if ("secondFactor" in signedIn) return { secondFactor: signedIn.secondFactor };
         return { userId: signedIn.userId, token: signedIn.token };
       }
       case "mobile": {
         const { mobile, country_code, otp } = body.data;
         const phoneNumber = phoneOf(country_code, mobile);
         const verified = await credentials.verifyPhoneNumber(phoneNumber, otp, { headers });
+        if ("secondFactor" in verified) return verified;
         if (!verified.token) throw hasuraError("unexpected-state");
         return { userId: verified.userId, token: verified.token };
       }
@@ -161,18 +179,59 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
     .post(
       "/v1/login",
       async ({ body, request }) => {
-        const { userId, token } = await login(body, request.headers);
-        return toAuthResponse(await accounts.ownAccount(userId), body.provider, token);
+        const outcome = await login(body, request.headers);
+        if ("secondFactor" in outcome) return toTwoFactorStep(outcome.secondFactor);
+        return toAuthResponse(await accounts.ownAccount(outcome.userId), body.provider, outcome.token);
       },
       {
         body: LoginBody,
-        response: { 200: AuthResponse, ...errors },
+        response: { 200: LoginResponse, ...errors },
         detail: {
           tags,
           summary: "Log in",
           description:
-            "Provider `mobile` logs in with the code from `/v1/providers/mobile/send-otp` (or signup).",
+            "Provider `mobile` logs in with the code from `/v1/providers/mobile/send-otp` (or signup). For an " +
+            "account with two-factor the right password (or code) answers `auth_token: null` and " +
+            "`two_factor: {challenge, methods}`: complete it with `/v1/login/two-factor`.",
         },
+      },
+    )
+    .post(
+      "/v1/login/two-factor",
+      async ({ body, request }) => {
+        const signedIn = await credentials.completeSecondFactor(
+          body.challenge,
+          body.method,
+          body.code,
+          request.headers,
+        );
+        if (!signedIn) throw hasuraError("invalid-args");
+        return toSecondFactorResponse(await accounts.ownAccount(signedIn.userId), signedIn.token);
+      },
+      {
+        body: SecondFactorBody,
+        response: { 200: AuthResponse, ...errors },
+        detail: {
+          tags,
+          summary: "Complete a two-factor login",
+          description:
+            "The second step of `/v1/login` for an account with two-factor: the challenge it answered and a " +
+            "code (`totp` from the authenticator app, `otp` from `/v1/login/two-factor/send-otp`, or a " +
+            "`backup_code`). A wrong code is `invalid-creds`.",
+        },
+      },
+    )
+    .post(
+      "/v1/login/two-factor/send-otp",
+      async ({ body, request }) => {
+        if (!(await credentials.sendSecondFactorCode(body.challenge, request.headers)))
+          throw hasuraError("invalid-args");
+        return { message: "OTP sent" };
+      },
+      {
+        body: ChallengeBody,
+        response: { 200: Message, ...errors },
+        detail: { tags, summary: "Send the e-mail code of a pending two-factor login" },
       },
     )
     .post(

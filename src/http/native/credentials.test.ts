@@ -114,16 +114,23 @@ describe("Bearer JWT from /api/auth/token", () => {
 
   it("is refused (401) when expired or meant for another audience, though signed by Gatehouse's key", async () => {
     const now = Math.floor(Date.now() / 1000);
+    // Each with a live session's `sid` (src/auth/jwt-session.ts), so that only exp or aud can refuse them.
+    const session = await t.deps.db.kysely
+      .selectFrom("session")
+      .select("id")
+      .where("token", "=", owner.token)
+      .executeTakeFirstOrThrow();
+    const sid = session.id;
     const expired = await t.deps.auth.api.signJWT({
-      body: { payload: { sub: owner.id, iat: now - 3600, exp: now - 60 } },
+      body: { payload: { sub: owner.id, sid, iat: now - 3600, exp: now - 60 } },
     });
     expectUnauthenticated(await call(t, "GET", "/v1/users", { token: expired.token, tenant: tenantA }));
     const elsewhere = await t.deps.auth.api.signJWT({
-      body: { payload: { sub: owner.id, aud: "https://elsewhere.example" } },
+      body: { payload: { sub: owner.id, sid, aud: "https://elsewhere.example" } },
     });
     expectUnauthenticated(await call(t, "GET", "/v1/users", { token: elsewhere.token, tenant: tenantA }));
     // The same signing path with the right claims works, so the refusals above are about exp and aud.
-    const fresh = await t.deps.auth.api.signJWT({ body: { payload: { sub: owner.id } } });
+    const fresh = await t.deps.auth.api.signJWT({ body: { payload: { sub: owner.id, sid } } });
     expect((await call(t, "GET", "/v1/users", { token: fresh.token, tenant: tenantA })).status).toBe(200);
   });
 });

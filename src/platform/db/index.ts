@@ -3,7 +3,8 @@
  * queries. SQLite (bun:sqlite, WAL) by default; PostgreSQL through a `pg` pool when DATABASE_URL is set.
  */
 import { Database as SqliteDatabase } from "bun:sqlite";
-import { join } from "node:path";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createKyselyAdapter } from "@better-auth/kysely-adapter";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -27,6 +28,11 @@ export type Tables = Record<string, any>;
 
 // A busy writer (another request's transaction) should make SQLite wait, not fail with SQLITE_BUSY.
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+// The database holds password hashes, session and reset tokens: readable by the server's user only. DATA_DIR
+// is made private when Gatehouse creates it (an existing directory is the operator's to set).
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
 // Enough connections for 2 cores of request handling plus migrations, small enough to share a server.
 const PG_POOL_SIZE = 10;
 
@@ -37,7 +43,17 @@ export async function createDb(
   return createSqlite(join(config.dataDir, "gatehouse.sqlite"));
 }
 
+/** Creates the database file (and its directory) private before SQLite opens it; tightens an existing file. */
+function preparePrivateFile(file: string): void {
+  const dir = dirname(file);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (!existsSync(file)) closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
+  // SQLite gives its -wal and -shm files the database file's mode.
+  chmodSync(file, PRIVATE_FILE_MODE);
+}
+
 async function createSqlite(file: string): Promise<Db> {
+  preparePrivateFile(file);
   const database = new SqliteDatabase(file, { create: true, strict: true });
   database.exec("PRAGMA journal_mode = WAL");
   database.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

@@ -67,3 +67,31 @@ export const BETTER_AUTH_SUCCESS: Readonly<Record<string, Record<string, OpenAPI
     "200": json("The member's role in the active organization", object({ role: { type: "string" } })),
   },
 };
+
+/** A session as the session lists show it: without its token (src/auth/plugins/session-hygiene.ts). */
+const listedSession: Schema = {
+  type: "object",
+  description: "A session of the user, without its token (revoke it by id with POST /revoke-session)",
+  properties: {
+    id: { type: "string" },
+    userId: { type: "string" },
+    expiresAt: { type: "string", format: "date-time" },
+    createdAt: { type: "string", format: "date-time" },
+    updatedAt: { type: "string", format: "date-time" },
+    ipAddress: { type: ["string", "null"] },
+    userAgent: { type: ["string", "null"] },
+    impersonatedBy: { type: ["string", "null"] },
+    activeOrganizationId: { type: ["string", "null"] },
+  },
+  required: ["id", "userId", "expiresAt", "createdAt", "updatedAt"],
+};
+
+/** Answers Gatehouse changes on better-auth's routes: these replace what better-auth's generator documents. */
+export const BETTER_AUTH_REPLACED: Readonly<Record<string, Record<string, OpenAPIV3_1.ResponseObject>>> = {
+  "get /list-sessions": {
+    "200": json("The caller's active sessions", { type: "array", items: listedSession }),
+  },
+  "post /admin/list-user-sessions": {
+    "200": json("The user's sessions", object({ sessions: { type: "array", items: listedSession } })),
+  },
+};

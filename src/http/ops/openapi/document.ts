@@ -8,7 +8,7 @@ import { toOpenAPISchema } from "@elysiajs/openapi";
 import type { AnyElysia } from "elysia";
 import type { OpenAPIV3_1 } from "openapi-types";
 import type { Auth } from "../../../auth/index.ts";
-import { BETTER_AUTH_SUCCESS } from "./better-auth-success.ts";
+import { BETTER_AUTH_REPLACED, BETTER_AUTH_SUCCESS } from "./better-auth-success.ts";
 import { completeContract, HTTP_METHODS } from "./contract.ts";
 import { normalizeSchemas, wholeNumbers } from "./json-schema.ts";
 import { SECURITY_SCHEMES } from "./surfaces.ts";
@@ -49,7 +49,8 @@ function betterAuthPaths(schema: Document): Record<string, PathItem> {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const responses = { ...BETTER_AUTH_SUCCESS[`${method} ${path}`], ...operation.responses };
+      const key = `${method} ${path}`;
+      const responses = { ...BETTER_AUTH_SUCCESS[key], ...operation.responses, ...BETTER_AUTH_REPLACED[key] };
       tagged[method] = { ...operation, responses, tags: [authTag(operation.tags?.[0])] };
     }
     paths[`${AUTH_BASE}${path}`] = tagged as PathItem;

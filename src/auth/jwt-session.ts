@@ -1,0 +1,32 @@
+/**
+ * The binding of a Gatehouse JWT (`GET /api/auth/token`) to the session it was issued for. A JWT cannot be
+ * recalled once signed; without the binding it kept working for its 15 minutes after sign-out, revocation or a
+ * password change that ended the session. The `sid` claim names the session, and a JWT counts only while that
+ * session lives (ASVS 7.4.1). A JWT without `sid` (issued before the binding) is refused: it names no session.
+ */
+export const JWT_SESSION_CLAIM = "sid";
+
+/** The part of better-auth's adapter this needs (a structural type: src/auth/index.ts imports this module). */
+interface Adapter {
+  findOne<T>(query: { model: string; where: { field: string; value: string }[] }): Promise<T | null>;
+}
+
+interface SessionRow {
+  userId: string;
+  expiresAt: Date | string | number;
+}
+
+/** Whether the session named by the JWT's `sid` still exists, belongs to its subject and has not expired. */
+export async function jwtSessionLives(
+  adapter: Adapter,
+  payload: Record<string, unknown>,
+  subject: string,
+): Promise<boolean> {
+  const sessionId = payload[JWT_SESSION_CLAIM];
+  if (typeof sessionId !== "string" || sessionId === "") return false;
+  const session = await adapter.findOne<SessionRow>({
+    model: "session",
+    where: [{ field: "id", value: sessionId }],
+  });
+  return session !== null && session.userId === subject && new Date(session.expiresAt).getTime() > Date.now();
+}
