@@ -8,7 +8,13 @@ import { createIdentity, type IdentityDeps } from "../identity/index.ts";
 import { createContextResolver } from "./pipeline/tenant-context.ts";
 
 /** Actions on a whole tenant that take no context. */
-type TenantWideAction = "roles.list" | "apiKeys.list" | "policies.list" | "policies.create";
+type TenantWideAction =
+  | "roles.list"
+  | "apiKeys.list"
+  | "policies.list"
+  | "policies.create"
+  | "audit.list"
+  | "audit.listAll";
 
 export function createV1Services(deps: IdentityDeps & { readonly auth: Auth }) {
   const identity = createIdentity(deps);

@@ -6,6 +6,7 @@ import { admin, bearer, jwt, openAPI, username } from "better-auth/plugins";
 import { isValidUsername, USERNAME_MAX, USERNAME_MIN } from "../account-rules.ts";
 import { PLATFORM_ADMIN_ROLE } from "../roles.ts";
 import { adminGuards } from "./admin-guards.ts";
+import { auditPlugin } from "./audit.ts";
 import { authProviderPlugin } from "./auth-provider.ts";
 import type { PluginDeps } from "./deps.ts";
 import { oneTapPlugin } from "./one-tap.ts";
@@ -49,5 +50,7 @@ export function plugins(deps: PluginDeps) {
     jwt({ disableSettingJwtHeader: true }),
     openAPI({ disableDefaultReference: true }),
     ...socialPlugins(deps),
+    // Last: its after hooks see what every other plugin made of the response (e.g. a two-factor challenge).
+    ...(deps.recordAudit ? [auditPlugin(deps.recordAudit)] : []),
   ];
 }

@@ -1,0 +1,301 @@
+/**
+ * Records better-auth's authentication and administrative events in the audit trail (src/identity/audit),
+ * through the `record` function it is given (AuthDeps.recordAudit): sign-in success and failure with the method,
+ * the second-factor step, sign-out, password and e-mail changes, resets, verification, and the admin plugin's
+ * create, ban, unban, delete, role and impersonation routes. The hooks run for HTTP requests and for
+ * `auth.api.*` calls alike. Only identifiers go in; request bodies are read for ids, never for secrets.
+ */
+import type { BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { CLIENT_IP_HEADER } from "../../platform/client-ip.ts";
+import type { AuditEventInput, RecordAuditEvent } from "../audit-event.ts";
+
+interface SessionRow {
+  readonly userId: string;
+  readonly impersonatedBy?: string | null;
+}
+
+type HookContext = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
+
+/** How each sign-in endpoint signs in (the `method` detail of sign_in.* events). */
+const SIGN_IN_METHODS: Readonly<Record<string, string>> = {
+  "/sign-in/email": "password",
+  "/sign-in/username": "username",
+  "/sign-in/phone-number": "phone_password",
+  "/phone-number/verify": "phone_otp",
+  "/sign-in/social": "social",
+  "/callback/:id": "social",
+  "/one-tap/callback": "one_tap",
+};
+
+const SECOND_FACTOR_METHODS: Readonly<Record<string, string>> = {
+  "/two-factor/verify-totp": "totp",
+  "/two-factor/verify-otp": "otp",
+  "/two-factor/verify-backup-code": "backup_code",
+};
+
+/** Admin plugin routes: event type on success; the subject is the body's `userId`. */
+const ADMIN_EVENTS: Readonly<Record<string, string>> = {
+  "/admin/create-user": "user.created",
+  "/admin/ban-user": "user.banned",
+  "/admin/unban-user": "user.unbanned",
+  "/admin/remove-user": "user.deleted",
+  "/admin/set-role": "user.role_changed",
+  "/admin/set-user-password": "user.password_set",
+  "/admin/revoke-user-sessions": "user.sessions_revoked",
+  "/admin/update-user": "user.updated",
+  "/admin/impersonate-user": "impersonation.started",
+};
+
+/** Self-service routes of a signed-in user: event type on success (and `<type>_failed` on a refusal). */
+const ACCOUNT_EVENTS: Readonly<Record<string, string>> = {
+  "/change-password": "password.changed",
+  "/change-email": "email.change_requested",
+  "/two-factor/enable": "two_factor.enable_requested",
+  "/two-factor/disable": "two_factor.disabled",
+  "/request-password-reset": "password.reset_requested",
+  "/delete-user": "account.deletion_requested",
+};
+
+function requestMeta(ctx: { headers?: Headers; request?: Request }) {
+  const headers = ctx.headers ?? ctx.request?.headers;
+  return {
+    ip: headers?.get(CLIENT_IP_HEADER) ?? null,
+    userAgent: headers?.get("user-agent") ?? null,
+  };
+}
+
+function requestMetaOf(request: Request | undefined) {
+  return requestMeta({ request });
+}
+
+function errorCode(returned: unknown): string | null {
+  if (!isAPIError(returned)) return null;
+  const body = returned.body as { code?: unknown } | undefined;
+  return typeof body?.code === "string" ? body.code : returned.status.toString();
+}
+
+/** A redirect to an error page (OAuth callbacks report failures that way, not as an error status). */
+function redirectError(returned: unknown): string | null {
+  if (!isAPIError(returned) || returned.statusCode < 300 || returned.statusCode >= 400) return null;
+  const location = new Headers(returned.headers ?? undefined).get("location") ?? "";
+  try {
+    return new URL(location, "http://x").searchParams.get("error");
+  } catch {
+    return null;
+  }
+}
+
+function failed(returned: unknown): boolean {
+  return isAPIError(returned) && returned.statusCode >= 400;
+}
+
+/** The identifier a sign-in attempt named (e-mail, username or phone number), for failed attempts. */
+function identifierOf(body: unknown): string | null {
+  if (typeof body !== "object" || body === null) return null;
+  const { email, username, phoneNumber } = body as Record<string, unknown>;
+  const value = [email, username, phoneNumber].find((v) => typeof v === "string");
+  return typeof value === "string" ? value : null;
+}
+
+function stringField(body: unknown, name: string): string | null {
+  if (typeof body !== "object" || body === null) return null;
+  const value = (body as Record<string, unknown>)[name];
+  return typeof value === "string" ? value : null;
+}
+
+export function auditPlugin(record: RecordAuditEvent) {
+  const recordFor = (ctx: HookContext, event: AuditEventInput) => record({ ...requestMeta(ctx), ...event });
+
+  async function signIn(ctx: HookContext, method: string) {
+    const session = ctx.context.newSession;
+    const returned = ctx.context.returned;
+    // The two-factor plugin turns a password sign-in into a challenge (its hook runs before this one).
+    if ((returned as { twoFactorRedirect?: unknown } | null)?.twoFactorRedirect) {
+      await recordFor(ctx, {
+        type: "sign_in.second_factor_required",
+        details: { method, identifier: identifierOf(ctx.body) },
+      });
+      return;
+    }
+    if (session) {
+      // An admin acting as the user is recorded as impersonation.started, not as the user signing in.
+      if ((session.session as { impersonatedBy?: unknown }).impersonatedBy) return;
+      const user = session.user.id;
+      await recordFor(ctx, {
+        type: "sign_in.succeeded",
+        actorType: "user",
+        actorId: user,
+        subjectType: "user",
+        subjectId: user,
+        details: { method, ...(ctx.params?.id ? { provider: String(ctx.params.id) } : {}) },
+      });
+      return;
+    }
+    const reason = failed(returned) ? errorCode(returned) : redirectError(returned);
+    if (!reason) return;
+    await recordFor(ctx, {
+      type: "sign_in.failed",
+      details: {
+        method,
+        reason,
+        identifier: identifierOf(ctx.body),
+        ...(ctx.params?.id ? { provider: String(ctx.params.id) } : {}),
+      },
+    });
+  }
+
+  async function secondFactor(ctx: HookContext, method: string) {
+    const session = ctx.context.newSession;
+    if (session) {
+      const user = session.user.id;
+      const base = { actorType: "user", actorId: user, subjectType: "user", subjectId: user } as const;
+      await recordFor(ctx, { ...base, type: "second_factor.succeeded", details: { method } });
+      await recordFor(ctx, {
+        ...base,
+        type: "sign_in.succeeded",
+        details: { method: `two_factor_${method}` },
+      });
+      return;
+    }
+    if (failed(ctx.context.returned)) {
+      const user = ctx.context.session?.user.id ?? null;
+      await recordFor(ctx, {
+        type: "second_factor.failed",
+        ...(user ? { actorType: "user", actorId: user, subjectType: "user", subjectId: user } : {}),
+        details: { method, reason: errorCode(ctx.context.returned) },
+      });
+    } else if (ctx.context.session) {
+      // Verifying the first code while enabling two-factor: no new session, the signed-in user's step.
+      const user = ctx.context.session.user.id;
+      await recordFor(ctx, {
+        type: "two_factor.enabled",
+        actorType: "user",
+        actorId: user,
+        subjectType: "user",
+        subjectId: user,
+        details: { method },
+      });
+    }
+  }
+
+  async function accountEvent(ctx: HookContext, type: string) {
+    const user = ctx.context.session?.user.id ?? null;
+    const returned = ctx.context.returned;
+    const outcome = failed(returned) ? "_failed" : "";
+    await recordFor(ctx, {
+      type: `${type}${outcome}`,
+      ...(user ? { actorType: "user", actorId: user, subjectType: "user", subjectId: user } : {}),
+      details: {
+        ...(outcome ? { reason: errorCode(returned) } : {}),
+        ...(type === "password.reset_requested" ? { identifier: identifierOf(ctx.body) } : {}),
+        ...(type === "email.change_requested" ? { newEmail: stringField(ctx.body, "newEmail") } : {}),
+      },
+    });
+  }
+
+  async function adminEvent(ctx: HookContext, type: string) {
+    const returned = ctx.context.returned;
+    if (failed(returned)) return;
+    const session = ctx.context.session;
+    const created = (returned as { user?: { id?: unknown } } | null)?.user?.id;
+    const subject = stringField(ctx.body, "userId") ?? (typeof created === "string" ? created : null);
+    await recordFor(ctx, {
+      type,
+      actorType: session ? "user" : "system",
+      actorId: session?.user.id ?? null,
+      subjectType: "user",
+      subjectId: subject,
+      details: {
+        ...(type === "user.role_changed" ? { role: roleList(ctx.body) } : {}),
+        ...(type === "user.banned" ? { reason: stringField(ctx.body, "banReason") } : {}),
+        ...(type === "user.created" ? { role: roleList(ctx.body) } : {}),
+      },
+    });
+  }
+
+  async function endOfSession(session: SessionRow, context: unknown) {
+    const ctx = context as { path?: string; headers?: Headers; request?: Request } | null;
+    const stop = ctx?.path === "/admin/stop-impersonating";
+    if (ctx?.path !== "/sign-out" && !stop) return;
+    const impersonator = session.impersonatedBy ?? null;
+    await record({
+      ...requestMeta(ctx ?? {}),
+      type: stop ? "impersonation.stopped" : "sign_out",
+      actorType: "user",
+      actorId: impersonator ?? session.userId,
+      subjectType: "user",
+      subjectId: session.userId,
+      ...(impersonator && !stop ? { details: { impersonated: true } } : {}),
+    });
+  }
+
+  return {
+    id: "gatehouse-audit",
+    init() {
+      return {
+        options: {
+          // Merged under the app's own options (which win), so `enabled` here changes nothing; the type needs it.
+          emailAndPassword: {
+            enabled: true,
+            onPasswordReset: async ({ user }: { user: { id: string } }, request?: Request) =>
+              record({
+                ...requestMetaOf(request),
+                type: "password.reset",
+                subjectType: "user",
+                subjectId: user.id,
+              }),
+          },
+          // The session row is gone after sign-out: its deletion says whose it was.
+          databaseHooks: {
+            session: {
+              delete: {
+                after: async (session: SessionRow, context: unknown) => endOfSession(session, context),
+              },
+            },
+          },
+          emailVerification: {
+            afterEmailVerification: async (user: { id: string }, request?: Request) =>
+              record({
+                ...requestMetaOf(request),
+                type: "email.verified",
+                subjectType: "user",
+                subjectId: user.id,
+              }),
+          },
+        },
+      };
+    },
+    hooks: {
+      after: [
+        {
+          matcher: (ctx) =>
+            ctx.path !== undefined &&
+            (ctx.path in SIGN_IN_METHODS ||
+              ctx.path in SECOND_FACTOR_METHODS ||
+              ctx.path in ADMIN_EVENTS ||
+              ctx.path in ACCOUNT_EVENTS),
+          handler: createAuthMiddleware(async (ctx) => {
+            const path = ctx.path ?? "";
+            const signInMethod = SIGN_IN_METHODS[path];
+            if (signInMethod) return signIn(ctx, signInMethod);
+            const factor = SECOND_FACTOR_METHODS[path];
+            if (factor) return secondFactor(ctx, factor);
+            const admin = ADMIN_EVENTS[path];
+            if (admin) return adminEvent(ctx, admin);
+            const account = ACCOUNT_EVENTS[path];
+            if (account) return accountEvent(ctx, account);
+          }),
+        },
+      ],
+    },
+  } satisfies BetterAuthPlugin;
+}
+
+function roleList(body: unknown): string[] | null {
+  if (typeof body !== "object" || body === null) return null;
+  const role = (body as { role?: unknown }).role;
+  if (typeof role === "string") return [role];
+  if (Array.isArray(role)) return role.filter((r): r is string => typeof r === "string");
+  return null;
+}
