@@ -51,6 +51,7 @@ export function createIdentity(deps: IdentityDeps) {
     logger,
     signUp: { enabled: config.signUpEnabled, requireEmailVerification: config.requireEmailVerification },
     globalRoles,
+    audit: deps.audit,
   });
   const credentials = createCredentialService({ auth });
 

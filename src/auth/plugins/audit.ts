@@ -6,7 +6,7 @@
  * `auth.api.*` calls alike. Only identifiers go in; request bodies are read for ids, never for secrets.
  */
 import type { BetterAuthPlugin } from "better-auth";
-import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { CLIENT_IP_HEADER } from "../../platform/client-ip.ts";
 import type { AuditEventInput, RecordAuditEvent } from "../audit-event.ts";
 
@@ -45,6 +45,22 @@ const ADMIN_EVENTS: Readonly<Record<string, string>> = {
   "/admin/revoke-user-sessions": "user.sessions_revoked",
   "/admin/update-user": "user.updated",
   "/admin/impersonate-user": "impersonation.started",
+};
+
+/** Sign-up routes: an account created by the person themself. */
+const SIGN_UP_METHODS: Readonly<Record<string, string>> = {
+  "/sign-up/email": "password",
+};
+
+/** The organization plugin's membership routes (a tenant is an organization): event type on success. */
+const TENANT_EVENTS: Readonly<Record<string, string>> = {
+  "/organization/create": "tenant.created",
+  "/organization/delete": "tenant.deleted",
+  "/organization/invite-member": "member.invited",
+  "/organization/accept-invitation": "member.joined",
+  "/organization/remove-member": "member.removed",
+  "/organization/update-member-role": "member.roles_changed",
+  "/organization/leave": "member.left",
 };
 
 /** Self-service routes of a signed-in user: event type on success (and `<type>_failed` on a refusal). */
@@ -104,6 +120,11 @@ function stringField(body: unknown, name: string): string | null {
   return typeof value === "string" ? value : null;
 }
 
+/** The caller's session: the one a session middleware resolved, else read from the request (organization routes). */
+async function sessionOf(ctx: HookContext) {
+  return ctx.context.session ?? (await getSessionFromCtx(ctx).catch(() => null));
+}
+
 export function auditPlugin(record: RecordAuditEvent) {
   const recordFor = (ctx: HookContext, event: AuditEventInput) => record({ ...requestMeta(ctx), ...event });
 
@@ -143,6 +164,26 @@ export function auditPlugin(record: RecordAuditEvent) {
         ...(ctx.params?.id ? { provider: String(ctx.params.id) } : {}),
       },
     });
+  }
+
+  async function signUp(ctx: HookContext, method: string) {
+    const returned = ctx.context.returned;
+    const created = (returned as { user?: { id?: unknown } } | null)?.user?.id;
+    if (typeof created === "string") {
+      await recordFor(ctx, {
+        type: "user.signed_up",
+        actorType: "user",
+        actorId: created,
+        subjectType: "user",
+        subjectId: created,
+        details: { method },
+      });
+    } else if (failed(returned)) {
+      await recordFor(ctx, {
+        type: "user.sign_up_failed",
+        details: { method, reason: errorCode(returned), identifier: identifierOf(ctx.body) },
+      });
+    }
   }
 
   async function secondFactor(ctx: HookContext, method: string) {
@@ -197,7 +238,9 @@ export function auditPlugin(record: RecordAuditEvent) {
   async function adminEvent(ctx: HookContext, type: string) {
     const returned = ctx.context.returned;
     if (failed(returned)) return;
-    const session = ctx.context.session;
+    const session = await sessionOf(ctx);
+    // A server-side call (the identity core creating an account) is recorded by its caller, with its actor.
+    if (!session && !ctx.request && !ctx.headers) return;
     const created = (returned as { user?: { id?: unknown } } | null)?.user?.id;
     const subject = stringField(ctx.body, "userId") ?? (typeof created === "string" ? created : null);
     await recordFor(ctx, {
@@ -227,6 +270,35 @@ export function auditPlugin(record: RecordAuditEvent) {
       subjectType: "user",
       subjectId: session.userId,
       ...(impersonator && !stop ? { details: { impersonated: true } } : {}),
+    });
+  }
+
+  async function tenantEvent(ctx: HookContext, type: string) {
+    const returned = ctx.context.returned;
+    if (failed(returned) || !returned || typeof returned !== "object") return;
+    const session = await sessionOf(ctx);
+    const answer = returned as { id?: unknown; organizationId?: unknown; member?: { userId?: unknown } };
+    const tenantId =
+      stringField(ctx.body, "organizationId") ??
+      (typeof answer.organizationId === "string" ? answer.organizationId : null) ??
+      (type === "tenant.created" && typeof answer.id === "string" ? answer.id : null) ??
+      (session?.session as { activeOrganizationId?: string | null } | undefined)?.activeOrganizationId ??
+      null;
+    const memberUser =
+      typeof answer.member?.userId === "string"
+        ? answer.member.userId
+        : stringField(ctx.body, "memberIdOrEmail");
+    await recordFor(ctx, {
+      type,
+      actorType: session ? "user" : "system",
+      actorId: session?.user.id ?? null,
+      tenantId,
+      subjectType: type.startsWith("tenant.") ? "tenant" : "member",
+      subjectId: type.startsWith("tenant.") ? tenantId : (memberUser ?? stringField(ctx.body, "memberId")),
+      details: {
+        ...(type === "member.roles_changed" || type === "member.invited" ? { role: roleList(ctx.body) } : {}),
+        ...(type === "member.invited" ? { email: stringField(ctx.body, "email") } : {}),
+      },
     });
   }
 
@@ -272,17 +344,23 @@ export function auditPlugin(record: RecordAuditEvent) {
           matcher: (ctx) =>
             ctx.path !== undefined &&
             (ctx.path in SIGN_IN_METHODS ||
+              ctx.path in SIGN_UP_METHODS ||
               ctx.path in SECOND_FACTOR_METHODS ||
               ctx.path in ADMIN_EVENTS ||
+              ctx.path in TENANT_EVENTS ||
               ctx.path in ACCOUNT_EVENTS),
           handler: createAuthMiddleware(async (ctx) => {
             const path = ctx.path ?? "";
             const signInMethod = SIGN_IN_METHODS[path];
             if (signInMethod) return signIn(ctx, signInMethod);
+            const signUpMethod = SIGN_UP_METHODS[path];
+            if (signUpMethod) return signUp(ctx, signUpMethod);
             const factor = SECOND_FACTOR_METHODS[path];
             if (factor) return secondFactor(ctx, factor);
             const admin = ADMIN_EVENTS[path];
             if (admin) return adminEvent(ctx, admin);
+            const tenant = TENANT_EVENTS[path];
+            if (tenant) return tenantEvent(ctx, tenant);
             const account = ACCOUNT_EVENTS[path];
             if (account) return accountEvent(ctx, account);
           }),

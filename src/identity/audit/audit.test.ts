@@ -67,6 +67,12 @@ describe("authentication events", () => {
     });
   });
 
+  it("records a sign-up as user.signed_up of the new account", async () => {
+    const user = await signUp(t, "Newcomer");
+    const event = (await allEvents()).find((e) => e.type === "user.signed_up" && e.subject_id === user.id);
+    expect(event).toMatchObject({ actor_id: user.id, details: { method: "password" } });
+  });
+
   it("records a failed sign-in with the identifier and reason, never the password", async () => {
     const user = await signUp(t, "Failer");
     const response = await t.request("/api/auth/sign-in/email", {

@@ -1,6 +1,7 @@
 /** /v1/api-keys: tenant-bound keys for automation. The raw key is in the creation response only. */
 import { Elysia, t } from "elysia";
 import type { ApiKey } from "../../../identity/api-keys/service.ts";
+import { auditBy } from "../../../identity/audit/actor.ts";
 import { V1Errors } from "../../../identity/errors.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
@@ -35,7 +36,7 @@ function render(key: ApiKey) {
 }
 
 export function apiKeysModule(services: V1Services) {
-  const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext } = services;
+  const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext, audit } = services;
   return new Elysia({ name: "api-keys", prefix: "/v1/api-keys" })
     .get(
       "",
@@ -74,6 +75,13 @@ export function apiKeysModule(services: V1Services) {
           createdBy,
           expiresAt,
         });
+        await audit.record({
+          ...auditBy(ctx),
+          type: "api_key.created",
+          subjectType: "api_key",
+          subjectId: key.id,
+          details: { roles, name: body.name },
+        });
         set.status = 201;
         return { ...render(key), key: raw };
       },
@@ -102,6 +110,12 @@ export function apiKeysModule(services: V1Services) {
           resource: { type: "ApiKey", id: key.id, tenantId: key.tenantId, roles: key.roles },
         }));
         await apiKeys.revoke(ctx.tenant.id, key.id);
+        await audit.record({
+          ...auditBy(ctx),
+          type: "api_key.revoked",
+          subjectType: "api_key",
+          subjectId: key.id,
+        });
         set.status = 204;
         return null;
       },
