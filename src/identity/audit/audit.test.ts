@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { sql } from "kysely";
+import { linkIn } from "../../../test/helpers/smtp-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 import { call, createTenant, PASSWORD, signUp } from "../../../test/helpers/v1.ts";
 import { captureLogger } from "../../authz/testing.ts";
@@ -133,6 +134,41 @@ describe("authentication events", () => {
     expect(adminId).not.toBe(user.id);
     expect(mine.find((e) => e.type === "user.banned")?.details).toEqual({ reason: "spam" });
     expect(mine.map((e) => e.type)).toContain("user.unbanned");
+  });
+});
+
+describe("reset and verification events", () => {
+  const mailTo = (email: string, path: string) =>
+    t.smtp.waitFor((mail) => mail.to.includes(email.toLowerCase()) && mail.text.includes(`/api/auth${path}`));
+
+  it("records the verification of an e-mail address", async () => {
+    const user = await signUp(t, "Verifier");
+    const link = linkIn(await mailTo(user.email, "/verify-email?token="), t.config.baseUrl);
+    const followed = await t.request(link.slice(t.config.baseUrl.length));
+    expect(followed.status).toBeLessThan(400);
+    const event = (await allEvents()).find((e) => e.type === "email.verified" && e.subject_id === user.id);
+    expect(event).toBeDefined();
+  });
+
+  it("records a reset request and the reset itself, never the reset token", async () => {
+    const user = await signUp(t, "Resetter");
+    const requested = await t.request("/api/auth/request-password-reset", {
+      json: { email: user.email, redirectTo: "/reset" },
+    });
+    expect(requested.status).toBe(200);
+    const link = linkIn(await mailTo(user.email, "/reset-password/"), t.config.baseUrl);
+    const token = new URL(link).pathname.split("/").at(-1) ?? "";
+    const reset = await t.request("/api/auth/reset-password", {
+      json: { newPassword: "a-reset-password-77", token },
+    });
+    expect(reset.status).toBe(200);
+    const events = await allEvents();
+    expect(events.find((e) => e.type === "password.reset_requested")?.details).toMatchObject({
+      identifier: user.email,
+    });
+    expect(events.some((e) => e.type === "password.reset" && e.subject_id === user.id)).toBe(true);
+    const stored = await t.deps.db.kysely.selectFrom("audit_event").selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(token);
   });
 });
 
