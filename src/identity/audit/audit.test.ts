@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { sql } from "kysely";
+import { type TOTP, URI } from "otpauth";
 import { linkIn } from "../../../test/helpers/smtp-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 import { call, createTenant, PASSWORD, signUp } from "../../../test/helpers/v1.ts";
@@ -134,6 +135,57 @@ describe("authentication events", () => {
     expect(adminId).not.toBe(user.id);
     expect(mine.find((e) => e.type === "user.banned")?.details).toEqual({ reason: "spam" });
     expect(mine.map((e) => e.type)).toContain("user.unbanned");
+  });
+});
+
+describe("second-factor events", () => {
+  const cookiesOf = (response: Response) =>
+    response.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(";")[0])
+      .join("; ");
+
+  it("records the challenge, a wrong backup code as failed and the right one as a second-factor sign-in", async () => {
+    const user = await signUp(t, "Factor");
+    const enabled = await t.request("/api/auth/two-factor/enable", {
+      token: user.token,
+      json: { password: PASSWORD },
+    });
+    const { totpURI, backupCodes } = (await enabled.json()) as { totpURI: string; backupCodes: string[] };
+    const totp = URI.parse(totpURI) as TOTP;
+    const verified = await t.request("/api/auth/two-factor/verify-totp", {
+      token: user.token,
+      json: { code: totp.generate() },
+    });
+    expect(verified.status).toBe(200);
+
+    const signIn = await t.request("/api/auth/sign-in/email", {
+      json: { email: user.email, password: PASSWORD },
+    });
+    expect(((await signIn.json()) as { twoFactorRedirect?: boolean }).twoFactorRedirect).toBe(true);
+    const cookie = cookiesOf(signIn);
+    const wrong = await t.request("/api/auth/two-factor/verify-backup-code", {
+      json: { code: "wrong-code" },
+      headers: { cookie },
+    });
+    expect(wrong.status).toBeGreaterThanOrEqual(400);
+    const right = await t.request("/api/auth/two-factor/verify-backup-code", {
+      json: { code: backupCodes[0] },
+      headers: { cookie },
+    });
+    expect(right.status).toBe(200);
+
+    const events = await allEvents();
+    const mine = events.filter((e) => e.subject_id === user.id).map((e) => `${e.type}:${e.details?.method}`);
+    expect(mine).toContain("second_factor.succeeded:backup_code");
+    expect(mine).toContain("sign_in.succeeded:two_factor_backup_code");
+    expect(
+      events.some((e) => e.type === "sign_in.second_factor_required" && e.details?.identifier === user.email),
+    ).toBe(true);
+    expect(events.some((e) => e.type === "second_factor.failed" && e.details?.method === "backup_code")).toBe(
+      true,
+    );
+    expect(JSON.stringify(events)).not.toContain(backupCodes[0]);
   });
 });
 
