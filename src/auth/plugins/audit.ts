@@ -106,6 +106,24 @@ function failed(returned: unknown): boolean {
   return isAPIError(returned) && returned.statusCode >= 400;
 }
 
+/** The account a failed attempt named, if any, so that `subject=` finds the failures against one account. */
+async function accountNamed(ctx: HookContext): Promise<string | null> {
+  if (typeof ctx.body !== "object" || ctx.body === null) return null;
+  const body = ctx.body as Record<string, unknown>;
+  const field = (["email", "username", "phoneNumber"] as const).find(
+    (name) => typeof body[name] === "string",
+  );
+  if (!field) return null;
+  const value = String(body[field]);
+  const found = await ctx.context.adapter
+    .findOne<{ id: string }>({
+      model: "user",
+      where: [{ field, value: field === "phoneNumber" ? value : value.toLowerCase() }],
+    })
+    .catch(() => null);
+  return found?.id ?? null;
+}
+
 /** The identifier a sign-in attempt named (e-mail, username or phone number), for failed attempts. */
 function identifierOf(body: unknown): string | null {
   if (typeof body !== "object" || body === null) return null;
@@ -155,8 +173,10 @@ export function auditPlugin(record: RecordAuditEvent) {
     }
     const reason = failed(returned) ? errorCode(returned) : redirectError(returned);
     if (!reason) return;
+    const account = await accountNamed(ctx);
     await recordFor(ctx, {
       type: "sign_in.failed",
+      ...(account ? { subjectType: "user", subjectId: account } : {}),
       details: {
         method,
         reason,

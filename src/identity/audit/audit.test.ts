@@ -85,7 +85,7 @@ describe("authentication events", () => {
     const event = (await allEvents()).find(
       (e) => e.type === "sign_in.failed" && e.details?.identifier === user.email,
     );
-    expect(event).toMatchObject({ ip: "198.51.100.4", details: { method: "password" } });
+    expect(event).toMatchObject({ ip: "198.51.100.4", subject_id: user.id, details: { method: "password" } });
     expect(typeof event?.details?.reason).toBe("string");
     const stored = await t.deps.db.kysely.selectFrom("audit_event").selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain("wrong-password-123");

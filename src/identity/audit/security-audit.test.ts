@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
-import { addUser, type Caller, call, createTenant, signUp } from "../../../test/helpers/v1.ts";
+import { addUser, type Caller, call, createTenant, PASSWORD, signUp } from "../../../test/helpers/v1.ts";
 
 interface EventJson {
   type: string;
@@ -129,6 +129,17 @@ describe("audit events of administrative changes", () => {
     expect(mine.find((e) => e.type === "impersonation.stopped")?.actor_id).toBe(start?.actor_id ?? "");
     // The impersonated session is not the target signing in.
     expect(mine.some((e) => e.type === "sign_in.succeeded")).toBe(false);
+  });
+
+  it("records a Hasura /v1/login as a password sign-in, and a wrong password as a failure of that account", async () => {
+    const user = await signUp(t, "Hasura");
+    const login = (password: string) =>
+      t.request("/v1/login", { json: { provider: "email", data: { email: user.email, password } } });
+    expect((await login(PASSWORD)).status).toBe(200);
+    expect((await login("not-the-password-9")).status).toBe(400);
+    const mine = (await platformEvents()).filter((e) => e.subject_id === user.id).map((e) => e.type);
+    expect(mine).toContain("sign_in.succeeded");
+    expect(mine).toContain("sign_in.failed");
   });
 
   it("records a platform admin's deletion of an account", async () => {
