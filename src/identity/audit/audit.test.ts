@@ -289,6 +289,9 @@ describe("GET /v1/audit-events", () => {
       "?limit=0",
       "?limit=201",
       "?from=2020-01-02&to=2020-01-01",
+      "?actor=%00",
+      "?subject=a%00b",
+      "?type=x%00",
     ]) {
       const answer = await events(query);
       expect({ query, status: answer.status, code: answer.body.code }).toEqual({
@@ -389,6 +392,16 @@ describe("the hash chain", () => {
 });
 
 describe("retention and failures", () => {
+  it("stores an event whose identifier or user agent holds NUL (PostgreSQL refuses NUL in text)", async () => {
+    const event = await t.deps.audit.append({
+      type: "sign_in.failed",
+      userAgent: "evil\u0000agent",
+      details: { identifier: "a\u0000b@example.test" },
+    });
+    expect(event.userAgent).toBe("evil\uFFFDagent");
+    expect(event.details).toContain("a\uFFFDb@example.test");
+  });
+
   it("logs the whole event when it cannot be stored, instead of losing it silently", async () => {
     const { logger, lines } = captureLogger();
     // Writes into a schema that does not exist: every write fails.

@@ -5,6 +5,7 @@ export const AuditErrors = {
   invalidCursor: () => V1Errors.invalidRequest("The cursor is not valid", { field: "cursor" }),
   invalidTime: (field: "from" | "to") =>
     V1Errors.invalidRequest(`${field} must be an ISO 8601 date-time`, { field }),
+  invalidFilter: (field: string) => V1Errors.invalidRequest(`${field} must not contain NUL`, { field }),
   invalidLimit: () => V1Errors.invalidRequest("limit must be an integer from 1 to 200", { field: "limit" }),
   emptyRange: () => V1Errors.invalidRequest("from must be earlier than to", { field: "from" }),
 } as const;

@@ -56,6 +56,14 @@ export function createAuditReader(deps: { audit: AuditService; authorize: Guard 
         action,
         resource: { type: "Tenant", id: ctx.tenant.id },
       }));
+      for (const [field, value] of Object.entries({
+        type: query.types?.join(","),
+        actor: query.actorId,
+        subject: query.subjectId,
+      })) {
+        // No stored value holds NUL (service.ts replaces it), and PostgreSQL refuses it as a parameter.
+        if (value?.includes("\u0000")) throw AuditErrors.invalidFilter(field);
+      }
       const from = parseTime(query.from, "from");
       const to = parseTime(query.to, "to");
       if (from && to && from >= to) throw AuditErrors.emptyRange();

@@ -31,7 +31,9 @@ export interface AuditServiceDeps {
 
 function clip(value: string | null | undefined): string | null {
   if (value === undefined || value === null || value === "") return null;
-  return value.length > FIELD_MAX ? value.slice(0, FIELD_MAX) : value;
+  // PostgreSQL refuses NUL in text: an attacker's identifier must not make its own failed attempt unrecordable.
+  const text = value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value;
+  return text.length > FIELD_MAX ? text.slice(0, FIELD_MAX) : text;
 }
 
 function clipDetails(details: AuditEventInput["details"]) {
