@@ -16,6 +16,7 @@ import { geolensErrorRenderer } from "./http/geolens/errors.ts";
 import { geolensModule } from "./http/geolens/index.ts";
 import { hasuraErrorRenderer, hasuraModule } from "./http/hasura/index.ts";
 import { apiKeysModule } from "./http/native/api-keys/index.ts";
+import { auditModule } from "./http/native/audit/index.ts";
 import { nativeErrorRenderer } from "./http/native/error-renderer.ts";
 import { policiesModule } from "./http/native/policies/index.ts";
 import { rolesModule } from "./http/native/roles/index.ts";
@@ -86,7 +87,8 @@ export function createApp(deps: Deps) {
         .use(usersModule(v1))
         .use(rolesModule(v1))
         .use(apiKeysModule(v1))
-        .use(policiesModule(v1)),
+        .use(policiesModule(v1))
+        .use(auditModule(v1)),
     );
   // Last, so the document it serves covers every route registered above.
   return app

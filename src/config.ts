@@ -47,6 +47,8 @@ export interface Config {
   /** Default rate-limit rule per client IP and path, where no stricter rule applies (seconds, requests). */
   readonly rateLimitWindow: number;
   readonly rateLimitMax: number;
+  /** Days an audit event is kept (AUDIT_RETENTION_DAYS); 0 keeps every event. */
+  readonly auditRetentionDays: number;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
   readonly sms: SmsConfig | undefined;
@@ -341,6 +343,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     // better-auth's defaults: 100 requests per 10 s per IP and path; credential endpoints have stricter rules.
     rateLimitWindow: integer(env, "RATE_LIMIT_WINDOW", 10, 1, 86_400),
     rateLimitMax: integer(env, "RATE_LIMIT_MAX", 100, 1, 1_000_000),
+    // A year covers the usual look-back of an incident investigation; 0 keeps the trail forever.
+    auditRetentionDays: integer(env, "AUDIT_RETENTION_DAYS", 365, 0, 36_500),
     // 1 MiB is far above any identity payload (the largest, an avatar, is capped at 256 KB) and keeps a flood of
     // large bodies from exhausting memory.
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),

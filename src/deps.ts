@@ -5,6 +5,7 @@ import { type Auth, createAuth } from "./auth/index.ts";
 import { migrate } from "./auth/migrate.ts";
 import type { Config } from "./config.ts";
 import { ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
+import { type AuditService, createAuditService } from "./identity/audit/service.ts";
 import { createTenantService, type TenantService } from "./identity/tenants/service.ts";
 import { type AppCache, createCache } from "./platform/cache/index.ts";
 import { createDb, type Db } from "./platform/db/index.ts";
@@ -23,6 +24,8 @@ export interface Deps {
   readonly sms: SmsSender;
   readonly passwords: PasswordHasher;
   readonly auth: Auth;
+  /** The audit trail, shared by better-auth's plugin and the identity core. */
+  readonly audit: AuditService;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   });
   const sms = createSmsSender({ sms: config.sms, dataDir: config.dataDir, logger });
   const passwords = createPasswordHasher(config.argon2);
+  const audit = createAuditService({ db, logger, retentionDays: config.auditRetentionDays });
   // Every account better-auth creates joins `default`; the tenant service needs `auth`, so it is bound late.
   let tenants: TenantService | undefined;
   const onAccountCreated = async (userId: string) => tenants?.joinDefault(userId);
@@ -60,6 +64,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     logger,
     onAccountCreated,
     canActInTenant,
+    recordAudit: audit.record,
   });
   tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
   const tenantService = tenants;
@@ -81,6 +86,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     sms,
     passwords,
     auth,
+    audit,
     async close() {
       await mailer.close();
       await cache.close();

@@ -6,6 +6,7 @@ import type { Logger } from "../platform/logger.ts";
 import type { Mailer } from "../platform/mail/index.ts";
 import type { PasswordHasher } from "../platform/password/index.ts";
 import type { SmsSender } from "../platform/sms/index.ts";
+import type { RecordAuditEvent } from "./audit-event.ts";
 
 export interface AuthDeps {
   readonly config: Config;
@@ -26,4 +27,6 @@ export interface AuthDeps {
    * the caller as a non-member (src/auth/plugins/suspended-memberships.ts).
    */
   readonly canActInTenant?: (tenantId: string, userId: string) => Promise<boolean>;
+  /** Stores an audit event (src/identity/audit); better-auth's events reach it through plugins/audit.ts. */
+  readonly recordAudit?: RecordAuditEvent;
 }

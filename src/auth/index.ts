@@ -133,6 +133,7 @@ export function createAuth(deps: AuthDeps) {
       sendMail: sendLater,
       sendSms: sendSmsLater,
       canActInTenant: deps.canActInTenant,
+      recordAudit: deps.recordAudit,
     }),
   });
 }

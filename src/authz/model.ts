@@ -104,6 +104,8 @@ export interface ActionShapes {
   "apiKeys.list": { readonly resource: TenantResource };
   "apiKeys.create": { readonly resource: TenantResource; readonly context: RoleAssignment };
   "apiKeys.revoke": { readonly resource: ApiKeyResource };
+  "audit.list": { readonly resource: TenantResource };
+  "audit.listAll": { readonly resource: TenantResource };
 }
 
 export type AuthzAction = keyof ActionShapes;
@@ -138,6 +140,8 @@ export const ACTION_RESOURCE_TYPES: { readonly [A in AuthzAction]: ActionShapes[
   "apiKeys.list": "Tenant",
   "apiKeys.create": "Tenant",
   "apiKeys.revoke": "ApiKey",
+  "audit.list": "Tenant",
+  "audit.listAll": "Tenant",
 };
 
 /**

@@ -61,7 +61,11 @@ function requestFor(action: AuthzAction, principal: AuthzPrincipal, tenantId: st
 const ALL_ACTIONS = Object.keys(ACTION_RESOURCE_TYPES) as AuthzAction[];
 /** Actions on the platform-wide account itself: a platform admin's (or, in part, the account's own). */
 const ACCOUNT_ACTIONS = ALL_ACTIONS.filter((action) => action.startsWith("accounts."));
-const TENANT_ACTIONS = ALL_ACTIONS.filter((action) => !action.startsWith("accounts."));
+/** Reading every tenant's audit events is a platform admin's alone. */
+const PLATFORM_ONLY_ACTIONS: AuthzAction[] = ["audit.listAll"];
+const TENANT_ACTIONS = ALL_ACTIONS.filter(
+  (action) => !action.startsWith("accounts.") && !PLATFORM_ONLY_ACTIONS.includes(action),
+);
 
 describe("authorize with the default policies", () => {
   let authz: Authorizer;
@@ -234,6 +238,13 @@ describe("authorize with the default policies", () => {
     for (const action of TENANT_ACTIONS) {
       const decision = await authz.authorize(ACME, requestFor(action, owner, ACME));
       expect({ action, allowed: decision.allowed }).toEqual({ action, allowed: true });
+    }
+  });
+
+  it("denies a tenant's owner the platform-wide audit trail", async () => {
+    for (const action of PLATFORM_ONLY_ACTIONS) {
+      const decision = await authz.authorize(ACME, requestFor(action, owner, ACME));
+      expect({ action, allowed: decision.allowed }).toEqual({ action, allowed: false });
     }
   });
 

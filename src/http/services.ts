@@ -4,11 +4,18 @@
  */
 import type { Auth } from "../auth/index.ts";
 import { createPrincipalResolver } from "../auth/principal.ts";
+import { clientOf } from "../identity/audit/actor.ts";
 import { createIdentity, type IdentityDeps } from "../identity/index.ts";
 import { createContextResolver } from "./pipeline/tenant-context.ts";
 
 /** Actions on a whole tenant that take no context. */
-type TenantWideAction = "roles.list" | "apiKeys.list" | "policies.list" | "policies.create";
+type TenantWideAction =
+  | "roles.list"
+  | "apiKeys.list"
+  | "policies.list"
+  | "policies.create"
+  | "audit.list"
+  | "audit.listAll";
 
 export function createV1Services(deps: IdentityDeps & { readonly auth: Auth }) {
   const identity = createIdentity(deps);
@@ -27,7 +34,10 @@ export function createV1Services(deps: IdentityDeps & { readonly auth: Auth }) {
   }
   /** The caller of a platform-wide request (GeoLens, Hasura), as the account service takes it. */
   async function resolvePlatformContext(headers: Headers) {
-    return identity.platformContext(await resolvePrincipal(headers));
+    return {
+      ...(await identity.platformContext(await resolvePrincipal(headers))),
+      client: clientOf(headers),
+    };
   }
   return { ...identity, authorizeOnTenant, resolvePrincipal, resolveContext, resolvePlatformContext };
 }

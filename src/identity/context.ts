@@ -17,4 +17,6 @@ export interface V1Context {
   readonly tenant: Tenant;
   /** The caller in this tenant; null when anonymous. */
   readonly actor: Actor | null;
+  /** The client's address and user agent, for the audit trail (src/identity/audit/actor.ts). */
+  readonly client?: { readonly ip: string | null; readonly userAgent: string | null };
 }

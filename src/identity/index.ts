@@ -9,6 +9,8 @@ import { createGlobalRoleCatalogue } from "./accounts/global-roles.ts";
 import { createUserQueries } from "./accounts/queries.ts";
 import { createAccountService } from "./accounts/service.ts";
 import { createApiKeyService } from "./api-keys/service.ts";
+import { createAuditReader } from "./audit/reader.ts";
+import type { AuditService } from "./audit/service.ts";
 import type { V1Context } from "./context.ts";
 import { V1Errors } from "./errors.ts";
 import { createGuard } from "./guard.ts";
@@ -19,6 +21,8 @@ export interface IdentityDeps {
   readonly auth: Auth;
   readonly db: Db;
   readonly logger: Logger;
+  /** The audit trail every service records its administrative changes in. */
+  readonly audit: AuditService;
   readonly config: {
     readonly defaultTenantRoles: readonly string[];
     readonly signUpEnabled: boolean;
@@ -54,6 +58,7 @@ export function createIdentity(deps: IdentityDeps) {
     logger,
     signUp: { enabled: config.signUpEnabled, requireEmailVerification: config.requireEmailVerification },
     globalRoles,
+    audit: deps.audit,
   });
   const credentials = createCredentialService({ auth });
 
@@ -96,6 +101,9 @@ export function createIdentity(deps: IdentityDeps) {
     globalRoles,
     credentials,
     platformContext,
+    audit: deps.audit,
+    /** GET /v1/audit-events: the events the caller may read. */
+    auditEvents: createAuditReader({ audit: deps.audit, authorize }),
   };
 }
 

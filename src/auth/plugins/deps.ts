@@ -2,6 +2,7 @@
 import type { Config } from "../../config.ts";
 import type { MailMessage } from "../../platform/mail/index.ts";
 import type { SmsMessage } from "../../platform/sms/index.ts";
+import type { RecordAuditEvent } from "../audit-event.ts";
 
 export interface PluginDeps {
   readonly config: Config;
@@ -10,4 +11,6 @@ export interface PluginDeps {
   readonly sendSms: (message: SmsMessage) => Promise<void>;
   /** AuthDeps.canActInTenant: a suspended membership is no membership in the organization routes. */
   readonly canActInTenant?: (tenantId: string, userId: string) => Promise<boolean>;
+  /** AuthDeps.recordAudit: better-auth's events go to the audit trail (./audit.ts). */
+  readonly recordAudit?: RecordAuditEvent;
 }

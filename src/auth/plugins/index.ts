@@ -7,6 +7,7 @@ import { isValidUsername, USERNAME_MAX, USERNAME_MIN } from "../account-rules.ts
 import { JWT_SESSION_CLAIM } from "../jwt-session.ts";
 import { PLATFORM_ADMIN_ROLE } from "../roles.ts";
 import { adminGuards } from "./admin-guards.ts";
+import { auditPlugin } from "./audit.ts";
 import { authProviderPlugin } from "./auth-provider.ts";
 import type { PluginDeps } from "./deps.ts";
 import { oneTapPlugin } from "./one-tap.ts";
@@ -57,5 +58,7 @@ export function plugins(deps: PluginDeps) {
     }),
     openAPI({ disableDefaultReference: true }),
     ...socialPlugins(deps),
+    // Last: its after hooks see what every other plugin made of the response (e.g. a two-factor challenge).
+    ...(deps.recordAudit ? [auditPlugin(deps.recordAudit)] : []),
   ];
 }

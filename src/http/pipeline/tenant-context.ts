@@ -8,6 +8,7 @@
 
 import type { Principal, PrincipalResolver } from "../../auth/principal.ts";
 import type { AuthzPrincipal } from "../../authz/model.ts";
+import { clientOf } from "../../identity/audit/actor.ts";
 import type { V1Context } from "../../identity/context.ts";
 import { V1Errors } from "../../identity/errors.ts";
 import type { Tenant, TenantService } from "../../identity/tenants/service.ts";
@@ -57,7 +58,7 @@ export function createContextResolver(deps: { resolvePrincipal: PrincipalResolve
         isPlatformAdmin: principal.isPlatformAdmin,
       };
     }
-    return { principal, tenant, actor };
+    return { principal, tenant, actor, client: clientOf(headers) };
   };
 }
 

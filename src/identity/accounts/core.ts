@@ -2,6 +2,7 @@
  * What every view of the account service (members.ts for a tenant, platform.ts for the platform) shares: the
  * reads, the self-protection checks and the one way an account row is created.
  */
+import type { RecordAuditEvent } from "../../auth/audit-event.ts";
 import type { Auth } from "../../auth/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -27,6 +28,8 @@ export interface AccountServiceDeps {
   readonly signUp: SignUpPolicy;
   readonly globalRoles: GlobalRoleCatalogue;
   readonly queries?: UserQueries;
+  /** Administrative changes go to the audit trail. */
+  readonly audit: { readonly record: RecordAuditEvent };
 }
 
 export function isAlreadyExists(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import type { AccountField, UserField } from "../../authz/model.ts";
 import { AppError } from "../../platform/errors.ts";
+import { auditBy } from "../audit/actor.ts";
 import type { V1Context } from "../context.ts";
 import { V1Errors } from "../errors.ts";
 import { type AccountCore, actorId, isAlreadyExists } from "./core.ts";
@@ -31,7 +32,7 @@ export function createMemberOperations(core: AccountCore) {
     deleteAccount,
     createAccountRow,
   } = core;
-  const { auth, tenants, logger } = deps;
+  const { auth, tenants, logger, audit } = deps;
 
   /** The account changes of a tenant's PATCH, and who decides each: the tenant, or the platform. */
   function tenantChanges(
@@ -94,6 +95,13 @@ export function createMemberOperations(core: AccountCore) {
         throw error;
       }
       logger.info({ tenantId: ctx.tenant.id, userId: id }, "user created");
+      await audit.record({
+        ...auditBy(ctx),
+        type: "user.created",
+        subjectType: "user",
+        subjectId: id,
+        details: { roles },
+      });
       return member(ctx.tenant.id, id);
     },
 
@@ -187,6 +195,17 @@ export function createMemberOperations(core: AccountCore) {
         if (isDefault(ctx)) await setAccountActive(user.id, changes.active);
         else await tenants.setMemberStatus(ctx.tenant.id, user.id, changes.active ? "active" : "suspended");
       }
+      await audit.record({
+        ...auditBy(ctx),
+        type: "member.updated",
+        subjectType: "user",
+        subjectId: user.id,
+        details: {
+          changes: changed,
+          ...(changed.includes("roles") ? { roles: roles ?? [] } : {}),
+          ...(changed.includes("active") ? { active: changes.active ?? null } : {}),
+        },
+      });
       return member(ctx.tenant.id, user.id);
     },
 
@@ -203,11 +222,23 @@ export function createMemberOperations(core: AccountCore) {
         await assertNotLastAdmin(await account(user.id));
         await deleteAccount(user.id);
         logger.info({ userId: user.id }, "account deleted");
+        await audit.record({
+          ...auditBy(ctx),
+          type: "user.deleted",
+          subjectType: "user",
+          subjectId: user.id,
+        });
         return;
       }
       if (user.isOwner) await assertAnotherOwner(ctx.tenant.id);
       await tenants.removeMember(ctx.tenant.id, user.id);
       logger.info({ tenantId: ctx.tenant.id, userId: user.id }, "user removed from tenant");
+      await audit.record({
+        ...auditBy(ctx),
+        type: "member.removed",
+        subjectType: "user",
+        subjectId: user.id,
+      });
     },
   };
 }

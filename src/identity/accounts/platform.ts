@@ -1,4 +1,5 @@
 import type { AccountField } from "../../authz/model.ts";
+import { auditBy } from "../audit/actor.ts";
 import type { V1Context } from "../context.ts";
 import { V1Errors } from "../errors.ts";
 import { type AccountCore, actorId } from "./core.ts";
@@ -23,12 +24,20 @@ export function createPlatformOperations(core: AccountCore) {
     deleteAccount,
     createAccountRow,
   } = core;
-  const { logger } = deps;
+  const { logger, audit } = deps;
 
   return {
     async createAccount(ctx: V1Context, input: NewAccount): Promise<AccountView> {
       await decide.createAccount(ctx);
-      return account(await createAccountRow(input));
+      const id = await createAccountRow(input);
+      await audit.record({
+        ...auditBy(ctx),
+        type: "user.created",
+        subjectType: "user",
+        subjectId: id,
+        details: { roles: input.globalRoles },
+      });
+      return account(id);
     },
 
     /** A sign-up of the Hasura dialect: anyone, when the sign-up policy allows it. */
@@ -99,6 +108,19 @@ export function createPlatformOperations(core: AccountCore) {
         const active = changes.active ?? changes.status !== "disabled";
         await setAccountActive(id, active, changes.status ?? (active ? "active" : "disabled"));
       }
+      if (fields.length > 0) {
+        await audit.record({
+          ...auditBy(ctx),
+          type: "user.updated",
+          subjectType: "user",
+          subjectId: id,
+          details: {
+            changes: fields,
+            ...(fields.includes("globalRoles") ? { roles: roles ?? [] } : {}),
+            ...(fields.includes("active") ? { active: changes.active ?? changes.status !== "disabled" } : {}),
+          },
+        });
+      }
       return account(id);
     },
 
@@ -106,6 +128,12 @@ export function createPlatformOperations(core: AccountCore) {
       const target = await account(id);
       await decide.updateAccount(ctx, target, ["sessions"]);
       await (await context()).internalAdapter.deleteUserSessions(id);
+      await audit.record({
+        ...auditBy(ctx),
+        type: "user.sessions_revoked",
+        subjectType: "user",
+        subjectId: id,
+      });
     },
 
     /** Deletes the account and every membership; never oneself, nor the last active platform admin. */
@@ -117,6 +145,7 @@ export function createPlatformOperations(core: AccountCore) {
       const hadPassword = Boolean(await (await context()).internalAdapter.findCredentialAccount(id));
       await deleteAccount(id);
       logger.info({ userId: id }, "account deleted");
+      await audit.record({ ...auditBy(ctx), type: "user.deleted", subjectType: "user", subjectId: id });
       return { account: target, hadPassword };
     },
 

@@ -128,6 +128,38 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // The audit trail (src/identity/audit): append-only, each row chained to the previous one by `hash`. `seq`
+    // is the chain order, given under the append lock, so it is dense and the head is the highest `seq`.
+    "005_audit_event": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .createTable("audit_event")
+          .ifNotExists()
+          .addColumn("seq", "bigint", (c) => c.primaryKey())
+          .addColumn("id", "text", (c) => c.notNull().unique())
+          .addColumn("occurredAt", sql.raw(timestamp), (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("actorType", "text")
+          .addColumn("actorId", "text")
+          .addColumn("subjectType", "text")
+          .addColumn("subjectId", "text")
+          .addColumn("tenantId", "text")
+          .addColumn("ip", "text")
+          .addColumn("userAgent", "text")
+          .addColumn("details", "text")
+          .addColumn("prevHash", "text", (c) => c.notNull())
+          .addColumn("hash", "text", (c) => c.notNull())
+          .execute();
+        for (const column of ["tenantId", "type", "actorId", "subjectId", "occurredAt"]) {
+          await db.schema
+            .createIndex(`audit_event_${column}_idx`)
+            .ifNotExists()
+            .on("audit_event")
+            .column(column)
+            .execute();
+        }
+      },
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type ApiKey,
   latestApiKeyExpiry,
 } from "../../../identity/api-keys/service.ts";
+import { auditBy } from "../../../identity/audit/actor.ts";
 import { V1Errors } from "../../../identity/errors.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
@@ -41,7 +42,7 @@ function render(key: ApiKey) {
 }
 
 export function apiKeysModule(services: V1Services) {
-  const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext } = services;
+  const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext, audit } = services;
   /** The person a new key answers to: the signed-in creator, or the creator of the key that creates it. */
   async function answerableUser(principal: Principal | null): Promise<string> {
     if (principal?.kind === "user") return principal.userId;
@@ -97,6 +98,13 @@ export function apiKeysModule(services: V1Services) {
           createdBy,
           expiresAt,
         });
+        await audit.record({
+          ...auditBy(ctx),
+          type: "api_key.created",
+          subjectType: "api_key",
+          subjectId: key.id,
+          details: { roles, name: body.name },
+        });
         set.status = 201;
         return { ...render(key), key: raw };
       },
@@ -130,6 +138,12 @@ export function apiKeysModule(services: V1Services) {
           resource: { type: "ApiKey", id: key.id, tenantId: key.tenantId, roles: key.roles },
         }));
         await apiKeys.revoke(ctx.tenant.id, key.id);
+        await audit.record({
+          ...auditBy(ctx),
+          type: "api_key.revoked",
+          subjectType: "api_key",
+          subjectId: key.id,
+        });
         set.status = 204;
         return null;
       },

@@ -1,5 +1,6 @@
 /** /v1/policies: a tenant's own Cedar rules (validated in strict mode against the schema before storing). */
 import { Elysia, t } from "elysia";
+import { auditBy } from "../../../identity/audit/actor.ts";
 import type { PolicyRule } from "../../../identity/policies/service.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
@@ -41,7 +42,7 @@ function render(rule: PolicyRule) {
 }
 
 export function policiesModule(services: V1Services) {
-  const { policies, authorize, authorizeOnTenant, resolveContext } = services;
+  const { policies, authorize, authorizeOnTenant, resolveContext, audit } = services;
   const onRule = async (headers: Headers, id: string, action: "policies.update" | "policies.delete") => {
     const ctx = await resolveContext(headers);
     const rule = await policies.get(ctx.tenant.id, id);
@@ -76,8 +77,15 @@ export function policiesModule(services: V1Services) {
       "",
       async ({ body, request, set }) => {
         const ctx = await authorizeOnTenant(request.headers, "policies.create");
+        const rule = await policies.create(ctx.tenant.id, body);
+        await audit.record({
+          ...auditBy(ctx),
+          type: "policy.created",
+          subjectType: "policy",
+          subjectId: rule.id,
+        });
         set.status = 201;
-        return render(await policies.create(ctx.tenant.id, body));
+        return render(rule);
       },
       {
         body: t.Object({ policy: t.String({ minLength: 1, maxLength: 20000 }), ...Input }),
@@ -89,7 +97,14 @@ export function policiesModule(services: V1Services) {
       "/:id",
       async ({ params, body, request }) => {
         const ctx = await onRule(request.headers, params.id, "policies.update");
-        return render(await policies.update(ctx.tenant.id, params.id, body));
+        const rule = await policies.update(ctx.tenant.id, params.id, body);
+        await audit.record({
+          ...auditBy(ctx),
+          type: "policy.updated",
+          subjectType: "policy",
+          subjectId: rule.id,
+        });
+        return render(rule);
       },
       {
         params: Params,
@@ -103,6 +118,12 @@ export function policiesModule(services: V1Services) {
       async ({ params, request, set }) => {
         const ctx = await onRule(request.headers, params.id, "policies.delete");
         await policies.remove(ctx.tenant.id, params.id);
+        await audit.record({
+          ...auditBy(ctx),
+          type: "policy.deleted",
+          subjectType: "policy",
+          subjectId: params.id,
+        });
         set.status = 204;
         return null;
       },

@@ -1,5 +1,6 @@
 /** /v1/roles: a tenant's role catalogue (owner, admin, user, plus the tenant's own). */
 import { Elysia, t } from "elysia";
+import { auditBy } from "../../../identity/audit/actor.ts";
 import { V1Errors } from "../../../identity/errors.ts";
 import { BASE_TENANT_ROLES } from "../../../identity/tenants/service.ts";
 import type { V1Services } from "../../services.ts";
@@ -14,7 +15,7 @@ const tags = ["Users"];
 const ROLE_NAME = "^[a-z][a-z0-9_-]{0,63}$";
 
 export function rolesModule(services: V1Services) {
-  const { tenants, authorize, authorizeOnTenant, resolveContext } = services;
+  const { tenants, authorize, authorizeOnTenant, resolveContext, audit } = services;
   return new Elysia({ name: "roles", prefix: "/v1/roles" })
     .get(
       "",
@@ -42,6 +43,12 @@ export function rolesModule(services: V1Services) {
         }));
         if (!(await tenants.createRole(ctx.tenant.id, body.name, body.description ?? null)))
           throw V1Errors.roleExists();
+        await audit.record({
+          ...auditBy(ctx),
+          type: "role.created",
+          subjectType: "role",
+          subjectId: body.name,
+        });
         set.status = 201;
         return { name: body.name, description: body.description ?? null, built_in: false };
       },
@@ -69,6 +76,12 @@ export function rolesModule(services: V1Services) {
         const holders = await tenants.countRoleHolders(ctx.tenant.id, params.name);
         if (holders > 0) throw V1Errors.roleInUse(holders);
         if (!(await tenants.deleteRole(ctx.tenant.id, params.name))) throw V1Errors.notFound("role");
+        await audit.record({
+          ...auditBy(ctx),
+          type: "role.deleted",
+          subjectType: "role",
+          subjectId: params.name,
+        });
         set.status = 204;
         return null;
       },
