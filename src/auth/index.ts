@@ -10,6 +10,8 @@ import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
+import { revokeEarlierResetLinks } from "./brute-force-links.ts";
+import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
@@ -64,8 +66,12 @@ export function createAuth(deps: AuthDeps) {
         hash: passwords.hash,
         verify: ({ hash, password }) => passwords.verify(hash, password),
       },
-      sendResetPassword: ({ user, url }, request) =>
-        sendLater(renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) })),
+      async sendResetPassword({ user, url, token }, request) {
+        await revokeEarlierResetLinks(db, user.id, token);
+        return sendLater(
+          renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) }),
+        );
+      },
     },
     emailVerification: {
       sendOnSignUp: true,
@@ -128,12 +134,16 @@ export function createAuth(deps: AuthDeps) {
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
-    plugins: plugins({
-      config,
-      sendMail: sendLater,
-      sendSms: sendSmsLater,
-      canActInTenant: deps.canActInTenant,
-    }),
+    plugins: [
+      ...plugins({
+        config,
+        sendMail: sendLater,
+        sendSms: sendSmsLater,
+        canActInTenant: deps.canActInTenant,
+      }),
+      // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
+      ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
+    ],
   });
 }
 
