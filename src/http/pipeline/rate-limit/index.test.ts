@@ -35,7 +35,7 @@ describe("rate limits on credential endpoints (POST /api/auth/sign-in/email)", (
     const body = (await limited.json()) as { code: string; message: string };
     expect(body.code).toBe("RATE_LIMITED");
     expect(body.message.length).toBeGreaterThan(0);
-  });
+  }, 30_000);
 
   it("answers the 429 in the caller's language", async () => {
     const ip = "192.0.2.9";
