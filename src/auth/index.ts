@@ -10,7 +10,7 @@ import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
-import { revokeEarlierResetLinks } from "./brute-force-links.ts";
+import { newestLinksPlugin, rememberNewestLink, revokeEarlierResetLinks } from "./brute-force-links.ts";
 import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
@@ -78,8 +78,12 @@ export function createAuth(deps: AuthDeps) {
       sendOnSignIn: config.requireEmailVerification,
       autoSignInAfterVerification: true,
       expiresIn: DAY,
-      sendVerificationEmail: ({ user, url }, request) =>
-        sendLater(renderLinkMail("verify-email", user.email, url, { locale: localeFor(user, request) })),
+      async sendVerificationEmail({ user, url, token }, request) {
+        await rememberNewestLink(token);
+        return sendLater(
+          renderLinkMail("verify-email", user.email, url, { locale: localeFor(user, request) }),
+        );
+      },
     },
     user: {
       additionalFields: {
@@ -92,8 +96,12 @@ export function createAuth(deps: AuthDeps) {
       },
       changeEmail: {
         enabled: true,
-        sendChangeEmailConfirmation: ({ user, url }, request) =>
-          sendLater(renderLinkMail("change-email", user.email, url, { locale: localeFor(user, request) })),
+        async sendChangeEmailConfirmation({ user, url, token }, request) {
+          await rememberNewestLink(token);
+          return sendLater(
+            renderLinkMail("change-email", user.email, url, { locale: localeFor(user, request) }),
+          );
+        },
       },
       deleteUser: {
         enabled: true,
@@ -141,6 +149,7 @@ export function createAuth(deps: AuthDeps) {
         sendSms: sendSmsLater,
         canActInTenant: deps.canActInTenant,
       }),
+      newestLinksPlugin(),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],

@@ -279,4 +279,78 @@ describe("older links (item 10)", () => {
     },
     SLOW_MS,
   );
+
+  /** The path (with query) of the link to `path` in the first mail to `to` received after `after` mails. */
+  async function linkPath(to: string, path: string, after: number): Promise<string> {
+    const mail = await t.smtp.waitFor(
+      (m) => t.smtp.messages.indexOf(m) >= after && m.to.includes(to) && m.text.includes(path),
+    );
+    const link = new URL(linkIn(mail, `${t.baseUrl}/api/auth${path}`));
+    return `${link.pathname}${link.search}`;
+  }
+  const userRow = (email: string) =>
+    t.deps.db.kysely
+      .selectFrom("user")
+      .select(["email", "emailVerified"])
+      .where("email", "=", email)
+      .executeTakeFirst();
+
+  it(
+    "refuses the first e-mail verification link once a second one has been sent; the newest one verifies",
+    async () => {
+      const before = t.smtp.messages.length;
+      const { email } = await newAccount("reverify");
+      const first = await linkPath(email, "/verify-email?token=", before);
+      // The link is a JWT whose times have a resolution of one second: a link asked for within the same second
+      // is the very same link. Ask for the second one in the next second.
+      await Bun.sleep(1100);
+      const next = t.smtp.messages.length;
+      const resent = await t.request("/api/auth/send-verification-email", {
+        json: { email, callbackURL: "/welcome" },
+        ip: nextIp(),
+      });
+      expect(resent.status).toBe(200);
+      const second = await linkPath(email, "/verify-email?token=", next);
+      const tokenOf = (path: string) => new URL(path, t.baseUrl).searchParams.get("token");
+      expect(tokenOf(second)).not.toBe(tokenOf(first));
+      const stale = await t.request(first);
+      expect(stale.status).toBe(302);
+      expect(stale.headers.get("location")).toContain("error=INVALID_TOKEN");
+      expect(Boolean((await userRow(email))?.emailVerified)).toBe(false);
+      const fresh = await t.request(second);
+      expect(fresh.status).toBe(302);
+      expect(fresh.headers.get("location")).not.toContain("error=");
+      expect(Boolean((await userRow(email))?.emailVerified)).toBe(true);
+    },
+    SLOW_MS,
+  );
+
+  it(
+    "refuses the first change-e-mail confirmation once a second change was asked; the newest one proceeds",
+    async () => {
+      const before = t.smtp.messages.length;
+      const { email } = await newAccount("rechange");
+      expect((await t.request(await linkPath(email, "/verify-email?token=", before))).status).toBe(302);
+      const token = await t.signIn(email, PASSWORD);
+      const confirmations: string[] = [];
+      for (const newEmail of [`first-${email}`, `second-${email}`]) {
+        const next = t.smtp.messages.length;
+        const asked = await t.request("/api/auth/change-email", { token, json: { newEmail }, ip: nextIp() });
+        expect(asked.status).toBe(200);
+        confirmations.push(await linkPath(email, "/verify-email?token=", next));
+      }
+      const [first, second] = confirmations as [string, string];
+      const stale = await t.request(first, { token });
+      expect(stale.status).toBe(302);
+      expect(stale.headers.get("location")).toContain("error=INVALID_TOKEN");
+      const next = t.smtp.messages.length;
+      const fresh = await t.request(second, { token });
+      expect(fresh.status).toBe(302);
+      expect(fresh.headers.get("location")).not.toContain("error=");
+      // The newest change goes on: its new address is asked to verify, and the account keeps its address till then.
+      expect(await linkPath(`second-${email}`, "/verify-email?token=", next)).toContain("token=");
+      expect((await userRow(email))?.email).toBe(email);
+    },
+    SLOW_MS,
+  );
 });
