@@ -3,31 +3,21 @@
  * change-e-mail link makes the earlier ones of that kind invalid, so a link left in an old mail (a shared inbox,
  * a forwarded message) stops working once the user asks again.
  *
- * - Reset links are verification rows `reset-password:<token>` valued with the user id
- *   (node_modules/better-auth/dist/api/routes/password.mjs): the earlier rows are deleted.
- * - Verification and change-e-mail links are signed JWTs that better-auth does not store
- *   (node_modules/better-auth/dist/api/routes/email-verification.mjs): the hash of the newest one per account and
- *   kind is kept as a verification row, and `/verify-email` refuses any other of that kind as INVALID_TOKEN, as
- *   better-auth refuses a forged one. Links issued before a row exists stay valid until they expire.
+ * The mail senders (src/auth/index.ts) remember the hash of the newest link per account and kind as a
+ * verification row, and the hooks below refuse any other link of that kind the way better-auth refuses an invalid
+ * one (INVALID_TOKEN). This works whether or not better-auth stores the link: a reset link is a verification row
+ * `reset-password:<token>` (node_modules/better-auth/dist/api/routes/password.mjs), a verification or
+ * change-e-mail link a signed JWT that is not stored (node_modules/better-auth/dist/api/routes/email-verification.mjs).
+ * Links issued before such a row exists stay valid until they expire.
  */
 import { getCurrentAuthContext } from "@better-auth/core/context";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import type { Db } from "../platform/db/index.ts";
 
 const RESET_PREFIX = "reset-password:";
 const NEWEST_LINK_PREFIX = "newest-link:";
 /** As long as the longest-lived link (e-mail verification: a day, src/auth/index.ts). */
 const NEWEST_LINK_TTL_MS = 24 * 60 * 60 * 1000;
-
-export async function revokeEarlierResetLinks(db: Db, userId: string, keepToken: string): Promise<void> {
-  await db.kysely
-    .deleteFrom("verification")
-    .where("value", "=", userId)
-    .where("identifier", "like", `${RESET_PREFIX}%`)
-    .where("identifier", "!=", `${RESET_PREFIX}${keepToken}`)
-    .execute();
-}
 
 interface LinkClaims {
   readonly email?: string;
@@ -61,11 +51,19 @@ async function hashOf(token: string): Promise<string> {
   return Buffer.from(digest).toString("hex");
 }
 
-/** Called by the mail senders (inside better-auth's endpoint) with the token of the link being sent. */
+/** Called by the verification and change-e-mail senders (inside better-auth's endpoint) with the link's token. */
 export async function rememberNewestLink(token: string): Promise<void> {
   const claims = claimsOf(token);
   const identifier = claims && newestLinkIdentifier(claims);
-  if (!identifier) return;
+  if (identifier) await remember(identifier, token);
+}
+
+/** Called by the reset-mail sender with the account and the link's token. */
+export async function rememberNewestResetLink(userId: string, token: string): Promise<void> {
+  await remember(`${NEWEST_LINK_PREFIX}reset-password:${userId}`, token);
+}
+
+async function remember(identifier: string, token: string): Promise<void> {
   const { context } = await getCurrentAuthContext();
   await context.internalAdapter.deleteVerificationByIdentifier(identifier);
   await context.internalAdapter.createVerificationValue({
@@ -104,7 +102,22 @@ export async function refuseSupersededLink(
   throw APIError.from("UNAUTHORIZED", { code: "INVALID_TOKEN", message: "Invalid token" });
 }
 
-/** The `/verify-email` check as a better-auth plugin (always on, unlike the rate limits). */
+/** Refuses a reset token that is not the account's newest, with better-auth's 400 INVALID_TOKEN. */
+export async function refuseSupersededResetToken(
+  internalAdapter: InternalAdapter,
+  token: unknown,
+): Promise<void> {
+  if (typeof token !== "string" || token === "") return;
+  const reset = await internalAdapter.findVerificationValue(`${RESET_PREFIX}${token}`);
+  if (!reset) return;
+  const newest = await internalAdapter.findVerificationValue(
+    `${NEWEST_LINK_PREFIX}reset-password:${reset.value}`,
+  );
+  if (!newest || newest.value === (await hashOf(token))) return;
+  throw APIError.from("BAD_REQUEST", { code: "INVALID_TOKEN", message: "Invalid token" });
+}
+
+/** The checks as a better-auth plugin (always on, unlike the rate limits). */
 export function newestLinksPlugin() {
   return {
     id: "newest-links",
@@ -114,6 +127,14 @@ export function newestLinksPlugin() {
           matcher: (ctx: { path?: string }) => ctx.path === "/verify-email",
           handler: createAuthMiddleware(async (ctx) => {
             await refuseSupersededLink(ctx.context.internalAdapter, ctx.query, (url) => ctx.redirect(url));
+          }),
+        },
+        {
+          matcher: (ctx: { path?: string }) => ctx.path === "/reset-password",
+          handler: createAuthMiddleware(async (ctx) => {
+            const body = ctx.body as { token?: unknown } | undefined;
+            const query = ctx.query as { token?: unknown } | undefined;
+            await refuseSupersededResetToken(ctx.context.internalAdapter, body?.token || query?.token);
           }),
         },
       ],

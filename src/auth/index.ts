@@ -10,7 +10,7 @@ import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
-import { newestLinksPlugin, rememberNewestLink, revokeEarlierResetLinks } from "./brute-force-links.ts";
+import { newestLinksPlugin, rememberNewestLink, rememberNewestResetLink } from "./brute-force-links.ts";
 import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
@@ -67,7 +67,7 @@ export function createAuth(deps: AuthDeps) {
         verify: ({ hash, password }) => passwords.verify(hash, password),
       },
       async sendResetPassword({ user, url, token }, request) {
-        await revokeEarlierResetLinks(db, user.id, token);
+        await rememberNewestResetLink(user.id, token);
         return sendLater(
           renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) }),
         );
