@@ -189,15 +189,25 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("two Gatehouse nodes on one Postgre
     expect(again.status).toBe(403);
   });
 
-  it("shares rate-limit counts: three sign-ins on one node, the 4th on the other is 429", async () => {
-    const ip = "198.51.100.20";
-    for (let i = 0; i < 3; i++) await signIn(i % 2 === 0 ? a : b, "limited@example.com", PASSWORD, ip);
-    const limited = await a.request("/api/auth/sign-in/email", {
-      json: { email: "limited@example.com", password: PASSWORD },
-      ip,
-    });
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(((await limited.json()) as { code: string }).code).toBe("RATE_LIMITED");
+  // Brute-force detection (src/auth/brute-force.ts): failures counted per account in the shared cache, whichever
+  // node and address they come from; the 6th attempt after 5 wrong passwords is refused on either node.
+  it("shares brute-force counts: five wrong passwords split over both nodes lock the account on each", async () => {
+    for (let i = 0; i < 5; i++) {
+      const node = i % 2 === 0 ? a : b;
+      const wrong = await node.request("/api/auth/sign-in/email", {
+        json: { email: "limited@example.com", password: `wrong-password-${i}` },
+        ip: `198.51.100.${30 + i}`,
+      });
+      expect(wrong.status).toBe(401);
+    }
+    for (const node of [a, b]) {
+      const limited = await node.request("/api/auth/sign-in/email", {
+        json: { email: "limited@example.com", password: PASSWORD },
+        ip: "198.51.100.20",
+      });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(((await limited.json()) as { code: string }).code).toBe("RATE_LIMITED");
+    }
   });
 });

@@ -10,6 +10,8 @@ import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
+import { newestLinksPlugin, rememberNewestLink, rememberNewestResetLink } from "./brute-force-links.ts";
+import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
@@ -64,16 +66,24 @@ export function createAuth(deps: AuthDeps) {
         hash: passwords.hash,
         verify: ({ hash, password }) => passwords.verify(hash, password),
       },
-      sendResetPassword: ({ user, url }, request) =>
-        sendLater(renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) })),
+      async sendResetPassword({ user, url, token }, request) {
+        await rememberNewestResetLink(user.id, token);
+        return sendLater(
+          renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) }),
+        );
+      },
     },
     emailVerification: {
       sendOnSignUp: true,
       sendOnSignIn: config.requireEmailVerification,
       autoSignInAfterVerification: true,
       expiresIn: DAY,
-      sendVerificationEmail: ({ user, url }, request) =>
-        sendLater(renderLinkMail("verify-email", user.email, url, { locale: localeFor(user, request) })),
+      async sendVerificationEmail({ user, url, token }, request) {
+        await rememberNewestLink(token);
+        return sendLater(
+          renderLinkMail("verify-email", user.email, url, { locale: localeFor(user, request) }),
+        );
+      },
     },
     user: {
       additionalFields: {
@@ -86,8 +96,12 @@ export function createAuth(deps: AuthDeps) {
       },
       changeEmail: {
         enabled: true,
-        sendChangeEmailConfirmation: ({ user, url }, request) =>
-          sendLater(renderLinkMail("change-email", user.email, url, { locale: localeFor(user, request) })),
+        async sendChangeEmailConfirmation({ user, url, token }, request) {
+          await rememberNewestLink(token);
+          return sendLater(
+            renderLinkMail("change-email", user.email, url, { locale: localeFor(user, request) }),
+          );
+        },
       },
       deleteUser: {
         enabled: true,
@@ -128,13 +142,18 @@ export function createAuth(deps: AuthDeps) {
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
-    plugins: plugins({
-      config,
-      sendMail: sendLater,
-      sendSms: sendSmsLater,
-      canActInTenant: deps.canActInTenant,
-      recordAudit: deps.recordAudit,
-    }),
+    plugins: [
+      ...plugins({
+        config,
+        sendMail: sendLater,
+        sendSms: sendSmsLater,
+        canActInTenant: deps.canActInTenant,
+        recordAudit: deps.recordAudit,
+      }),
+      newestLinksPlugin(),
+      // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
+      ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
+    ],
   });
 }
 

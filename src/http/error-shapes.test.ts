@@ -156,7 +156,8 @@ const ROWS: readonly Row[] = [
       path: "/api/auth/sign-in/email",
       json: { email: "nobody@example.com", password: "wrong-password" },
     },
-    repeat: 3,
+    // Brute-force detection: the 6th attempt on one account after 5 wrong passwords.
+    repeat: 5,
   },
   {
     surface: "better-auth",
@@ -361,8 +362,12 @@ const ROWS: readonly Row[] = [
     status: 429,
     what: "rate limited",
     shape: "hasura",
-    probe: { path: "/v1/login", json: { provider: "username", data: { username: "nobody", password: "x" } } },
-    repeat: 3,
+    probe: {
+      path: "/v1/login",
+      json: { provider: "username", data: { username: "nobody", password: "wrong-password" } },
+    },
+    // Brute-force detection: the 6th attempt on one account after 5 wrong passwords.
+    repeat: 5,
   },
   {
     surface: "hasura",

@@ -14,6 +14,10 @@ export const hasuraErrorRenderer: ErrorRenderer = {
       failure.kind === "validation"
         ? invalidRequest(failure.error, new URL(request.url).pathname)
         : (toHasuraError(failure.error) ?? hasuraError("unexpected-state"));
-    return jsonResponse(refusal.status, errorBody(refusal));
+    const response = jsonResponse(refusal.status, errorBody(refusal));
+    // better-auth's lockout (src/auth/brute-force-plugin.ts) says when to try again.
+    const retryAfter = failure.kind === "auth" ? new Headers(failure.error.headers).get("retry-after") : null;
+    if (retryAfter) response.headers.set("retry-after", retryAfter);
+    return response;
   },
 };

@@ -107,6 +107,8 @@ const FROM_AUTH: Readonly<Record<string, HasuraErrorCode>> = {
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "email-exists",
   USERNAME_IS_ALREADY_TAKEN: "user-exists",
   PHONE_NUMBER_EXIST: "user-exists",
+  // Brute-force detection's lockout (src/auth/brute-force-plugin.ts).
+  RATE_LIMITED: "too-many-requests",
 };
 
 /**

@@ -16,13 +16,19 @@ describe("Hasura signup and login with e-mail verification required", () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ auth_token: null, email: data.email, hasura_roles: ["user"] });
 
+    const messagesTo = (to: string) => t.smtp.messages.filter((m) => m.to.includes(to));
+    // The refused login sends a fresh link, which makes the sign-up's link invalid (only the newest link works).
+    const sentBefore = t.smtp.messages.length;
     const early = await call(t, "POST", "/v1/login", { json: { provider: "email", data } });
     expect(early).toEqual({
       status: 403,
       body: { code: "not-verified", message: expect.any(String) },
     });
 
-    const mail = await t.smtp.waitFor((m) => m.to.includes(data.email));
+    // Both mails (sign-up, refused login) are sent in the background: wait for the two, follow the newest.
+    await t.smtp.waitFor((m) => m.to.includes(data.email) && t.smtp.messages.indexOf(m) >= sentBefore);
+    await t.smtp.waitFor((m) => m.to.includes(data.email) && messagesTo(data.email).length >= 2);
+    const mail = messagesTo(data.email).at(-1) as (typeof t.smtp.messages)[number];
     const link = new URL(linkIn(mail, `${t.config.baseUrl}/api/auth/verify-email`));
     const verified = await t.request(`${link.pathname}${link.search}`, { redirect: "manual" });
     expect(verified.status).toBeLessThan(400);

@@ -1,7 +1,8 @@
 /**
  * Rate-limit rules of Gatehouse's own routes. Counts are per client IP and path (better-auth's key scheme).
  * better-auth's credential endpoints have theirs in src/auth/rate-limits.ts; the rules here are generous limits
- * that only stop floods, except on the dialects' credential routes, which are as strict as better-auth's.
+ * that only stop floods. Password guessing through the dialects' sign-in routes is stopped by brute-force
+ * detection, which counts failures per account and address in better-auth's hooks (src/auth/brute-force.ts).
  */
 import { hasCredential } from "../../../auth/principal.ts";
 import type { RateLimitRule } from "../../../platform/cache/rate-limit-store.ts";
@@ -18,10 +19,11 @@ const under = (prefix: string) => (pathname: string) =>
 
 /** Gatehouse's own routes; the first matching rule applies. */
 export const ROUTE_RULES: readonly RouteRule[] = [
-  // The Hasura dialect's credential endpoints call better-auth's API directly, past its limiter.
-  { pattern: "/v1/login", matches: exact("/v1/login"), window: 10, max: 3 },
+  // The Hasura dialect's credential endpoints call better-auth's API directly, past its limiter: the same flood
+  // limit as /api/auth/sign-in/* (many people may sign in from one address).
+  { pattern: "/v1/login", matches: exact("/v1/login"), window: 60, max: 60 },
   { pattern: "/v1/signup", matches: exact("/v1/signup"), window: 60, max: 3 },
-  { pattern: "/v1/user/change-password", matches: exact("/v1/user/change-password"), window: 10, max: 3 },
+  { pattern: "/v1/user/change-password", matches: exact("/v1/user/change-password"), window: 60, max: 60 },
   // Each of these sends an SMS or checks a 6-digit code.
   {
     pattern: "/v1/providers/*/send-otp",
