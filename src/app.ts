@@ -28,6 +28,7 @@ import { metricsModule } from "./http/ops/metrics/index.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
 import { type ErrorRenderer, surfaceErrors } from "./http/pipeline/error-renderer.ts";
+import { objectBodiesOnly } from "./http/pipeline/object-body.ts";
 import { rateLimitModule } from "./http/pipeline/rate-limit/index.ts";
 import { requestLimits } from "./http/pipeline/request-limits.ts";
 import { type Surface, surfaceRouter } from "./http/pipeline/surface-router.ts";
@@ -55,7 +56,7 @@ export function createApp(deps: Deps) {
   /** A surface: its routes, behind its renderer; `json` refuses non-JSON bodies (415) before parsing. */
   const surface = (name: string, renderer: ErrorRenderer, json: boolean) => {
     const instance = new Elysia({ name: `surface-${name}` }).onError(surfaceErrors(renderer, logger));
-    return json ? instance.onParse(jsonBodiesOnly) : instance;
+    return json ? instance.onParse(jsonBodiesOnly).onTransform(objectBodiesOnly) : instance;
   };
   const app = new Elysia({ name: "gatehouse" })
     .use(requestLimits(config))

@@ -12,6 +12,7 @@ import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
+import { inputRules } from "./input-rules.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
@@ -128,12 +129,16 @@ export function createAuth(deps: AuthDeps) {
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
-    plugins: plugins({
-      config,
-      sendMail: sendLater,
-      sendSms: sendSmsLater,
-      canActInTenant: deps.canActInTenant,
-    }),
+    // The input rules first: plugins' before-hooks run in this order, and some read the body unchecked.
+    plugins: [
+      inputRules(),
+      ...plugins({
+        config,
+        sendMail: sendLater,
+        sendSms: sendSmsLater,
+        canActInTenant: deps.canActInTenant,
+      }),
+    ],
   });
 }
 
