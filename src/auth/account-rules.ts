@@ -5,8 +5,9 @@
  * dialect's `t` schemas import them from here, so no API accepts what another refuses.
  */
 import { z } from "zod";
+import { isCommonPassword } from "../platform/password/common.ts";
 
-/** Password length, in characters (better-auth's minPasswordLength / maxPasswordLength). */
+/** Password length, in Unicode code points (an emoji counts once; better-auth's own check counts UTF-16 units). */
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
@@ -62,4 +63,51 @@ export function isValidImage(value: string): boolean {
   if (value.length > URL_MAX || !URL.canParse(value)) return false;
   const { protocol } = new URL(value);
   return protocol === "https:" || protocol === "http:";
+}
+
+/** Why a new password is refused, or undefined when it is acceptable. */
+export type PasswordProblem = "too_short" | "too_long" | "too_common" | "contains_identifier";
+
+/** Letters that must remain once the user's identifiers are taken out of a password (digits are guessed first). */
+const OWN_LETTERS_MIN = 4;
+
+/** The pieces of a user's identifiers a password must not be built from: `Alice Smith` gives alice, smith. */
+function identifierPieces(identifiers: readonly (string | null | undefined)[]): string[] {
+  const pieces = new Set<string>();
+  for (const identifier of identifiers) {
+    if (!identifier) continue;
+    const lower = identifier.toLowerCase().trim();
+    pieces.add(lower);
+    const [local, domain] = lower.split("@");
+    if (local) pieces.add(local);
+    if (domain) pieces.add(domain.split(".")[0] ?? "");
+    for (const word of lower.split(/[^\p{L}\p{N}]+/u)) pieces.add(word);
+    const digits = lower.replace(/\D/g, "");
+    if (digits.length >= 6) pieces.add(digits);
+  }
+  // Longest first, so that `alice@example.com` goes before `alice`; pieces under 3 characters say nothing.
+  return [...pieces].filter((piece) => piece.length >= 3).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The password rule of every create, change and reset path: PASSWORD_MIN to PASSWORD_MAX code points, not one
+ * of the most common passwords (src/platform/password/common.ts), not only whitespace or one repeated
+ * character, and not built from the user's own identifiers (e-mail, its local part and domain, username, name,
+ * phone number): when it contains one, at least OWN_LETTERS_MIN letters must remain without them, so
+ * `alice2024!` is refused for alice@example.com while `alice-likes-green-tea` is not.
+ */
+export function passwordProblem(
+  password: string,
+  identifiers: readonly (string | null | undefined)[] = [],
+): PasswordProblem | undefined {
+  const codePoints = [...password];
+  if (codePoints.length < PASSWORD_MIN) return "too_short";
+  if (codePoints.length > PASSWORD_MAX) return "too_long";
+  if (isCommonPassword(password) || new Set(codePoints).size < 3 || password.trim() === "")
+    return "too_common";
+  const lower = password.toLowerCase();
+  let rest = lower;
+  for (const piece of identifierPieces(identifiers)) rest = rest.replaceAll(piece, "");
+  if (rest !== lower && rest.replace(/\P{L}/gu, "").length < OWN_LETTERS_MIN) return "contains_identifier";
+  return undefined;
 }

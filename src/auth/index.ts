@@ -8,12 +8,14 @@ import { renderLinkMail } from "../i18n/templates.ts";
 import { createRateLimitStore } from "../platform/cache/rate-limit-store.ts";
 import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
+import { createPwnedCheck } from "../platform/password/pwned.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
+import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
@@ -57,7 +59,9 @@ export function createAuth(deps: AuthDeps) {
       disableSignUp: !config.signUpEnabled,
       requireEmailVerification: config.requireEmailVerification,
       minPasswordLength: PASSWORD_MIN,
-      maxPasswordLength: PASSWORD_MAX,
+      // The rule counts code points (src/auth/input-rules.ts); better-auth counts UTF-16 units, up to two per
+      // code point, so its own bound must not refuse what the rule allows.
+      maxPasswordLength: PASSWORD_MAX * 2,
       revokeSessionsOnPasswordReset: true,
       // A reset link is a credential: keep it short-lived.
       resetPasswordTokenExpiresIn: HOUR,
@@ -129,7 +133,8 @@ export function createAuth(deps: AuthDeps) {
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
-    // The input rules first: plugins' before-hooks run in this order, and some read the body unchecked.
+    // Plugins' before-hooks run in this order: the input rules first, since some plugins read the body
+    // unchecked; the password rules last, once the bearer plugin has made the session readable.
     plugins: [
       inputRules(),
       ...plugins({
@@ -138,6 +143,9 @@ export function createAuth(deps: AuthDeps) {
         sendSms: sendSmsLater,
         canActInTenant: deps.canActInTenant,
       }),
+      passwordRules(
+        config.pwnedPasswordsUrl ? { pwned: createPwnedCheck(config.pwnedPasswordsUrl, logger) } : {},
+      ),
     ],
   });
 }

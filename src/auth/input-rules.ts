@@ -9,7 +9,15 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { illFormedStringPath } from "../platform/well-formed.ts";
-import { EMAIL_MAX, isValidImage, LOCALE_MAX, NAME_MAX, URL_MAX, USERNAME_MAX } from "./account-rules.ts";
+import {
+  EMAIL_MAX,
+  isValidImage,
+  LOCALE_MAX,
+  NAME_MAX,
+  PASSWORD_MAX,
+  URL_MAX,
+  USERNAME_MAX,
+} from "./account-rules.ts";
 
 /** An E.164 number is at most 16 characters; national forms with spaces and dashes stay well under this. */
 const PHONE_MAX = 32;
@@ -74,6 +82,38 @@ function checkProfileFields(fields: Record<string, unknown>, prefix: string): vo
   }
 }
 
+/** Where better-auth redirects to after a flow: it accepts a root-relative path or an absolute URL. */
+const REDIRECT_FIELDS = ["callbackURL", "newUserCallbackURL", "errorCallbackURL", "redirectTo"] as const;
+
+/**
+ * better-auth appends parameters to these with `new URL(value)` when the value does not start with `/`, and
+ * that throws (500) on anything that is not an absolute URL: refuse what it cannot parse. Whether the target
+ * is trusted stays better-auth's origin check (403 INVALID_CALLBACK_URL).
+ */
+function checkRedirects(fields: unknown, prefix: string): void {
+  if (!isObject(fields)) return;
+  for (const name of REDIRECT_FIELDS) {
+    const value = fields[name];
+    if (typeof value !== "string" || value === "") continue;
+    if (value.length > URL_MAX) refuse(`${prefix}.${name}`, `Too long: at most ${URL_MAX} characters`);
+    const rootRelative = value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\");
+    if (!(rootRelative || (!value.startsWith("/") && URL.canParse(value)))) {
+      refuse(`${prefix}.${name}`, "Invalid input: expected an absolute URL or a path starting with /");
+    }
+  }
+}
+
+/** Sign-in paths that take a password: better-auth's own bound counts UTF-16 units (src/auth/index.ts). */
+const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/username", "/sign-in/phone-number"]);
+
+/** A password longer than any that can be set is refused before it is hashed, as better-auth did. */
+function checkSignInPassword(body: Record<string, unknown>): void {
+  const password = body.password;
+  if (typeof password === "string" && lengthOf(password) > PASSWORD_MAX) {
+    throw APIError.from("BAD_REQUEST", { code: "PASSWORD_TOO_LONG", message: "Password too long" });
+  }
+}
+
 function checkBan(body: Record<string, unknown>): void {
   const seconds = body.banExpiresIn;
   if (seconds === undefined || seconds === null) return;
@@ -117,13 +157,16 @@ export function inputRules(): BetterAuthPlugin {
             const body: unknown = ctx.body;
             const ill = illFormedStringPath(body, "body") ?? illFormedStringPath(ctx.query, "query");
             if (ill) refuse(ill, "Invalid input: the text contains a lone UTF-16 surrogate");
+            checkRedirects(ctx.query, "query");
             if (!isObject(body)) return;
             checkProfileFields(body, "body");
+            checkRedirects(body, "body");
             if (isObject(body.data)) {
               checkProfileFields(body.data, "body.data");
               checkBanDate(body.data, "body.data");
             }
             if (ctx.path === "/admin/ban-user") checkBan(body);
+            if (SIGN_IN_PATHS.has(ctx.path)) checkSignInPassword(body);
           }),
         },
       ],

@@ -3,8 +3,13 @@
  * own error shape — never a 500 — and nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
-import { call, signUp } from "../../test/helpers/v1.ts";
+import { call, freshEmail, PASSWORD, signUp } from "../../test/helpers/v1.ts";
+import { loadConfig } from "../config.ts";
+import { createDeps } from "../deps.ts";
 
 let t: TestApp;
 let admin: string;
@@ -209,5 +214,221 @@ describe("security: inputs that gave 500", () => {
       });
     }
     expect(await probe.get("kept")).toBe("1");
+  });
+});
+
+const COMMON = ["12345678", "password", "password123", "        ", "Password123"];
+
+/** Every create path, each answering in its own shape: [status, code] of a refused password. */
+async function createWith(path: string, password: string): Promise<[number, unknown]> {
+  const email = freshEmail("weak");
+  const username = `weak${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  const requests: Record<string, () => Promise<Response>> = {
+    "sign-up": () => t.request("/api/auth/sign-up/email", { json: { email, password, name: "Weak" } }),
+    "admin create-user": () =>
+      t.request("/api/auth/admin/create-user", { token: admin, json: { email, password, name: "Weak" } }),
+    "/v1/users": () =>
+      t.request("/v1/users", { token: admin, json: { email, password, name: "Weak", roles: ["user"] } }),
+    "Hasura signup": () =>
+      t.request("/v1/signup", { json: { provider: "email", data: { email, password } } }),
+    "GeoLens create": () => t.request("/api/admin/users/", { token: admin, json: { username, password } }),
+  };
+  const response = await (requests[path] as () => Promise<Response>)();
+  const body = (await response.json()) as { code?: string; detail?: { loc?: string[] }[] };
+  return [response.status, body.code ?? body.detail?.[0]?.loc?.join(".")];
+}
+
+describe("security: passwords", () => {
+  it("refuses 12345678, password, password123 and eight spaces on all five create paths", async () => {
+    const expected: Record<string, [number, unknown]> = {
+      "sign-up": [400, "PASSWORD_TOO_COMMON"],
+      "admin create-user": [400, "PASSWORD_TOO_COMMON"],
+      "/v1/users": [400, "password_too_common"],
+      "Hasura signup": [400, "invalid-password"],
+      "GeoLens create": [422, "body.password"],
+    };
+    for (const password of COMMON) {
+      for (const [path, answer] of Object.entries(expected)) {
+        expect({ path, password, answer: await createWith(path, password) }).toEqual({
+          path,
+          password,
+          answer,
+        });
+      }
+    }
+    const weak = await t.deps.db.kysely.selectFrom("user").select("id").where("name", "=", "Weak").execute();
+    expect(weak).toEqual([]);
+    // A password that is none of those still creates the account.
+    expect(await createWith("sign-up", "an-unusual-passphrase-7")).toEqual([200, undefined]);
+  });
+
+  it("refuses a password built from the user's own e-mail address, name or username", async () => {
+    const email = freshEmail("alice");
+    const local = email.split("@")[0] as string;
+    for (const password of [`${local}2024!`, email, `${local.toUpperCase()}!!`]) {
+      const response = await t.request("/api/auth/sign-up/email", { json: { email, password, name: "A" } });
+      expect(await expectAuthRefusal(response, "PASSWORD_CONTAINS_IDENTIFIER")).toBeString();
+    }
+    const named = await t.request("/api/auth/sign-up/email", {
+      json: { email: freshEmail("x"), password: "Margarethe Quast 1990", name: "Margarethe Quast" },
+    });
+    await expectAuthRefusal(named, "PASSWORD_CONTAINS_IDENTIFIER");
+    const v1 = await call(
+      t,
+      "POST",
+      "/v1/users",
+      { token: admin },
+      {
+        email,
+        name: "Alice",
+        roles: ["user"],
+        password: `${local}-2024`,
+      },
+    );
+    expect([v1.status, v1.body.code, v1.body.details]).toEqual([
+      400,
+      "password_contains_identifier",
+      { field: "password" },
+    ]);
+  });
+
+  it("refuses a common password on change-password, admin set-user-password and reset-password", async () => {
+    const user = await signUp(t, "Changer");
+    const change = await t.request("/api/auth/change-password", {
+      token: user.token,
+      json: { currentPassword: PASSWORD, newPassword: "password123" },
+    });
+    await expectAuthRefusal(change, "PASSWORD_TOO_COMMON");
+    const own = await t.request("/api/auth/change-password", {
+      token: user.token,
+      json: { currentPassword: PASSWORD, newPassword: `${user.email.split("@")[0]}-1` },
+    });
+    await expectAuthRefusal(own, "PASSWORD_CONTAINS_IDENTIFIER");
+    const set = await t.request("/api/auth/admin/set-user-password", {
+      token: admin,
+      json: { userId: user.id, newPassword: "qwertyuiop" },
+    });
+    await expectAuthRefusal(set, "PASSWORD_TOO_COMMON");
+
+    const before = t.smtp.messages.length;
+    await t.request("/api/auth/request-password-reset", {
+      json: { email: user.email, redirectTo: "/reset" },
+    });
+    const mail = await t.smtp.waitFor(
+      (item) => t.smtp.messages.indexOf(item) >= before && item.text.includes("/reset-password/"),
+    );
+    const token = /\/reset-password\/([^?\s]+)/.exec(mail.text)?.[1] ?? "";
+    const reset = await t.request("/api/auth/reset-password", {
+      json: { token, newPassword: "iloveyou123" },
+    });
+    await expectAuthRefusal(reset, "PASSWORD_TOO_COMMON");
+    const ownReset = await t.request("/api/auth/reset-password", {
+      json: { token, newPassword: `${user.email.split("@")[0]}!` },
+    });
+    await expectAuthRefusal(ownReset, "PASSWORD_CONTAINS_IDENTIFIER");
+    // The old password still works: nothing was changed.
+    expect(await t.signIn(user.email, PASSWORD)).toBeString();
+  });
+
+  it("answers the refusal in the request's language", async () => {
+    const response = await t.request("/api/auth/sign-up/email", {
+      headers: { "accept-language": "de" },
+      json: { email: freshEmail("de"), password: "password123", name: "De" },
+    });
+    const body = (await response.json()) as { code?: string; message?: string };
+    expect(body).toMatchObject({ code: "PASSWORD_TOO_COMMON", message: expect.stringContaining("Passwort") });
+  });
+
+  it("counts Unicode code points: four emoji are too short, seventy are not too long", async () => {
+    const short = await t.request("/api/auth/sign-up/email", {
+      json: { email: freshEmail("emoji"), password: "😀🎉🔑🌍", name: "Emoji" },
+    });
+    await expectAuthRefusal(short, "PASSWORD_TOO_SHORT");
+    const v1 = await call(
+      t,
+      "POST",
+      "/v1/users",
+      { token: admin },
+      {
+        email: freshEmail("emoji"),
+        name: "Emoji",
+        roles: ["user"],
+        password: "😀🎉🔑🌍",
+      },
+    );
+    expect([v1.status, v1.body.details?.field]).toEqual([400, "password"]);
+    const emoji = [..."😀🎉🔑🌍🚀🌈🍕🎸🐙🦊"];
+    const seventy = Array.from({ length: 70 }, (_, index) => emoji[index % emoji.length]).join("");
+    const email = freshEmail("emoji");
+    const long = await t.request("/api/auth/sign-up/email", {
+      json: { email, password: seventy, name: "Emoji" },
+    });
+    expect(long.status).toBe(200);
+    expect(await t.signIn(email, seventy)).toBeString();
+  });
+});
+
+describe("security: passwords with PWNED_PASSWORDS=true", () => {
+  const leaked = "a-leaked-but-rare-passphrase";
+  const sha1 = new Bun.CryptoHasher("sha1").update(leaked).digest("hex").toUpperCase();
+  const asked: string[] = [];
+  // A local stand-in for the range API: it knows one leaked hash, among padding entries with count 0.
+  const peer = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch(request) {
+      const prefix = new URL(request.url).pathname.split("/").at(-1) ?? "";
+      asked.push(prefix);
+      const lines = ["0000000000000000000000000000000000A:0"];
+      if (prefix === sha1.slice(0, 5)) lines.push(`${sha1.slice(5)}:42`);
+      return new Response(lines.join("\r\n"));
+    },
+  });
+  let pwnedApp: TestApp;
+  beforeAll(async () => {
+    pwnedApp = await createTestApp({
+      env: { PWNED_PASSWORDS: "true", PWNED_PASSWORDS_URL: `http://127.0.0.1:${peer.port}` },
+    });
+  });
+  afterAll(async () => {
+    await pwnedApp.close();
+    await peer.stop(true);
+  });
+
+  it("refuses a password the range API knows, sending it only the first 5 hex digits of its SHA-1", async () => {
+    const refused = await pwnedApp.request("/api/auth/sign-up/email", {
+      json: { email: freshEmail("pwned"), password: leaked, name: "Pwned" },
+    });
+    const body = (await refused.json()) as { code?: string };
+    expect([refused.status, body.code]).toEqual([400, "PASSWORD_TOO_COMMON"]);
+    expect(asked).toEqual([sha1.slice(0, 5)]);
+    const accepted = await pwnedApp.request("/api/auth/sign-up/email", {
+      json: { email: freshEmail("pwned"), password: "an-unleaked-passphrase-9", name: "Fine" },
+    });
+    expect(accepted.status).toBe(200);
+  });
+});
+
+describe("security: ADMIN_PASSWORD", () => {
+  it("stops a production start-up with a common ADMIN_PASSWORD, before anything is opened", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-admin-"));
+    try {
+      for (const password of ["password123", "admin@gatehouse.test1"]) {
+        const config = loadConfig(
+          {
+            NODE_ENV: "production",
+            DATA_DIR: dataDir,
+            AUTH_SECRET: "p".repeat(40),
+            BASE_URL: "https://id.example.com",
+            ADMIN_EMAIL: "admin@gatehouse.test",
+            ADMIN_PASSWORD: password,
+          },
+          () => {},
+        );
+        await expect(createDeps(config)).rejects.toThrow(/ADMIN_PASSWORD/);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,6 +37,9 @@ export const ja = defineLocale("ja")({
     method_not_allowed: "このパスではこのメソッドは許可されていません",
     unsupported_media_type: "このリクエスト本文のコンテンツタイプはここではサポートされていません",
     headers_too_large: "リクエストヘッダーが大きすぎます",
+    password_too_common: "このパスワードはよく使われすぎています。推測されにくいものを選んでください",
+    password_contains_identifier:
+      "パスワードにメールアドレス、ユーザー名、名前、電話番号を使うことはできません",
   },
   auth: {
     FAILED_TO_CREATE_USER: "ユーザーを作成できませんでした",
@@ -183,6 +186,9 @@ export const ja = defineLocale("ja")({
     USER_EMAIL_NOT_FOUND: "ユーザーのメールアドレスが見つかりません",
     PASSWORD_TOO_SHORT: "パスワードが短すぎます",
     PASSWORD_TOO_LONG: "パスワードが長すぎます",
+    PASSWORD_TOO_COMMON: "このパスワードはよく使われすぎています。推測されにくいものを選んでください",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "パスワードにメールアドレス、ユーザー名、名前、電話番号を使うことはできません",
     EMAIL_CAN_NOT_BE_UPDATED: "メールアドレスは変更できません",
     CHANGE_EMAIL_DISABLED: "メールアドレスの変更は無効になっています",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "パスワード付きのアカウントが見つかりません",

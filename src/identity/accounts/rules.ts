@@ -9,6 +9,7 @@ import {
   PASSWORD_MAX,
   PASSWORD_MIN,
   PHONE_E164_PATTERN,
+  passwordProblem,
 } from "../../auth/account-rules.ts";
 import { V1Errors } from "../errors.ts";
 
@@ -42,18 +43,32 @@ export function checkPhoneNumber(phoneNumber: string, field = "phoneNumber"): st
   return phoneNumber;
 }
 
-export function checkPassword(password: string, field = "password"): void {
-  if (password.length < PASSWORD_MIN) {
-    throw V1Errors.invalidRequest(`The password must have at least ${PASSWORD_MIN} characters`, {
-      field,
-      min: PASSWORD_MIN,
-    });
-  }
-  if (password.length > PASSWORD_MAX) {
-    throw V1Errors.invalidRequest(`The password must have at most ${PASSWORD_MAX} characters`, {
-      field,
-      max: PASSWORD_MAX,
-    });
+/**
+ * The password rule (src/auth/account-rules.ts): length in code points, not a common password, not built from
+ * `identifiers` (the account's e-mail, username, name, phone number).
+ */
+export function checkPassword(
+  password: string,
+  field = "password",
+  identifiers: readonly (string | null | undefined)[] = [],
+): void {
+  switch (passwordProblem(password, identifiers)) {
+    case "too_short":
+      throw V1Errors.invalidRequest(`The password must have at least ${PASSWORD_MIN} characters`, {
+        field,
+        min: PASSWORD_MIN,
+      });
+    case "too_long":
+      throw V1Errors.invalidRequest(`The password must have at most ${PASSWORD_MAX} characters`, {
+        field,
+        max: PASSWORD_MAX,
+      });
+    case "too_common":
+      throw V1Errors.passwordTooCommon(field);
+    case "contains_identifier":
+      throw V1Errors.passwordContainsIdentifier(field);
+    case undefined:
+      return;
   }
 }
 
