@@ -11,6 +11,7 @@ import type { Mailer } from "../platform/mail/index.ts";
 import { createPwnedCheck } from "../platform/password/pwned.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
+import { authEventLog } from "./auth-log.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
@@ -146,6 +147,7 @@ export function createAuth(deps: AuthDeps) {
       passwordRules(
         config.pwnedPasswordsUrl ? { pwned: createPwnedCheck(config.pwnedPasswordsUrl, logger) } : {},
       ),
+      authEventLog(logger),
     ],
   });
 }

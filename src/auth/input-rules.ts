@@ -3,8 +3,10 @@
  * plugin of ours placed first: src/auth/index.ts). Without them `update-user` with `{"name":null}` or
  * `{"username":5}` threw (500), `{"name":true}` was stored as "1", a 1,000,000-character name was copied into
  * every JWT, `ban-user` with `banExpiresIn` 2^53 made an invalid date (500), an `issuer` with a lone surrogate
- * broke the TOTP URI (500), and a 100 KB OAuth `error` came back as a 100 KB `Location`. Each refusal is
- * better-auth's own 400 `VALIDATION_ERROR` naming the field, as its validation would have answered.
+ * broke the TOTP URI (500), a `callbackURL` that is neither a path nor an absolute URL broke the redirect
+ * (500), and a 100 KB OAuth `error` came back as a 100 KB `Location`. Each refusal is better-auth's own 400
+ * `VALIDATION_ERROR` naming the field, as its validation would have answered. Password rules:
+ * src/auth/password-rules.ts.
  */
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";

@@ -10,6 +10,7 @@ import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.
 import { call, freshEmail, PASSWORD, signUp } from "../../test/helpers/v1.ts";
 import { loadConfig } from "../config.ts";
 import { createDeps } from "../deps.ts";
+import { createLogger } from "../platform/logger.ts";
 
 let t: TestApp;
 let admin: string;
@@ -430,5 +431,75 @@ describe("security: ADMIN_PASSWORD", () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("security: logs", () => {
+  const lines: string[] = [];
+  let logged: TestApp;
+  let adminToken = "";
+  beforeAll(async () => {
+    logged = await createTestApp({ logger: createLogger("info", { write: (line) => lines.push(line) }) });
+    adminToken = await logged.signIn(ADMIN.email, ADMIN.password);
+  });
+  afterAll(() => logged.close());
+
+  const entries = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it("cuts a 1 MB input to a short prefix in the log line, on every level", async () => {
+    const huge = `${"u".repeat(1_000_000)}`;
+    const response = await logged.request("/api/auth/sign-in/username", {
+      ip: "203.0.113.9",
+      json: { username: huge, password: "whatever-it-is" },
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    const failed = entries().find(
+      (entry) => entry.msg === "sign-in failed" && entry.address === "203.0.113.9",
+    );
+    expect(String(failed?.account)).toStartWith("uuuuuuuu");
+    for (const line of lines) expect(line.length).toBeLessThan(10_000);
+  });
+
+  it("logs a failed sign-in with the account tried and the client address", async () => {
+    const response = await logged.request("/api/auth/sign-in/email", {
+      ip: "198.51.100.23",
+      json: { email: ADMIN.email, password: "not-the-admin-password" },
+    });
+    expect(response.status).toBe(401);
+    expect(entries()).toContainEqual(
+      expect.objectContaining({
+        msg: "sign-in failed",
+        method: "/sign-in/email",
+        account: ADMIN.email,
+        address: "198.51.100.23",
+        code: "INVALID_EMAIL_OR_PASSWORD",
+      }),
+    );
+    expect(lines.join("\n")).not.toContain("not-the-admin-password");
+  });
+
+  it("logs successful sign-ins, sign-outs and bans", async () => {
+    const user = await signUp(logged, "Logged");
+    const token = await logged.signIn(user.email, PASSWORD);
+    expect(entries()).toContainEqual(
+      expect.objectContaining({ msg: "sign-in succeeded", method: "/sign-in/email", userId: user.id }),
+    );
+    const out = await logged.request("/api/auth/sign-out", { token, method: "POST", json: {} });
+    expect(out.status).toBe(200);
+    expect(entries()).toContainEqual(expect.objectContaining({ msg: "signed out" }));
+    const ban = await logged.request("/api/auth/admin/ban-user", {
+      token: adminToken,
+      json: { userId: user.id, banReason: "spam" },
+    });
+    expect(ban.status).toBe(200);
+    expect(entries()).toContainEqual(
+      expect.objectContaining({
+        msg: "administrative change",
+        method: "/admin/ban-user",
+        subject: user.id,
+        actor: expect.any(String),
+      }),
+    );
   });
 });
