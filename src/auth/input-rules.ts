@@ -158,7 +158,7 @@ export function inputRules(): BetterAuthPlugin {
             }
             const body: unknown = ctx.body;
             const ill = illFormedStringPath(body, "body") ?? illFormedStringPath(ctx.query, "query");
-            if (ill) refuse(ill, "Invalid input: the text contains a lone UTF-16 surrogate");
+            if (ill) refuse(ill, "Invalid input: the text contains a lone UTF-16 surrogate or NUL");
             checkRedirects(ctx.query, "query");
             if (!isObject(body)) return;
             checkProfileFields(body, "body");

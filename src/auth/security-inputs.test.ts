@@ -202,6 +202,38 @@ describe("security: inputs that gave 500", () => {
     expect(await userRow(user.id)).toEqual(before);
   });
 
+  it("Hasura admin routes with hasura_id 1e308 answer 400 invalid-args (PostgreSQL's integer overflowed: 500)", async () => {
+    for (const path of [
+      "/v1/admin/delete-user",
+      "/v1/admin/user/deactivate",
+      "/v1/admin/remove-all-sessions",
+    ]) {
+      const response = await raw(path, '{"hasura_id":1e308}', admin);
+      const body = (await response.json()) as { code?: string };
+      expect({ path, status: response.status, code: body.code }).toEqual({
+        path,
+        status: 400,
+        code: "invalid-args",
+      });
+    }
+  });
+
+  it("a NUL character in a name or a query answers 400 (PostgreSQL refused it with a 500)", async () => {
+    const user = await signUp(t, "Nul");
+    const before = await userRow(user.id);
+    const named = await t.request("/api/auth/update-user", { token: user.token, json: { name: "a\u0000b" } });
+    expect(await expectAuthRefusal(named)).toContain("body.name");
+    const queried = await t.request("/api/auth/admin/get-user?id=%00", { token: admin });
+    expect(await expectAuthRefusal(queried)).toContain("query.id");
+    const patched = await call(t, "PATCH", `/v1/users/${user.id}`, { token: admin }, { name: "a\u0000b" });
+    expect([patched.status, patched.body.code, patched.body.details]).toEqual([
+      400,
+      "invalid_request",
+      { field: "name" },
+    ]);
+    expect(await userRow(user.id)).toEqual(before);
+  });
+
   it("POST /cache/clear with an unparsable body answers 400 and clears nothing", async () => {
     const probe = t.deps.cache.namespace("inputs-probe");
     await probe.set("kept", "1", 60);

@@ -3,7 +3,8 @@
  * into `{}` before validating an object schema, and swallows a parse error on a route whose body is optional,
  * so `PATCH /v1/users/{id}` with `1` answered 200 and `POST /cache/clear` with `{` cleared the cache. This
  * `onTransform` hook sees the body as parsed, before that clean-up, and refuses what is not an object — and
- * strings with a lone UTF-16 surrogate, which no store or library downstream can encode (Cedar, URL encoding).
+ * strings with a lone UTF-16 surrogate or a NUL, which no store or library downstream accepts
+ * (src/platform/well-formed.ts).
  */
 import { illFormedStringPath } from "../../platform/well-formed.ts";
 import { PipelineErrors } from "./error-renderer.ts";
@@ -31,7 +32,7 @@ export function objectBodiesOnly({ request, body }: { request: Request; body: un
   const field = illFormedStringPath(body);
   if (field) {
     throw PipelineErrors.invalid_request({
-      message: "The text contains an invalid character (a lone UTF-16 surrogate)",
+      message: "The text contains an invalid character (a lone UTF-16 surrogate or NUL)",
       details: { field },
     });
   }
