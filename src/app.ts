@@ -30,6 +30,7 @@ import { openapiModule } from "./http/ops/openapi/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
 import { type ErrorRenderer, surfaceErrors } from "./http/pipeline/error-renderer.ts";
 import { jsonDepthLimit } from "./http/pipeline/json-depth.ts";
+import { objectBodiesOnly } from "./http/pipeline/object-body.ts";
 import { originCheck } from "./http/pipeline/origin-check.ts";
 import { rateLimitModule } from "./http/pipeline/rate-limit/index.ts";
 import { requestLimits } from "./http/pipeline/request-limits.ts";
@@ -59,7 +60,7 @@ export function createApp(deps: Deps) {
   /** A surface: its routes, behind its renderer; `json` refuses non-JSON bodies (415) before parsing. */
   const surface = (name: string, renderer: ErrorRenderer, json: boolean) => {
     const instance = new Elysia({ name: `surface-${name}` }).onError(surfaceErrors(renderer, logger));
-    return json ? instance.onParse(jsonBodiesOnly) : instance;
+    return json ? instance.onParse(jsonBodiesOnly).onTransform(objectBodiesOnly) : instance;
   };
   const app = new Elysia({ name: "gatehouse" })
     // First, so that every answer carries them, the pipeline's own refusals included.

@@ -42,6 +42,8 @@ export interface Config {
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly logLevel: LogLevel;
   readonly signUpEnabled: boolean;
+  /** Have I Been Pwned's range API for new passwords (PWNED_PASSWORDS=true), or undefined when off. */
+  readonly pwnedPasswordsUrl: string | undefined;
   readonly requireEmailVerification: boolean;
   readonly rateLimitEnabled: boolean;
   /** Default rate-limit rule per client IP and path, where no stricter rule applies (seconds, requests). */
@@ -338,6 +340,9 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     logLevel,
     signUpEnabled: boolean(env, "SIGN_UP_ENABLED", true),
+    pwnedPasswordsUrl: boolean(env, "PWNED_PASSWORDS", false)
+      ? (url(env, "PWNED_PASSWORDS_URL", ["https:", "http:"]) ?? "https://api.pwnedpasswords.com")
+      : undefined,
     requireEmailVerification: boolean(env, "REQUIRE_EMAIL_VERIFICATION", false),
     rateLimitEnabled: boolean(env, "RATE_LIMIT_ENABLED", true),
     // better-auth's defaults: 100 requests per 10 s per IP and path; credential endpoints have stricter rules.

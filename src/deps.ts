@@ -4,7 +4,7 @@
 import { type Auth, createAuth } from "./auth/index.ts";
 import { migrate } from "./auth/migrate.ts";
 import type { Config } from "./config.ts";
-import { ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
+import { checkAdminPassword, ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
 import { type AuditService, createAuditService } from "./identity/audit/service.ts";
 import { createTenantService, type TenantService } from "./identity/tenants/service.ts";
 import { type AppCache, createCache } from "./platform/cache/index.ts";
@@ -31,6 +31,8 @@ export interface Deps {
 
 export async function createDeps(config: Config, overrides: { logger?: Logger } = {}): Promise<Deps> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
+  // Before anything is opened: a refused ADMIN_PASSWORD stops start-up (in production) with nothing to close.
+  if (config.admin) checkAdminPassword(config.admin, config.env === "production", logger);
   const db = await createDb(config);
   const cache = await createCache({
     redisUrl: config.redisUrl,

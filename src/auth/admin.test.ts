@@ -577,7 +577,7 @@ describe("POST /api/auth/admin/remove-user", () => {
 
 describe("POST /api/auth/admin/set-user-password", () => {
   it("replaces the password: the old one stops working, the new one works", async () => {
-    const user = await newUser("new-password");
+    const user = await newUser("set-pw");
     const { data, error } = await client.admin.setUserPassword({
       userId: user.id,
       newPassword: "brand-new-password",
@@ -593,7 +593,7 @@ describe("POST /api/auth/admin/set-user-password", () => {
   });
 
   it("refuses a short password (400) and an unknown user (404)", async () => {
-    const user = await newUser("new-password-bad");
+    const user = await newUser("set-pw-bad");
     const short = await client.admin.setUserPassword({
       userId: user.id,
       newPassword: "short",

@@ -8,13 +8,17 @@ import { renderLinkMail } from "../i18n/templates.ts";
 import { createRateLimitStore } from "../platform/cache/rate-limit-store.ts";
 import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
+import { createPwnedCheck } from "../platform/password/pwned.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
+import { authEventLog } from "./auth-log.ts";
 import { newestLinksPlugin, rememberNewestLink, rememberNewestResetLink } from "./brute-force-links.ts";
 import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
+import { inputRules } from "./input-rules.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
+import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
@@ -58,7 +62,9 @@ export function createAuth(deps: AuthDeps) {
       disableSignUp: !config.signUpEnabled,
       requireEmailVerification: config.requireEmailVerification,
       minPasswordLength: PASSWORD_MIN,
-      maxPasswordLength: PASSWORD_MAX,
+      // The rule counts code points (src/auth/input-rules.ts); better-auth counts UTF-16 units, up to two per
+      // code point, so its own bound must not refuse what the rule allows.
+      maxPasswordLength: PASSWORD_MAX * 2,
       revokeSessionsOnPasswordReset: true,
       // A reset link is a credential: keep it short-lived.
       resetPasswordTokenExpiresIn: HOUR,
@@ -142,7 +148,10 @@ export function createAuth(deps: AuthDeps) {
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
     ),
+    // Plugins' before-hooks run in this order: the input rules first, since some plugins read the body
+    // unchecked; the password rules after the plugins, once the bearer plugin has made the session readable.
     plugins: [
+      inputRules(),
       ...plugins({
         config,
         sendMail: sendLater,
@@ -150,6 +159,10 @@ export function createAuth(deps: AuthDeps) {
         canActInTenant: deps.canActInTenant,
         recordAudit: deps.recordAudit,
       }),
+      passwordRules(
+        config.pwnedPasswordsUrl ? { pwned: createPwnedCheck(config.pwnedPasswordsUrl, logger) } : {},
+      ),
+      authEventLog(logger),
       newestLinksPlugin(),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),

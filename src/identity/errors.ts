@@ -21,6 +21,8 @@ export const V1ErrorCodes = defineAppErrors({
   invalid_roles: { status: 422 },
   invalid_policy: { status: 422 },
   policy_locks_out_owner: { status: 422 },
+  password_too_common: { status: 400 },
+  password_contains_identifier: { status: 400 },
 });
 
 const c = V1ErrorCodes;
@@ -28,6 +30,8 @@ const c = V1ErrorCodes;
 export const V1Errors = {
   invalidRequest: (message: string, details?: ErrorDetails) =>
     c.invalid_request({ message, ...(details ? { details } : {}) }),
+  passwordTooCommon: (field: string) => c.password_too_common({ details: { field } }),
+  passwordContainsIdentifier: (field: string) => c.password_contains_identifier({ details: { field } }),
   unauthenticated: () => c.unauthenticated(),
   forbidden: (notices: readonly string[] = []) => c.forbidden({ notices }),
   tenantMismatch: () => c.tenant_mismatch(),

@@ -60,7 +60,12 @@ const AUTH_FIELD: Readonly<Record<string, string>> = {
   USERNAME_IS_ALREADY_TAKEN: "username",
   PASSWORD_TOO_SHORT: "password",
   PASSWORD_TOO_LONG: "password",
+  PASSWORD_TOO_COMMON: "password",
+  PASSWORD_CONTAINS_IDENTIFIER: "password",
 };
+
+/** The account core's password refusals, reported as FastAPI reports a field's validation error. */
+const PASSWORD_RULES = new Set(["password_too_common", "password_contains_identifier"]);
 
 /**
  * The GeoLens response for a refusal, or null for an unexpected error (left to the app-wide handler, which logs
@@ -72,6 +77,9 @@ export function renderError(error: unknown, input: Readonly<Record<string, unkno
       return jsonResponse(422, { detail: error.details?.issues ?? [] });
     }
     if (error.status === 401) return jsonResponse(401, { detail: error.message }, BEARER_CHALLENGE);
+    if (PASSWORD_RULES.has(error.code)) {
+      return jsonResponse(422, { detail: [valueError(["body", "password"], input.password, error.message)] });
+    }
     if (Object.hasOwn(GEOLENS_ERRORS.specs, error.code))
       return jsonResponse(error.status, { detail: error.message });
     // A route nobody serves is Starlette's "Not Found"; a user nobody has is GeoLens's "User not found".

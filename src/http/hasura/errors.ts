@@ -68,6 +68,14 @@ const FROM_ACCOUNTS: Readonly<Record<string, HasuraErrorCode>> = {
   not_found: "not-found",
 };
 
+/** Password refusals beyond the length rule: Hasura's `invalid-password`, with the reason as its message. */
+const PASSWORD_RULES = new Set([
+  "password_too_common",
+  "password_contains_identifier",
+  "PASSWORD_TOO_COMMON",
+  "PASSWORD_CONTAINS_IDENTIFIER",
+]);
+
 const ACCOUNT_RULES = new Set([
   "cannot_change_own_role",
   "cannot_disable_self",
@@ -119,6 +127,7 @@ export function toHasuraError(error: unknown): AppError | null {
   if (error instanceof AppError) {
     if (isHasuraCode(error.code)) return error;
     // The account rules (not yourself, not the last admin) have no Hasura code: their words carry the reason.
+    if (PASSWORD_RULES.has(error.code)) return hasuraError("invalid-password", error.message);
     if (ACCOUNT_RULES.has(error.code)) return hasuraError("invalid-args", error.message);
     // The pipeline's origin check (src/http/pipeline/origin-check.ts): a refusal of the caller, in its words.
     if (error.code === "untrusted_origin") return hasuraError("access-denied", error.message);
@@ -129,6 +138,9 @@ export function toHasuraError(error: unknown): AppError | null {
   }
   if (isAPIError(error)) {
     const code = String((error.body as { code?: unknown } | undefined)?.code ?? "");
+    const message = (error.body as { message?: unknown } | undefined)?.message;
+    if (PASSWORD_RULES.has(code) && typeof message === "string")
+      return hasuraError("invalid-password", message);
     const mapped = FROM_AUTH[code];
     if (mapped) return hasuraError(mapped);
     // Any other refusal of a request (4xx) is a problem with the arguments; 5xx are ours.

@@ -110,9 +110,12 @@ export const BODY_BY_PROVIDER = {
 
 export const MobileBody = t.Object({ mobile: Mobile, country_code: CountryCode });
 export const MobileOtpBody = t.Object({ mobile: Mobile, country_code: CountryCode, otp: Otp });
-export const HasuraIdBody = t.Object({ hasura_id: t.Integer({ minimum: 1 }) });
-export const HasuraIdParams = t.Object({ hasura_id: t.Integer({ minimum: 1 }) });
-export const UserRoleBody = t.Object({ hasura_id: t.Integer({ minimum: 1 }), role: RoleName });
+/** The largest id a PostgreSQL `integer` holds: a larger one (1e308) failed in the database with a 500. */
+const HASURA_ID_MAX = 2_147_483_647;
+const HasuraId = () => t.Integer({ minimum: 1, maximum: HASURA_ID_MAX });
+export const HasuraIdBody = t.Object({ hasura_id: HasuraId() });
+export const HasuraIdParams = t.Object({ hasura_id: HasuraId() });
+export const UserRoleBody = t.Object({ hasura_id: HasuraId(), role: RoleName });
 export const RoleBody = t.Object({ role: RoleName });
 export const ChangePasswordBody = t.Object({ old_password: Password, new_password: NewPassword });
 

@@ -42,6 +42,9 @@ export const de = defineLocale("de")({
     headers_too_large: "Die Anfrage-Header sind zu groß",
     json_too_deep: "Der Anfragekörper ist zu tief verschachtelt (höchstens {{limit}} Ebenen)",
     untrusted_origin: "Websiteübergreifende Anfrage abgelehnt: der Origin ist nicht vertrauenswürdig",
+    password_too_common: "Dieses Passwort ist zu verbreitet; wählen Sie ein schwerer zu erratendes",
+    password_contains_identifier:
+      "Das Passwort darf nicht aus Ihrer E-Mail-Adresse, Ihrem Benutzernamen, Namen oder Ihrer Telefonnummer bestehen",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Benutzer konnte nicht erstellt werden",
@@ -197,6 +200,9 @@ export const de = defineLocale("de")({
     USER_EMAIL_NOT_FOUND: "E-Mail-Adresse des Benutzers nicht gefunden",
     PASSWORD_TOO_SHORT: "Passwort zu kurz",
     PASSWORD_TOO_LONG: "Passwort zu lang",
+    PASSWORD_TOO_COMMON: "Dieses Passwort ist zu verbreitet; wählen Sie ein schwerer zu erratendes",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "Das Passwort darf nicht aus Ihrer E-Mail-Adresse, Ihrem Benutzernamen, Namen oder Ihrer Telefonnummer bestehen",
     EMAIL_CAN_NOT_BE_UPDATED: "Die E-Mail-Adresse kann nicht geändert werden",
     CHANGE_EMAIL_DISABLED: "Das Ändern der E-Mail-Adresse ist deaktiviert",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "Konto mit Passwort nicht gefunden",

@@ -45,6 +45,9 @@ export const en = {
     headers_too_large: "The request headers are too large",
     json_too_deep: "The request body is nested too deeply (at most {{limit}} levels)",
     untrusted_origin: "Cross-site request refused: the Origin is not trusted",
+    password_too_common: "This password is too common; choose a less guessable one",
+    password_contains_identifier:
+      "The password must not be built from your e-mail address, username, name or phone number",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Failed to create user",
@@ -196,6 +199,9 @@ export const en = {
     USER_EMAIL_NOT_FOUND: "User email not found",
     PASSWORD_TOO_SHORT: "Password too short",
     PASSWORD_TOO_LONG: "Password too long",
+    PASSWORD_TOO_COMMON: "This password is too common; choose a less guessable one",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "The password must not be built from your e-mail address, username, name or phone number",
     EMAIL_CAN_NOT_BE_UPDATED: "Email can not be updated",
     CHANGE_EMAIL_DISABLED: "Change email is disabled",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "Credential account not found",

@@ -44,6 +44,9 @@ export const es = defineLocale("es")({
     json_too_deep:
       "El cuerpo de la solicitud está anidado demasiado profundamente (como máximo {{limit}} niveles)",
     untrusted_origin: "Solicitud entre sitios rechazada: el origen no es de confianza",
+    password_too_common: "Esta contraseña es demasiado común; elija una más difícil de adivinar",
+    password_contains_identifier:
+      "La contraseña no debe formarse con su correo electrónico, nombre de usuario, nombre o número de teléfono",
   },
   auth: {
     FAILED_TO_CREATE_USER: "No se pudo crear el usuario",
@@ -199,6 +202,9 @@ export const es = defineLocale("es")({
     USER_EMAIL_NOT_FOUND: "No se encontró el correo del usuario",
     PASSWORD_TOO_SHORT: "La contraseña es demasiado corta",
     PASSWORD_TOO_LONG: "La contraseña es demasiado larga",
+    PASSWORD_TOO_COMMON: "Esta contraseña es demasiado común; elija una más difícil de adivinar",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "La contraseña no debe formarse con su correo electrónico, nombre de usuario, nombre o número de teléfono",
     EMAIL_CAN_NOT_BE_UPDATED: "El correo electrónico no se puede cambiar",
     CHANGE_EMAIL_DISABLED: "El cambio de correo electrónico está desactivado",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "No se encontró la cuenta con contraseña",

@@ -43,6 +43,9 @@ export const fr = defineLocale("fr")({
     headers_too_large: "Les en-têtes de la requête sont trop volumineux",
     json_too_deep: "Le corps de la requête est trop profondément imbriqué (au plus {{limit}} niveaux)",
     untrusted_origin: "Requête intersite refusée : l’origine n’est pas approuvée",
+    password_too_common: "Ce mot de passe est trop courant ; choisissez-en un plus difficile à deviner",
+    password_contains_identifier:
+      "Le mot de passe ne doit pas être construit à partir de votre adresse e-mail, nom d'utilisateur, nom ou numéro de téléphone",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Impossible de créer l’utilisateur",
@@ -206,6 +209,9 @@ export const fr = defineLocale("fr")({
     USER_EMAIL_NOT_FOUND: "Adresse e-mail de l’utilisateur introuvable",
     PASSWORD_TOO_SHORT: "Mot de passe trop court",
     PASSWORD_TOO_LONG: "Mot de passe trop long",
+    PASSWORD_TOO_COMMON: "Ce mot de passe est trop courant ; choisissez-en un plus difficile à deviner",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "Le mot de passe ne doit pas être construit à partir de votre adresse e-mail, nom d'utilisateur, nom ou numéro de téléphone",
     EMAIL_CAN_NOT_BE_UPDATED: "L’adresse e-mail ne peut pas être modifiée",
     CHANGE_EMAIL_DISABLED: "Le changement d’adresse e-mail est désactivé",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "Compte à mot de passe introuvable",

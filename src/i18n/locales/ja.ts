@@ -41,6 +41,9 @@ export const ja = defineLocale("ja")({
     headers_too_large: "リクエストヘッダーが大きすぎます",
     json_too_deep: "リクエスト本文の入れ子が深すぎます（最大 {{limit}} 階層）",
     untrusted_origin: "クロスサイトリクエストを拒否しました: Origin が信頼されていません",
+    password_too_common: "このパスワードはよく使われすぎています。推測されにくいものを選んでください",
+    password_contains_identifier:
+      "パスワードにメールアドレス、ユーザー名、名前、電話番号を使うことはできません",
   },
   auth: {
     FAILED_TO_CREATE_USER: "ユーザーを作成できませんでした",
@@ -187,6 +190,9 @@ export const ja = defineLocale("ja")({
     USER_EMAIL_NOT_FOUND: "ユーザーのメールアドレスが見つかりません",
     PASSWORD_TOO_SHORT: "パスワードが短すぎます",
     PASSWORD_TOO_LONG: "パスワードが長すぎます",
+    PASSWORD_TOO_COMMON: "このパスワードはよく使われすぎています。推測されにくいものを選んでください",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "パスワードにメールアドレス、ユーザー名、名前、電話番号を使うことはできません",
     EMAIL_CAN_NOT_BE_UPDATED: "メールアドレスは変更できません",
     CHANGE_EMAIL_DISABLED: "メールアドレスの変更は無効になっています",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "パスワード付きのアカウントが見つかりません",

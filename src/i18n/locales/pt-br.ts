@@ -43,6 +43,9 @@ export const ptBR = defineLocale("pt-BR")({
     headers_too_large: "Os cabeçalhos da solicitação são grandes demais",
     json_too_deep: "O corpo da solicitação está aninhado profundamente demais (no máximo {{limit}} níveis)",
     untrusted_origin: "Solicitação entre sites recusada: a origem não é confiável",
+    password_too_common: "Esta senha é comum demais; escolha uma mais difícil de adivinhar",
+    password_contains_identifier:
+      "A senha não pode ser formada pelo seu e-mail, nome de usuário, nome ou número de telefone",
   },
   auth: {
     FAILED_TO_CREATE_USER: "Não foi possível criar o usuário",
@@ -201,6 +204,9 @@ export const ptBR = defineLocale("pt-BR")({
     USER_EMAIL_NOT_FOUND: "E-mail do usuário não encontrado",
     PASSWORD_TOO_SHORT: "Senha muito curta",
     PASSWORD_TOO_LONG: "Senha muito longa",
+    PASSWORD_TOO_COMMON: "Esta senha é comum demais; escolha uma mais difícil de adivinhar",
+    PASSWORD_CONTAINS_IDENTIFIER:
+      "A senha não pode ser formada pelo seu e-mail, nome de usuário, nome ou número de telefone",
     EMAIL_CAN_NOT_BE_UPDATED: "O e-mail não pode ser alterado",
     CHANGE_EMAIL_DISABLED: "A alteração de e-mail está desativada",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "Conta com senha não encontrada",

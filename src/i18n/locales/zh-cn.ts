@@ -40,6 +40,8 @@ export const zhCN = defineLocale("zh-CN")({
     headers_too_large: "请求头过大",
     json_too_deep: "请求正文嵌套过深（最多 {{limit}} 层）",
     untrusted_origin: "已拒绝跨站请求：来源不受信任",
+    password_too_common: "此密码过于常见，请选择更难猜测的密码",
+    password_contains_identifier: "密码不能由您的电子邮件地址、用户名、姓名或电话号码构成",
   },
   auth: {
     FAILED_TO_CREATE_USER: "无法创建用户",
@@ -180,6 +182,8 @@ export const zhCN = defineLocale("zh-CN")({
     USER_EMAIL_NOT_FOUND: "未找到用户邮箱",
     PASSWORD_TOO_SHORT: "密码太短",
     PASSWORD_TOO_LONG: "密码太长",
+    PASSWORD_TOO_COMMON: "此密码过于常见，请选择更难猜测的密码",
+    PASSWORD_CONTAINS_IDENTIFIER: "密码不能由您的电子邮件地址、用户名、姓名或电话号码构成",
     EMAIL_CAN_NOT_BE_UPDATED: "邮箱不能修改",
     CHANGE_EMAIL_DISABLED: "已禁用修改邮箱",
     CREDENTIAL_ACCOUNT_NOT_FOUND: "未找到密码账户",

@@ -5,6 +5,25 @@
 import type { Auth } from "../../auth/index.ts";
 import { PLATFORM_ADMIN_ROLE } from "../../auth/roles.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { checkPassword } from "./rules.ts";
+
+/**
+ * ADMIN_PASSWORD must pass the password rule in production (start-up stops otherwise); elsewhere a weak one (a
+ * laptop's `admin123`) is only warned about. The first admin is created by a server-side call, which the
+ * request-time rule does not see (src/auth/password-rules.ts).
+ */
+export function checkAdminPassword(
+  admin: { email: string; password: string },
+  production: boolean,
+  logger: Logger,
+): void {
+  try {
+    checkPassword(admin.password, "ADMIN_PASSWORD", [admin.email]);
+  } catch (error) {
+    if (production) throw new Error(`ADMIN_PASSWORD: ${(error as Error).message}`);
+    logger.warn({ reason: (error as Error).message }, "ADMIN_PASSWORD would be refused in production");
+  }
+}
 
 export async function ensurePlatformAdmin(
   auth: Auth,

@@ -103,7 +103,9 @@ export function createAccountCore(deps: AccountServiceDeps) {
     // with its own codes (INVALID_USERNAME, USERNAME_TOO_LONG) that every dialect already words its way.
     const username = input.username?.trim() || null;
     const phoneNumber = input.phoneNumber ? checkPhoneNumber(input.phoneNumber) : null;
-    if (input.password !== undefined) checkPassword(input.password);
+    if (input.password !== undefined) {
+      checkPassword(input.password, "password", [email, username, phoneNumber, input.name]);
+    }
     await assertGlobalRolesExist(input.globalRoles);
     const assertFree = async () => {
       if (email && (await findAccount({ email }))) throw AccountErrors.emailTaken();

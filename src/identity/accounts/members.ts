@@ -61,7 +61,7 @@ export function createMemberOperations(core: AccountCore) {
         if (input.password === undefined) {
           throw V1Errors.invalidRequest("A password is required for local users", { field: "password" });
         }
-        checkPassword(input.password);
+        checkPassword(input.password, "password", [email, input.name]);
       } else if (input.password !== undefined) {
         throw V1Errors.invalidRequest("Users who sign in through OIDC or SAML have no password", {
           field: "password",
@@ -111,7 +111,7 @@ export function createMemberOperations(core: AccountCore) {
       // Anyone may join the default tenant; joining another one takes a credential (or an invitation).
       if (!isDefault(ctx)) throw V1Errors.unauthenticated();
       const email = checkEmail(input.email);
-      checkPassword(input.password);
+      checkPassword(input.password, "password", [email, input.name]);
       if (await queries.emailTaken(email)) throw V1Errors.emailExists();
       let userId: string;
       try {

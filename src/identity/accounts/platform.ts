@@ -72,7 +72,14 @@ export function createPlatformOperations(core: AccountCore) {
       const roles = changes.globalRoles === undefined ? undefined : uniqueRoles(changes.globalRoles);
       const email =
         changes.email === undefined ? undefined : changes.email ? checkEmail(changes.email) : null;
-      if (changes.password !== undefined) checkPassword(changes.password);
+      if (changes.password !== undefined) {
+        checkPassword(changes.password, "password", [
+          email ?? target.email,
+          target.username,
+          target.name,
+          target.phoneNumber,
+        ]);
+      }
       const fields: AccountField[] = [
         ...(email !== undefined && email !== target.email ? (["email"] as const) : []),
         ...(roles !== undefined && !sameRoles(target.globalRoles, roles) ? (["globalRoles"] as const) : []),

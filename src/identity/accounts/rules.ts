@@ -2,10 +2,19 @@
  * Checks shared by every way of creating or changing a user; each failure names its field. The limits
  * themselves are src/auth/account-rules.ts, which better-auth's options read too.
  */
-import { isValidEmail, PASSWORD_MAX, PASSWORD_MIN, PHONE_E164_PATTERN } from "../../auth/account-rules.ts";
+import {
+  AVATAR_MAX_BYTES,
+  avatarBytes,
+  isValidEmail,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PHONE_E164_PATTERN,
+  passwordProblem,
+} from "../../auth/account-rules.ts";
 import { V1Errors } from "../errors.ts";
 
 export {
+  AVATAR_MAX_BYTES,
   EMAIL_MAX,
   PASSWORD_MAX,
   PASSWORD_MIN,
@@ -13,10 +22,6 @@ export {
   USERNAME_MIN,
   USERNAME_SCHEMA_PATTERN,
 } from "../../auth/account-rules.ts";
-
-// ~256 KB decoded (seed 001): large enough for a profile picture, small enough to keep user rows light.
-export const AVATAR_MAX_BYTES = 256 * 1024;
-const AVATAR = /^data:image\/(png|jpeg|jpg|gif|webp|svg\+xml);base64,([A-Za-z0-9+/]+={0,2})$/;
 
 /** The e-mail address as stored (trimmed, lower case). */
 export function normalizeEmail(email: string): string {
@@ -38,28 +43,40 @@ export function checkPhoneNumber(phoneNumber: string, field = "phoneNumber"): st
   return phoneNumber;
 }
 
-export function checkPassword(password: string, field = "password"): void {
-  if (password.length < PASSWORD_MIN) {
-    throw V1Errors.invalidRequest(`The password must have at least ${PASSWORD_MIN} characters`, {
-      field,
-      min: PASSWORD_MIN,
-    });
-  }
-  if (password.length > PASSWORD_MAX) {
-    throw V1Errors.invalidRequest(`The password must have at most ${PASSWORD_MAX} characters`, {
-      field,
-      max: PASSWORD_MAX,
-    });
+/**
+ * The password rule (src/auth/account-rules.ts): length in code points, not a common password, not built from
+ * `identifiers` (the account's e-mail, username, name, phone number).
+ */
+export function checkPassword(
+  password: string,
+  field = "password",
+  identifiers: readonly (string | null | undefined)[] = [],
+): void {
+  switch (passwordProblem(password, identifiers)) {
+    case "too_short":
+      throw V1Errors.invalidRequest(`The password must have at least ${PASSWORD_MIN} characters`, {
+        field,
+        min: PASSWORD_MIN,
+      });
+    case "too_long":
+      throw V1Errors.invalidRequest(`The password must have at most ${PASSWORD_MAX} characters`, {
+        field,
+        max: PASSWORD_MAX,
+      });
+    case "too_common":
+      throw V1Errors.passwordTooCommon(field);
+    case "contains_identifier":
+      throw V1Errors.passwordContainsIdentifier(field);
+    case undefined:
+      return;
   }
 }
 
 /** A data URI of an image, at most AVATAR_MAX_BYTES once decoded. */
 export function checkAvatar(avatar: string, field = "avatar_base64"): string {
-  const match = AVATAR.exec(avatar);
-  if (!match?.[2])
+  const decoded = avatarBytes(avatar);
+  if (decoded === undefined)
     throw V1Errors.invalidRequest("The avatar must be a base64 data URI of an image", { field });
-  const decoded =
-    Math.floor((match[2].length * 3) / 4) - (match[2].endsWith("==") ? 2 : match[2].endsWith("=") ? 1 : 0);
   if (decoded > AVATAR_MAX_BYTES) {
     throw V1Errors.invalidRequest("The avatar is larger than 256 KB", { field, max_bytes: AVATAR_MAX_BYTES });
   }
