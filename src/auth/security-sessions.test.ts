@@ -207,7 +207,7 @@ describe("item 12: a JWT dies with its session", () => {
   });
 
   it("a JWT of another session is refused on /v1 after change-password with revokeOtherSessions", async () => {
-    const user = await signUp(t, "Jwt Password");
+    const user = await signUp(t, "Jwt Rotation");
     const stolen = await jwtFor(user.token);
     const current = await t.signIn(user.email, PASSWORD);
     expect(await v1Status(stolen)).not.toBe(401);
@@ -246,7 +246,7 @@ async function sessionAlive(token: string): Promise<boolean> {
 
 describe("item 15: sessions end with the password, and lists carry no tokens", () => {
   it("change-password without revokeOtherSessions still ends the other sessions", async () => {
-    const user = await signUp(t, "Change Password");
+    const user = await signUp(t, "Change Secret");
     const other = await t.signIn(user.email, PASSWORD);
     const changed = await json("/api/auth/change-password", {
       token: user.token,
@@ -257,7 +257,7 @@ describe("item 15: sessions end with the password, and lists carry no tokens", (
   });
 
   it("Hasura /v1/user/change-password ends the user's other sessions", async () => {
-    const user = await signUp(t, "Hasura Password");
+    const user = await signUp(t, "Hasura Secret");
     const other = await t.signIn(user.email, PASSWORD);
     const changed = await call(t, "POST", "/v1/user/change-password", {
       token: user.token,
