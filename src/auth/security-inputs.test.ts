@@ -534,4 +534,29 @@ describe("security: logs", () => {
       }),
     );
   });
+
+  it("logs administrative changes made through /v1 (roles, policies, API keys, memberships)", async () => {
+    const role = await logged.request("/v1/roles", {
+      token: adminToken,
+      json: { name: `logged-${Date.now().toString(36)}` },
+    });
+    expect(role.status).toBe(201);
+    expect(entries()).toContainEqual(
+      expect.objectContaining({
+        msg: "administrative change",
+        event: "role.created",
+        actor: expect.any(String),
+      }),
+    );
+    const key = await logged.request("/v1/api-keys", {
+      token: adminToken,
+      json: { name: "logged key", roles: ["user"] },
+    });
+    expect(key.status).toBe(201);
+    const created = (await key.json()) as { key?: string };
+    expect(entries()).toContainEqual(
+      expect.objectContaining({ msg: "administrative change", event: "api_key.created" }),
+    );
+    expect(lines.join("\n")).not.toContain(String(created.key));
+  });
 });

@@ -48,6 +48,28 @@ export function createIdentity(deps: IdentityDeps) {
     policies,
     keyCreator: (keyId) => apiKeys.creatorPrincipal(keyId),
   });
+  /**
+   * The audit recorder of the core and the /v1 routes: each administrative change also gets one log line (who,
+   * what, on whom, in which tenant), as better-auth's get theirs from src/auth/auth-log.ts. Details stay in
+   * the audit trail only: the log is for operators, not a second copy of the record.
+   */
+  const audit: AuditService = {
+    ...deps.audit,
+    record(event) {
+      logger.info(
+        {
+          event: event.type,
+          actor: event.actorId ?? null,
+          subject: event.subjectId ?? null,
+          subjectType: event.subjectType ?? null,
+          tenantId: event.tenantId ?? null,
+          address: event.ip ?? null,
+        },
+        "administrative change",
+      );
+      return deps.audit.record(event);
+    },
+  };
   const globalRoles = createGlobalRoleCatalogue(db);
   const accounts = createAccountService({
     auth,
@@ -58,7 +80,7 @@ export function createIdentity(deps: IdentityDeps) {
     logger,
     signUp: { enabled: config.signUpEnabled, requireEmailVerification: config.requireEmailVerification },
     globalRoles,
-    audit: deps.audit,
+    audit,
   });
   const credentials = createCredentialService({ auth });
 
@@ -101,7 +123,7 @@ export function createIdentity(deps: IdentityDeps) {
     globalRoles,
     credentials,
     platformContext,
-    audit: deps.audit,
+    audit,
     /** GET /v1/audit-events: the events the caller may read. */
     auditEvents: createAuditReader({ audit: deps.audit, authorize }),
   };
