@@ -123,7 +123,12 @@ export function createAuth(deps: AuthDeps) {
       // in-memory cache, and admins can list them.
       storeSessionInDatabase: true,
     },
-    verification: { storeInDatabase: true },
+    verification: {
+      storeInDatabase: true,
+      // A reset link is a credential kept as a verification row: store only its SHA-256, so a reader of the
+      // database or of Redis cannot use a live one. better-auth hashes on every look-up (findVerificationValue).
+      storeIdentifier: { default: "plain", overrides: { "reset-password:": "hashed" } },
+    },
     account: {
       accountLinking: { enabled: true, trustedProviders: ["email-password"] },
     },

@@ -11,6 +11,7 @@ import { createBrowser } from "../../test/helpers/browser.ts";
 import { call } from "../../test/helpers/hasura.ts";
 import { type OidcPeer, startOidcPeer } from "../../test/helpers/oidc-peer.ts";
 import { codeIn, type SmsPeer } from "../../test/helpers/sms-peer.ts";
+import { linkIn } from "../../test/helpers/smtp-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 import { PASSWORD, signUp } from "../../test/helpers/v1.ts";
 import { createDb } from "../platform/db/index.ts";
@@ -312,6 +313,36 @@ async function impersonation() {
   expect(started.status).toBe(200);
   return { user, token: started.body.session.token as string };
 }
+
+describe("item 15: reset links are stored hashed", () => {
+  it("a reader of the verification table cannot use a live reset link: only its digest is stored", async () => {
+    const user = await signUp(t, "Reset Reader");
+    const before = t.smtp.messages.length;
+    const asked = await t.request("/api/auth/request-password-reset", {
+      json: { email: user.email, redirectTo: "/reset" },
+    });
+    expect(asked.status).toBe(200);
+    const mail = await t.smtp.waitFor(
+      (m) =>
+        t.smtp.messages.indexOf(m) >= before &&
+        m.to.includes(user.email) &&
+        m.text.includes("/reset-password/"),
+    );
+    const token = new URL(linkIn(mail, t.baseUrl)).pathname.split("/").pop() ?? "";
+    expect(token.length).toBeGreaterThan(10);
+    const rows = await t.deps.db.kysely.selectFrom("verification").select(["identifier", "value"]).execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.identifier).not.toContain(token);
+      expect(String(row.value)).not.toContain(token);
+    }
+    // The link still works: better-auth hashes it on look-up.
+    const reset = await t.request("/api/auth/reset-password", {
+      json: { token, newPassword: "reset-by-digest-7" },
+    });
+    expect(reset.status).toBe(200);
+  });
+});
 
 describe("item 9: impersonation stays a support tool", () => {
   it("an impersonation session's one-hour expiry does not slide on get-session", async () => {
