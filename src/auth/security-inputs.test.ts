@@ -440,6 +440,41 @@ describe("security: passwords with PWNED_PASSWORDS=true", () => {
     });
     expect(accepted.status).toBe(200);
   });
+
+  it("refuses it on the account service's paths too: /v1/users, GeoLens and Hasura create, GeoLens password change", async () => {
+    const admin = await pwnedApp.signIn(ADMIN.email, ADMIN.password);
+    const auth = { authorization: `Bearer ${admin}` };
+    const native = await pwnedApp.request("/v1/users", {
+      headers: auth,
+      json: { email: freshEmail("pwned-v1"), name: "Pwned", roles: ["user"], password: leaked },
+    });
+    expect(native.status).toBe(400);
+    expect(((await native.json()) as { code?: string }).code).toBe("password_too_common");
+    const geolens = await pwnedApp.request("/api/admin/users/", {
+      headers: auth,
+      json: { username: `pwned${Date.now().toString(36)}`, password: leaked },
+    });
+    expect(geolens.status).toBe(422);
+    const hasura = await pwnedApp.request("/v1/admin/create-user", {
+      headers: auth,
+      json: {
+        provider: "username",
+        data: { username: `pwnedh${Date.now().toString(36)}`, password: leaked },
+      },
+    });
+    expect(hasura.status).toBe(400);
+    expect(((await hasura.json()) as { code?: string }).code).toBe("invalid-password");
+    const fine = await pwnedApp.request("/v1/users", {
+      headers: auth,
+      json: {
+        email: freshEmail("pwned-v1"),
+        name: "Fine",
+        roles: ["user"],
+        password: "an-unleaked-passphrase-9",
+      },
+    });
+    expect(fine.status).toBe(201);
+  });
 });
 
 describe("security: ADMIN_PASSWORD", () => {

@@ -4,6 +4,7 @@ import type { Principal } from "../auth/principal.ts";
 import { type Authorizer, createAuthorizer } from "../authz/service.ts";
 import type { Db } from "../platform/db/index.ts";
 import type { Logger } from "../platform/logger.ts";
+import { createPwnedCheck } from "../platform/password/pwned.ts";
 import { createCredentialService } from "./accounts/credentials.ts";
 import { createGlobalRoleCatalogue } from "./accounts/global-roles.ts";
 import { createUserQueries } from "./accounts/queries.ts";
@@ -27,6 +28,7 @@ export interface IdentityDeps {
     readonly defaultTenantRoles: readonly string[];
     readonly signUpEnabled: boolean;
     readonly requireEmailVerification: boolean;
+    readonly pwnedPasswordsUrl?: string | undefined;
   };
 }
 
@@ -81,6 +83,7 @@ export function createIdentity(deps: IdentityDeps) {
     signUp: { enabled: config.signUpEnabled, requireEmailVerification: config.requireEmailVerification },
     globalRoles,
     audit,
+    ...(config.pwnedPasswordsUrl ? { pwned: createPwnedCheck(config.pwnedPasswordsUrl, logger) } : {}),
   });
   const credentials = createCredentialService({ auth });
 

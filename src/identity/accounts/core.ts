@@ -6,6 +6,7 @@ import type { RecordAuditEvent } from "../../auth/audit-event.ts";
 import type { Auth } from "../../auth/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { PwnedCheck } from "../../platform/password/pwned.ts";
 import type { V1Context } from "../context.ts";
 import { V1Errors } from "../errors.ts";
 import type { Guard } from "../guard.ts";
@@ -27,6 +28,8 @@ export interface AccountServiceDeps {
   readonly logger: Logger;
   readonly signUp: SignUpPolicy;
   readonly globalRoles: GlobalRoleCatalogue;
+  /** Have I Been Pwned's range API, when PWNED_PASSWORDS=true (src/platform/password/pwned.ts). */
+  readonly pwned?: PwnedCheck;
   readonly queries?: UserQueries;
   /** Administrative changes go to the audit trail. */
   readonly audit: { readonly record: RecordAuditEvent };
@@ -88,6 +91,11 @@ export function createAccountCore(deps: AccountServiceDeps) {
     if ((await queries.activeOwnerCount(tenantId)) < 2) throw AccountErrors.lastOwner();
   }
 
+  /** The same refusal as a common password, for one the range API knows (better-auth's routes check it too). */
+  async function assertNotPwned(password: string, field = "password"): Promise<void> {
+    if (deps.pwned && (await deps.pwned(password))) throw V1Errors.passwordTooCommon(field);
+  }
+
   // ---- writes ----
 
   const writes = createAccountWrites({ auth, db });
@@ -105,6 +113,7 @@ export function createAccountCore(deps: AccountServiceDeps) {
     const phoneNumber = input.phoneNumber ? checkPhoneNumber(input.phoneNumber) : null;
     if (input.password !== undefined) {
       checkPassword(input.password, "password", [email, username, phoneNumber, input.name]);
+      await assertNotPwned(input.password);
     }
     await assertGlobalRolesExist(input.globalRoles);
     const assertFree = async () => {
@@ -172,6 +181,7 @@ export function createAccountCore(deps: AccountServiceDeps) {
     assertGlobalRolesExist,
     assertNotLastAdmin,
     assertAnotherOwner,
+    assertNotPwned,
     setAccountActive,
     deleteAccount,
     createAccountRow,

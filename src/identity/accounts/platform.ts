@@ -20,6 +20,7 @@ export function createPlatformOperations(core: AccountCore) {
     account,
     assertGlobalRolesExist,
     assertNotLastAdmin,
+    assertNotPwned,
     setAccountActive,
     deleteAccount,
     createAccountRow,
@@ -79,6 +80,7 @@ export function createPlatformOperations(core: AccountCore) {
           target.name,
           target.phoneNumber,
         ]);
+        await assertNotPwned(changes.password);
       }
       const fields: AccountField[] = [
         ...(email !== undefined && email !== target.email ? (["email"] as const) : []),
