@@ -3,7 +3,9 @@
  * through the `record` function it is given (AuthDeps.recordAudit): sign-in success and failure with the method,
  * the second-factor step, sign-out, password and e-mail changes, resets, verification, and the admin plugin's
  * create, ban, unban, delete, role and impersonation routes. The hooks run for HTTP requests and for
- * `auth.api.*` calls alike. Only identifiers go in; request bodies are read for ids, never for secrets.
+ * `auth.api.*` calls alike. A signed-in user's verified new phone number (phone-number/verify with
+ * updatePhoneNumber) is recorded too: the number becomes a way to sign in. Only identifiers go in; request
+ * bodies are read for ids, never for secrets.
  */
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
@@ -172,7 +174,21 @@ export function auditPlugin(record: RecordAuditEvent) {
       return;
     }
     const reason = failed(returned) ? errorCode(returned) : redirectError(returned);
-    if (!reason) return;
+    if (!reason) {
+      // A signed-in user proving a new number: not a sign-in, but the number becomes a way to sign in.
+      const user = ctx.context.session?.user.id;
+      if (method === "phone_otp" && user && ctx.body?.updatePhoneNumber === true) {
+        await recordFor(ctx, {
+          type: "phone_number.changed",
+          actorType: "user",
+          actorId: user,
+          subjectType: "user",
+          subjectId: user,
+          details: { phoneNumber: stringField(ctx.body, "phoneNumber") },
+        });
+      }
+      return;
+    }
     const account = await accountNamed(ctx);
     await recordFor(ctx, {
       type: "sign_in.failed",
@@ -297,24 +313,38 @@ export function auditPlugin(record: RecordAuditEvent) {
     const returned = ctx.context.returned;
     if (failed(returned) || !returned || typeof returned !== "object") return;
     const session = await sessionOf(ctx);
-    const answer = returned as { id?: unknown; organizationId?: unknown; member?: { userId?: unknown } };
+    // The answer is the tenant (create), the invitation (invite), { invitation, member } (accept) or the
+    // member row (leave, update-member-role).
+    const answer = returned as {
+      id?: unknown;
+      organizationId?: unknown;
+      userId?: unknown;
+      member?: { userId?: unknown; organizationId?: unknown };
+    };
+    const text = (value: unknown) => (typeof value === "string" ? value : null);
     const tenantId =
       stringField(ctx.body, "organizationId") ??
-      (typeof answer.organizationId === "string" ? answer.organizationId : null) ??
-      (type === "tenant.created" && typeof answer.id === "string" ? answer.id : null) ??
+      text(answer.organizationId) ??
+      text(answer.member?.organizationId) ??
+      (type === "tenant.created" ? text(answer.id) : null) ??
       (session?.session as { activeOrganizationId?: string | null } | undefined)?.activeOrganizationId ??
       null;
     const memberUser =
-      typeof answer.member?.userId === "string"
-        ? answer.member.userId
-        : stringField(ctx.body, "memberIdOrEmail");
+      text(answer.member?.userId) ??
+      (type === "member.left" ? text(answer.userId) : null) ??
+      stringField(ctx.body, "memberIdOrEmail");
+    // An invitation has no member yet: its subject is the invitation, which accept-invitation names.
+    const subject = type.startsWith("tenant.")
+      ? { subjectType: "tenant", subjectId: tenantId }
+      : type === "member.invited"
+        ? { subjectType: "invitation", subjectId: text(answer.id) }
+        : { subjectType: "member", subjectId: memberUser ?? stringField(ctx.body, "memberId") };
     await recordFor(ctx, {
       type,
       actorType: session ? "user" : "system",
       actorId: session?.user.id ?? null,
       tenantId,
-      subjectType: type.startsWith("tenant.") ? "tenant" : "member",
-      subjectId: type.startsWith("tenant.") ? tenantId : (memberUser ?? stringField(ctx.body, "memberId")),
+      ...subject,
       details: {
         ...(type === "member.roles_changed" || type === "member.invited" ? { role: roleList(ctx.body) } : {}),
         ...(type === "member.invited" ? { email: stringField(ctx.body, "email") } : {}),
