@@ -93,6 +93,10 @@ async function createPostgres(url: string, schema: string | undefined): Promise<
   });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on("error", () => {});
+  // A checked-out client that loses its server (a restart: 57P01, ECONNRESET) emits the error on itself, not on
+  // the pool, and an EventEmitter error without a listener is thrown: the process would exit. Its next query
+  // fails instead, and the pool discards the broken client when it is released (connection-loss.test.ts).
+  pool.on("connect", (client) => client.on("error", () => {}));
   const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(kysely);
   return {
