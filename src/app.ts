@@ -78,7 +78,7 @@ export function createApp(deps: Deps) {
     .use(rateLimitModule(deps))
     .use(surface("better-auth", betterAuth, false).use(authRoutes(auth, localeOf)))
     // Hasura's group parses its own bodies (lenient JSON) and checks their type there.
-    .use(surface("hasura", hasuraErrorRenderer, false).use(hasuraModule(v1, deps)))
+    .use(surface("hasura", hasuraErrorRenderer, false).use(hasuraModule(v1)))
     .use(surface("geolens", geolensErrorRenderer, false).onParse(geolensBody).use(geolensModule(v1)))
     .use(
       surface("native", native, true)

@@ -8,7 +8,6 @@ import { isBuiltInRole } from "../../identity/accounts/global-roles.ts";
 import type { AccountView } from "../../identity/accounts/view.ts";
 import type { V1Context } from "../../identity/context.ts";
 import type { V1Services } from "../services.ts";
-import type { HasuraDeps } from "./deps.ts";
 import { hasuraError } from "./errors.ts";
 import { hasuraGroup } from "./group.ts";
 import {
@@ -53,9 +52,8 @@ function identifiersOf(body: CreateUser) {
   }
 }
 
-export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
+export function hasuraAdminRoutes(v1: V1Services) {
   const { accounts, resolvePrincipal, platformContext, globalRoles: roles } = v1;
-  const { logger } = deps;
 
   /** Hasura's admin check, in Hasura's words (the account service decides again with Cedar). */
   async function checkAdmin(headers: Headers): Promise<V1Context> {
@@ -124,7 +122,7 @@ export function hasuraAdminRoutes(v1: V1Services, deps: HasuraDeps) {
   const alias = "Same as the path without `/user` (Hasura's documentation uses both).";
 
   return (
-    hasuraGroup("admin", logger)
+    hasuraGroup("admin")
       // Who is calling is settled before the body is judged: a stranger learns nothing about the arguments.
       .onTransform(async ({ request }) => {
         await requireAdmin(request.headers);

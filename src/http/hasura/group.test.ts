@@ -17,7 +17,7 @@ function appWith(logged: unknown[]) {
     });
   return new Elysia().use(other).use(
     new Elysia().onError(surfaceErrors(hasuraErrorRenderer, logger)).use(
-      hasuraGroup("test", logger)
+      hasuraGroup("test")
         .get("/v1/boom", () => {
           throw new Error("connection to 10.0.0.5 refused");
         })

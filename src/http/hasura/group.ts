@@ -5,12 +5,11 @@
  * (errors.ts), registered for the whole dialect in src/app.ts.
  */
 import { Elysia } from "elysia";
-import type { Logger } from "../../platform/logger.ts";
 import { assertJsonBody } from "../pipeline/content-type.ts";
 import { hasuraError } from "./errors.ts";
 import { parseLenientJson } from "./wire.ts";
 
-export function hasuraGroup(name: string, _logger: Logger) {
+export function hasuraGroup(name: string) {
   return new Elysia({ name: `hasura-${name}` }).onParse(async ({ request }) => {
     assertJsonBody(request);
     const text = await request.text();

@@ -7,11 +7,10 @@
 import { Elysia } from "elysia";
 import type { V1Services } from "../services.ts";
 import { hasuraAdminRoutes } from "./admin.ts";
-import type { HasuraDeps } from "./deps.ts";
 import { hasuraUserRoutes } from "./user.ts";
 
 export { hasuraErrorRenderer } from "./error-renderer.ts";
 
-export function hasuraModule(v1: V1Services, deps: HasuraDeps) {
-  return new Elysia({ name: "hasura" }).use(hasuraUserRoutes(v1, deps)).use(hasuraAdminRoutes(v1, deps));
+export function hasuraModule(v1: V1Services) {
+  return new Elysia({ name: "hasura" }).use(hasuraUserRoutes(v1)).use(hasuraAdminRoutes(v1));
 }

@@ -15,7 +15,6 @@ import type { SecondFactorStep, SignedIn } from "../../identity/accounts/credent
 import type { NewAccount } from "../../identity/accounts/service.ts";
 import type { AccountView } from "../../identity/accounts/view.ts";
 import type { V1Services } from "../services.ts";
-import type { HasuraDeps } from "./deps.ts";
 import { hasuraError } from "./errors.ts";
 import { hasuraGroup } from "./group.ts";
 import {
@@ -56,9 +55,8 @@ function tokenOf(outcome: { readonly token: string | null } | { readonly secondF
   return outcome && "token" in outcome ? outcome.token : null;
 }
 
-export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
+export function hasuraUserRoutes(v1: V1Services) {
   const { accounts, credentials, resolvePrincipal } = v1;
-  const { logger } = deps;
 
   /** The session behind the request's credential (Bearer session token or cookie), or 401. */
   async function sessionOf(headers: Headers) {
@@ -155,7 +153,7 @@ export function hasuraUserRoutes(v1: V1Services, deps: HasuraDeps) {
     }
   }
 
-  return hasuraGroup("user", logger)
+  return hasuraGroup("user")
     .post(
       "/v1/signup",
       async ({ body, request }) => {
