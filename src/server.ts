@@ -15,9 +15,6 @@
  */
 import type { App } from "./app.ts";
 import { type ClientAddressOptions, stampClientAddress } from "./http/pipeline/client-address.ts";
-import { CLIENT_IP_HEADER } from "./platform/client-ip.ts";
-
-export { CLIENT_IP_HEADER };
 
 /** What answers a throw that escaped the app: nothing of the error reaches the client. */
 function internalError(): Response {

@@ -11,8 +11,9 @@ import pg from "pg";
 import { type App, createApp } from "../../src/app.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { createDeps, type Deps } from "../../src/deps.ts";
+import { CLIENT_IP_HEADER } from "../../src/platform/client-ip.ts";
 import type { Logger } from "../../src/platform/logger.ts";
-import { CLIENT_IP_HEADER, serve } from "../../src/server.ts";
+import { serve } from "../../src/server.ts";
 import { type SmsPeer, startSmsPeer } from "./sms-peer.ts";
 import { type SmtpPeer, startSmtpPeer } from "./smtp-peer.ts";
 
