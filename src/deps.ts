@@ -40,6 +40,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     maxEntries: config.cacheMaxEntries,
     maxBytes: config.cacheMaxBytes,
     logger,
+    db,
+    databaseUrl: config.databaseUrl,
   });
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -79,6 +81,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     const joined = await tenantService.backfillDefaultMemberships();
     if (joined > 0) logger.info({ accounts: joined }, "accounts added to the default tenant");
   });
+  // Once its table exists: invalidations recorded before a restart are honoured before the first request.
+  await cache.start();
   return {
     config,
     logger,

@@ -1,7 +1,10 @@
 /**
  * createCache(): the process-wide cache — Redis when a URL is configured, else the in-process LRU — wrapped so
- * that it degrades instead of failing and records per-namespace statistics (managed.ts).
+ * that it degrades instead of failing and records per-namespace statistics (managed.ts). With Redis and a
+ * database, the invalidations Redis could not take are kept in the database (invalidations-db.ts), so that every
+ * node sharing both honours them and a restart does not forget them.
  */
+import type { Db } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { type AppCache, createManagedCache, namespaced } from "./managed.ts";
 import { createCacheStats } from "./stats.ts";
@@ -18,6 +21,10 @@ export interface CacheOptions {
   readonly maxEntries?: number;
   readonly maxBytes?: number;
   readonly logger: Logger;
+  /** Where invalidations that Redis could not take are recorded (with Redis only); start() the cache to follow them. */
+  readonly db?: Db;
+  /** The database's URL, for the LISTEN connection on PostgreSQL. */
+  readonly databaseUrl?: string | undefined;
 }
 
 export async function createCache(options: CacheOptions): Promise<AppCache> {
@@ -34,7 +41,15 @@ export async function createCache(options: CacheOptions): Promise<AppCache> {
         logger.warn({ err: error }, "redis connection problem; reconnecting");
       },
     });
-    return createManagedCache(namespaced(store, options.keyPrefix), { logger, stats });
+    const { createDbInvalidationLog } = await import("./invalidations-db.ts");
+    const invalidations = options.db
+      ? createDbInvalidationLog({ db: options.db, databaseUrl: options.databaseUrl, logger })
+      : undefined;
+    return createManagedCache(namespaced(store, options.keyPrefix), {
+      logger,
+      stats,
+      ...(invalidations ? { invalidations } : {}),
+    });
   }
   const { createMemoryCache } = await import("./memory.ts");
   const store = createMemoryCache({

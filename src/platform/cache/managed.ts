@@ -6,15 +6,20 @@
  *   Redis outage; counters fall back to a per-node memory counter so rate limits still hold. After an error
  *   the store is left alone for OPEN_MS (no request waits on a sick Redis twice in a row).
  * - It never serves what it failed to invalidate. A write or delete that failed may have left an old value in
- *   Redis (a revoked session, a stale user); its key is remembered and deleted before the store is used again.
- *   better-auth's revocation markers (`revoked-sessions-before-<userId>`, set when all of a user's sessions end:
- *   ban, revoke-all, password reset) are the exception: deleting one would un-revoke, so a failed one is
- *   written again instead (keeping the later time), which refuses every cached session created before it.
+ *   Redis (a revoked session, a stale user); it is recorded in the invalidation log (invalidations.ts; with
+ *   Redis, the database table of invalidations-db.ts, shared by every node and kept across restarts) before
+ *   the call returns. Until some node has applied it, every node takes a read of that key as a miss, and any
+ *   node that reaches the store applies and forgets it. better-auth's revocation markers
+ *   (`revoked-sessions-before-<userId>`, set when all of a user's sessions end: ban, revoke-all, password
+ *   change or reset) are the exception: deleting one would un-revoke, so a failed one is read as at least the
+ *   recorded time and written again (keeping the later time), which refuses every cached session created
+ *   before it.
  *
  * It also records per-namespace statistics (stats.ts). Namespaced views (`namespace("policy")`) are the
  * application caches that POST /cache/clear empties by default.
  */
 import type { Logger } from "../logger.ts";
+import { createMemoryInvalidationLog, type InvalidationLog, REVOCATION_MARKER } from "./invalidations.ts";
 import { createMemoryCache } from "./memory.ts";
 import type { Cache } from "./port.ts";
 import { type CacheOp, type CacheOutcome, type CacheStats, createCacheStats } from "./stats.ts";
@@ -28,33 +33,31 @@ export interface AppCache extends Cache {
   readonly stats: CacheStats;
   /** False from a store error until the next successful command. */
   available(): boolean;
+  /** Loads the invalidations still outstanding (from before a restart) and follows them; after migrations. */
+  start(): Promise<void>;
+  /** Invalidations not yet applied to the store (this node's view). */
+  outstandingInvalidations(): number;
 }
 
 export interface ManagedCacheOptions {
   readonly logger: Logger;
   readonly stats?: CacheStats;
   readonly now?: () => number;
+  /** Where failed invalidations are kept until applied; in this process's memory unless given. */
+  readonly invalidations?: InvalidationLog;
 }
 
 // Long enough that a dead Redis costs one timeout per second, not one per cache call; short enough that the
 // cache is back within about a second of Redis.
 const OPEN_MS = 1000;
-// How often pending invalidations are retried while no request touches the cache.
-const FLUSH_INTERVAL_MS = 1000;
-// Beyond this many keys to invalidate, the whole deployment prefix is cleared instead on recovery.
-const MAX_PENDING = 10_000;
+// How often outstanding invalidations are retried while nothing else prompts it: within the half second that
+// the database log polls at (invalidations-db.ts).
+const DRAIN_INTERVAL_MS = 500;
 // One warning per this interval while the store is down, however many calls fail.
 const LOG_INTERVAL_MS = 30_000;
 // The per-node fallback counters only need to cover the rate-limit keys of an outage.
 const FALLBACK_MAX_ENTRIES = 50_000;
 const NAMESPACE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
-// better-auth (internal-adapter): a user's sessions created before this time (ms) are revoked.
-const REVOCATION_MARKER = "revoked-sessions-before-";
-
-interface RevocationMarker {
-  readonly value: string;
-  readonly ttlSeconds: number | undefined;
-}
 
 export function createManagedCache(store: Cache, options: ManagedCacheOptions): AppCache {
   const { logger } = options;
@@ -62,14 +65,12 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
   const stats = options.stats ?? createCacheStats();
   const fallbackCounters = createMemoryCache({ maxEntries: FALLBACK_MAX_ENTRIES });
   const appNamespaces = new Set<string>();
-  /** Keys whose last write failed: undefined = delete it, a marker = write it again. */
-  const pending = new Map<string, RevocationMarker | undefined>();
-  let overflowed = false;
+  const log = options.invalidations ?? createMemoryInvalidationLog();
   let up = true;
   let openUntil = 0;
   let lastWarnAt = 0;
   let suppressed = 0;
-  let flushing: Promise<void> | undefined;
+  let draining: Promise<void> | undefined;
 
   function markDown(error: unknown): void {
     up = false;
@@ -92,49 +93,66 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
     up = true;
     openUntil = 0;
     logger.info({ driver: store.driver }, "cache available again");
+    drainSoon();
   }
 
-  function remember(key: string, value?: string, ttlSeconds?: number): void {
-    if (pending.size >= MAX_PENDING && !pending.has(key)) {
-      overflowed = true;
-      return;
-    }
-    const marker =
-      key.startsWith(REVOCATION_MARKER) && value !== undefined ? { value, ttlSeconds } : pending.get(key);
-    pending.set(key, marker);
+  /** Durable (with the database log) before it resolves: the caller's change is answered only after. */
+  function remember(key: string, value?: string, ttlSeconds?: number): Promise<void> {
+    const marker = key.startsWith(REVOCATION_MARKER) && value !== undefined;
+    return log.record({
+      key,
+      kind: marker ? "marker" : "delete",
+      ...(marker ? { value } : {}),
+      ...(marker && ttlSeconds !== undefined ? { ttlSeconds } : {}),
+    });
   }
 
-  async function flushOnce(): Promise<void> {
-    if (overflowed) {
+  /** Applies the outstanding invalidations to the store; a store error propagates (the store is down). */
+  async function applyOnce(): Promise<void> {
+    if (log.flooded()) {
       // Too many unknown stale keys: dropping the whole (re-buildable) cache is the only safe option.
+      const ids = log.outstanding().flatMap((entry) => entry.ids);
       const removed = await store.clear("");
       logger.warn({ removed }, "cache cleared after an outage with too many pending invalidations");
-      overflowed = false;
-      pending.clear();
+      await forget(ids);
       return;
     }
-    for (const [key, marker] of [...pending]) {
-      if (marker) {
-        const current = Number(await store.get(key)) || 0;
-        if (Number(marker.value) > current) await store.set(key, marker.value, marker.ttlSeconds);
+    for (const entry of log.outstanding()) {
+      if (entry.kind === "marker") {
+        const current = Number(await store.get(entry.key)) || 0;
+        if (Number(entry.value) > current) {
+          await store.set(entry.key, entry.value ?? "", entry.ttlSeconds ?? undefined);
+        }
       } else {
-        await store.delete(key);
+        await store.delete(entry.key);
       }
-      pending.delete(key);
+      await forget(entry.ids);
     }
   }
 
-  function flush(): Promise<void> {
-    flushing ??= flushOnce().finally(() => {
-      flushing = undefined;
+  /** A failure to forget (the database is away) only means the rows are applied again later: harmless. */
+  async function forget(ids: readonly string[]): Promise<void> {
+    await log.drained(ids).catch((error: unknown) => {
+      logger.warn({ err: error }, "applied cache invalidations could not be marked done; retrying later");
     });
-    return flushing;
   }
 
-  const timer = setInterval(() => {
-    if ((pending.size === 0 && !overflowed) || now() < openUntil) return;
-    flush().then(markUp, markDown);
-  }, FLUSH_INTERVAL_MS);
+  function drain(): Promise<void> {
+    draining ??= applyOnce()
+      .then(markUp, markDown)
+      .finally(() => {
+        draining = undefined;
+      });
+    return draining;
+  }
+
+  function drainSoon(): void {
+    if ((log.size() === 0 && !log.flooded()) || now() < openUntil) return;
+    void drain();
+  }
+
+  log.onArrival(drainSoon);
+  const timer = setInterval(drainSoon, DRAIN_INTERVAL_MS);
   timer.unref?.();
 
   async function run<T>(
@@ -150,7 +168,6 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
     }
     const started = performance.now();
     try {
-      if (pending.size > 0 || overflowed) await flush();
       const result = await attempt();
       markUp();
       stats.record(key, op, outcome(result), performance.now() - started);
@@ -163,6 +180,9 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
   }
 
   const read = (value: string | null): CacheOutcome => (value === null ? "miss" : "hit");
+  // The one step every read takes for the invalidation log: a lookup in its in-memory view, no query.
+  const readChecked = (key: string, attempt: () => Promise<string | null>) => async () =>
+    log.filter(key, await attempt());
   const ok = (): CacheOutcome => "ok";
 
   const cache: AppCache = {
@@ -173,7 +193,7 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
       run(
         key,
         "get",
-        () => store.get(key),
+        readChecked(key, () => store.get(key)),
         read,
         () => null,
       ),
@@ -197,10 +217,10 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
       run(
         key,
         "getAndDelete",
-        () => store.getAndDelete(key),
+        readChecked(key, () => store.getAndDelete(key)),
         read,
-        () => {
-          remember(key);
+        async () => {
+          await remember(key);
           return null;
         },
       ),
@@ -234,6 +254,8 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
     },
     close: async () => {
       clearInterval(timer);
+      await draining;
+      await log.close();
       await fallbackCounters.close();
       await store.close();
     },
@@ -245,6 +267,8 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
     },
     applicationNamespaces: () => [...appNamespaces],
     available: () => up,
+    start: () => log.start(),
+    outstandingInvalidations: () => log.size(),
   };
   return cache;
 }

@@ -160,6 +160,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    // Cache invalidations that Redis could not take (src/platform/cache/invalidations-db.ts): kept until a node
+    // that reaches Redis has applied them. `kind` is `delete` or `marker` (better-auth's revocation marker, whose
+    // `value` and `ttlSeconds` are written again instead of deleted).
+    "006_cache_invalidation": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .createTable("cache_invalidation")
+          .ifNotExists()
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("value", "text")
+          .addColumn("ttlSeconds", "integer")
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 
