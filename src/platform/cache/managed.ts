@@ -58,6 +58,8 @@ const LOG_INTERVAL_MS = 30_000;
 // The per-node fallback counters only need to cover the rate-limit keys of an outage.
 const FALLBACK_MAX_ENTRIES = 50_000;
 const NAMESPACE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+// better-auth (internal-adapter): the list of a user's cached sessions, `[{ token, expiresAt }]`.
+const ACTIVE_SESSIONS = "active-sessions-";
 
 export function createManagedCache(store: Cache, options: ManagedCacheOptions): AppCache {
   const { logger } = options;
@@ -117,16 +119,41 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
       await forget(ids);
       return;
     }
-    for (const entry of log.outstanding()) {
+    // Markers first: they read the user's session list, which a delete of the same outage may remove.
+    const entries = [...log.outstanding()].sort(
+      (x, y) => Number(y.kind === "marker") - Number(x.kind === "marker"),
+    );
+    for (const entry of entries) {
       if (entry.kind === "marker") {
         const current = Number(await store.get(entry.key)) || 0;
         if (Number(entry.value) > current) {
           await store.set(entry.key, entry.value ?? "", entry.ttlSeconds ?? undefined);
         }
+        await deleteListedSessions(entry.key.slice(REVOCATION_MARKER.length));
       } else {
         await store.delete(entry.key);
       }
       await forget(entry.ids);
+    }
+  }
+
+  /**
+   * What better-auth itself does when it ends all of a user's sessions (deleteCachedUserSessions in its
+   * internal adapter), which the node that failed could not: the cached sessions its list names are removed, so
+   * they do not linger in Redis behind the marker. A session of the list made since is only a miss then.
+   */
+  async function deleteListedSessions(userId: string): Promise<void> {
+    const list = await store.get(`${ACTIVE_SESSIONS}${userId}`);
+    let references: unknown;
+    try {
+      references = JSON.parse(list ?? "[]");
+    } catch {
+      return;
+    }
+    if (!Array.isArray(references)) return;
+    for (const reference of references) {
+      const token = (reference as { token?: unknown } | null)?.token;
+      if (typeof token === "string" && token) await store.delete(token);
     }
   }
 

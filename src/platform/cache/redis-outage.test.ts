@@ -8,88 +8,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
-import Redis from "ioredis";
+import { type PrivateRedis, REDIS_SERVER, startPrivateRedis } from "../../../test/helpers/private-redis.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
-
-const REDIS_SERVER = Bun.which("redis-server");
-
-interface RedisProcess {
-  readonly url: string;
-  readonly port: number;
-  start(): Promise<void>;
-  kill(): Promise<void>;
-  /** A separate client (for checks and CLIENT PAUSE), closed by the caller. */
-  client(): Redis;
-  close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  await probe.stop(true);
-  return port;
-}
-
-/** `persistent`: an append-only file fsynced on every write, so a killed Redis comes back with its data. */
-async function redisServer(options: { persistent?: boolean } = {}): Promise<RedisProcess> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "gatehouse-redis-"));
-  const persistence = options.persistent
-    ? ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
-    : ["--save", "", "--appendonly", "no"];
-  let proc: Subprocess | undefined;
-  const redis: RedisProcess = {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async start() {
-      proc = Bun.spawn(
-        [
-          REDIS_SERVER ?? "redis-server",
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--dir",
-          dir,
-          ...persistence,
-        ],
-        { stdout: "ignore", stderr: "ignore" },
-      );
-      const client = redis.client();
-      try {
-        for (let i = 0; i < 100; i++) {
-          if (
-            await client.ping().then(
-              () => true,
-              () => false,
-            )
-          )
-            return;
-          await Bun.sleep(50);
-        }
-        throw new Error("redis-server did not start");
-      } finally {
-        client.disconnect();
-      }
-    },
-    async kill() {
-      proc?.kill("SIGKILL");
-      await proc?.exited;
-    },
-    client: () =>
-      new Redis(redis.url, { lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 }).on(
-        "error",
-        () => {},
-      ),
-    async close() {
-      await redis.kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  await redis.start();
-  return redis;
-}
 
 /** Waits until the app's cache answers again (the client reconnects on its own). */
 async function cacheBack(t: TestApp): Promise<void> {
@@ -113,12 +33,12 @@ const getSession = async (t: TestApp, token: string) => {
 };
 
 describe.skipIf(!REDIS_SERVER)("a Redis outage", () => {
-  let redis: RedisProcess;
+  let redis: PrivateRedis;
   let t: TestApp;
   const USER = { email: "outage@example.com", password: "password-123", name: "Outage" };
 
   beforeAll(async () => {
-    redis = await redisServer();
+    redis = await startPrivateRedis();
     t = await createTestApp({
       env: { REDIS_URL: redis.url, CACHE_PREFIX: `outage:${randomBytes(4).toString("hex")}:` },
     });
@@ -173,13 +93,13 @@ describe.skipIf(!REDIS_SERVER)("a Redis outage", () => {
 });
 
 describe.skipIf(!REDIS_SERVER)("a Redis outage with a Redis that keeps its data", () => {
-  let redis: RedisProcess;
+  let redis: PrivateRedis;
   let t: TestApp;
   let dataDir: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    redis = await redisServer({ persistent: true });
+    redis = await startPrivateRedis({ persistent: true });
     dataDir = mkdtempSync(join(tmpdir(), "gatehouse-outage-"));
     t = await createTestApp({
       env: { REDIS_URL: redis.url, CACHE_PREFIX: `outage:${randomBytes(4).toString("hex")}:` },
