@@ -261,3 +261,94 @@ describe.skipIf(Boolean(SKIP))(
     });
   },
 );
+
+describe.skipIf(Boolean(SKIP))(
+  `probes of B while A, cut off, revokes ${SKIP ? `(skipped: ${SKIP})` : ""}`,
+  () => {
+    const USERS = 4;
+    const PROBERS = 6;
+    let c: Cluster;
+    let b: TestApp;
+    let adminToken: string;
+    const sessions: Array<{ userId: string; tokens: [string, string, string] }> = [];
+
+    beforeAll(async () => {
+      c = await cluster("ld");
+      b = await c.startB();
+      adminToken = await c.a.signIn(ADMIN.email, ADMIN.password);
+      for (let i = 0; i < USERS; i++) {
+        const email = `load-${i}@example.com`;
+        await signUp(c.a, email);
+        const tokens: [string, string, string] = [
+          await c.a.signIn(email, PASSWORD),
+          await c.a.signIn(email, PASSWORD),
+          await c.a.signIn(email, PASSWORD),
+        ];
+        sessions.push({ userId: await userId(c.a, tokens[0]), tokens });
+      }
+    }, 30_000);
+    afterAll(async () => {
+      await c?.close();
+    });
+
+    it("accepts no session after its revocation was answered (sign-out, revoke-session, ban)", async () => {
+      const all = sessions.flatMap((s) => s.tokens);
+      for (const token of all) expect(await c.inRedis(token)).toBe(true);
+      /** When A's answer revoking each token arrived. */
+      const revokedAt = new Map<string, number>();
+      const probedAfter = new Set<string>();
+      const accepted: string[] = [];
+      const late: Array<{ token: string; startedAt: number; revokedAt: number }> = [];
+      let probes = 0;
+      let stop = false;
+      async function probe(offset: number): Promise<void> {
+        for (let i = offset; !stop; i++) {
+          const token = all[i % all.length] ?? "";
+          const startedAt = performance.now();
+          const revoked = revokedAt.get(token);
+          const email = await sessionEmail(b, token);
+          probes++;
+          if (revoked !== undefined && startedAt > revoked) {
+            probedAfter.add(token);
+            if (email !== null) late.push({ token, startedAt, revokedAt: revoked });
+          } else if (email !== null) {
+            accepted.push(token);
+          }
+          if (probedAfter.size === all.length) stop = true;
+        }
+      }
+      const probers = Array.from({ length: PROBERS }, (_, i) => probe(i * 2));
+      // The probers have seen every session live before the first revocation.
+      while (probes < all.length) await Bun.sleep(5);
+
+      c.proxy.cut();
+      const answered = (tokens: readonly string[]) => {
+        const at = performance.now();
+        for (const token of tokens) revokedAt.set(token, at);
+      };
+      for (const { userId: id, tokens } of sessions) {
+        const [first, second, third] = tokens;
+        const out = await c.a.request("/api/auth/sign-out", { method: "POST", token: first });
+        expect(out.status).toBe(200);
+        answered([first]);
+        const revoke = await c.a.request("/api/auth/revoke-session", {
+          json: { token: second },
+          token: third,
+        });
+        expect(revoke.status).toBe(200);
+        answered([second]);
+        const ban = await c.a.request("/api/auth/admin/ban-user", {
+          json: { userId: id },
+          token: adminToken,
+        });
+        expect(ban.status).toBe(200);
+        answered([third]);
+      }
+      await Promise.all(probers);
+
+      expect(late).toEqual([]);
+      expect(probedAfter.size).toBe(all.length);
+      expect(new Set(accepted).size).toBe(all.length);
+    });
+  },
+);
