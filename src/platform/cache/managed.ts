@@ -207,9 +207,7 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
   }
 
   const read = (value: string | null): CacheOutcome => (value === null ? "miss" : "hit");
-  // The one step every read takes for the invalidation log: a lookup in its in-memory view, no query.
-  const readChecked = (key: string, attempt: () => Promise<string | null>) => async () =>
-    log.filter(key, await attempt());
+
   const ok = (): CacheOutcome => "ok";
 
   const cache: AppCache = {
@@ -220,7 +218,8 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
       run(
         key,
         "get",
-        readChecked(key, () => store.get(key)),
+        // The one step a read takes for the invalidation log: a look-up in its in-memory view, no query.
+        async () => log.filter(key, await store.get(key)),
         read,
         () => null,
       ),
@@ -244,7 +243,7 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
       run(
         key,
         "getAndDelete",
-        readChecked(key, () => store.getAndDelete(key)),
+        async () => log.filter(key, await store.getAndDelete(key)),
         read,
         async () => {
           await remember(key);
