@@ -12,7 +12,8 @@
  *   A read of a key in the view is a miss (or, for a revocation marker, at least the recorded time), so a node
  *   that still reaches Redis refuses a revoked session from the moment the notification arrives — before it has
  *   removed the key from Redis. Any node that can reach Redis applies the rows and deletes them (managed.ts).
- * - The recording node then waits, up to DRAIN_WAIT_MS, for some node to report the rows drained, so that when
+ * - For a revocation, the recording node then waits, up to DRAIN_WAIT_MS, for some node to report the row
+ *   drained, so that when
  *   the client hears "signed out" the key is already gone from Redis: the client's next request to another node
  *   is refused whether or not that node's notification has arrived yet.
  *
@@ -248,7 +249,7 @@ export function createDbInvalidationLog(options: DbInvalidationLogOptions): Inva
       } finally {
         inserting.delete(invalidation.id);
       }
-      if (listening) await waitDrained(invalidation.id);
+      if (entry.confirm && listening) await waitDrained(invalidation.id);
     },
     filter: view.filter,
     outstanding: view.outstanding,

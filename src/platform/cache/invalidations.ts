@@ -31,8 +31,18 @@ export interface OutstandingKey {
 }
 
 export interface InvalidationLog {
-  /** Records an invalidation the store could not take; durable (where the log is) before it resolves. */
-  record(entry: { key: string; kind: InvalidationKind; value?: string; ttlSeconds?: number }): Promise<void>;
+  /**
+   * Records an invalidation the store could not take; durable (where the log is) before it resolves. With
+   * `confirm`, it also waits (boundedly) until some node has applied it to the store: for revocations, whose
+   * answer must not reach the client while another node could still find the session in Redis.
+   */
+  record(entry: {
+    key: string;
+    kind: InvalidationKind;
+    value?: string;
+    ttlSeconds?: number;
+    confirm?: boolean;
+  }): Promise<void>;
   /**
    * What a value read from the store for `key` must be taken as: a key with an outstanding delete is a miss,
    * a revocation marker is at least its outstanding value; with too many outstanding keys to track, every read

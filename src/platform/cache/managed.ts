@@ -72,6 +72,7 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
   let openUntil = 0;
   let lastWarnAt = 0;
   let suppressed = 0;
+  let lastForgetWarnAt = 0;
   let draining: Promise<void> | undefined;
 
   function markDown(error: unknown): void {
@@ -98,14 +99,20 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
     drainSoon();
   }
 
-  /** Durable (with the database log) before it resolves: the caller's change is answered only after. */
-  function remember(key: string, value?: string, ttlSeconds?: number): Promise<void> {
-    const marker = key.startsWith(REVOCATION_MARKER) && value !== undefined;
+  /**
+   * Durable (with the database log) before it resolves: the caller's change is answered only after. A failed
+   * delete or revocation marker is a revocation (a session, a one-time token), confirmed applied before the
+   * answer where the log can (invalidations-db.ts); a failed write of a new value (a sign-in during the outage)
+   * and the session list (which grants nothing) are only recorded, so they cost no wait.
+   */
+  function remember(key: string, written?: { value: string; ttlSeconds: number | undefined }): Promise<void> {
+    const marker = key.startsWith(REVOCATION_MARKER) && written !== undefined;
     return log.record({
       key,
       kind: marker ? "marker" : "delete",
-      ...(marker ? { value } : {}),
-      ...(marker && ttlSeconds !== undefined ? { ttlSeconds } : {}),
+      ...(marker ? { value: written.value } : {}),
+      ...(marker && written.ttlSeconds !== undefined ? { ttlSeconds: written.ttlSeconds } : {}),
+      confirm: marker || (written === undefined && !key.startsWith(ACTIVE_SESSIONS)),
     });
   }
 
@@ -160,6 +167,8 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
   /** A failure to forget (the database is away) only means the rows are applied again later: harmless. */
   async function forget(ids: readonly string[]): Promise<void> {
     await log.drained(ids).catch((error: unknown) => {
+      if (now() - lastForgetWarnAt < LOG_INTERVAL_MS) return;
+      lastForgetWarnAt = now();
       logger.warn({ err: error }, "applied cache invalidations could not be marked done; retrying later");
     });
   }
@@ -229,7 +238,7 @@ export function createManagedCache(store: Cache, options: ManagedCacheOptions): 
         "set",
         () => store.set(key, value, ttlSeconds),
         ok,
-        () => remember(key, value, ttlSeconds),
+        () => remember(key, { value, ttlSeconds }),
       ),
     delete: (key) =>
       run(
