@@ -156,15 +156,15 @@ export function createDbInvalidationLog(options: DbInvalidationLogOptions): Inva
       .select(["id", "key", "kind", "value", "ttlSeconds"])
       .limit(MAX_OUTSTANDING + 1)
       .execute()) as Row[];
-    const before = view.size();
+    let added = 0;
     for (const row of rows) {
       ids.add(row.id);
-      view.add(fromRow(row));
+      if (view.add(fromRow(row))) added++;
     }
     view.retainOnly(ids, since);
     view.setOverflow(rows.length > MAX_OUTSTANDING);
     settleWaiters();
-    if (view.size() > before || view.flooded()) arrived();
+    if (added > 0 || view.flooded()) arrived();
   }
 
   function refresh(): Promise<void> {
@@ -181,12 +181,22 @@ export function createDbInvalidationLog(options: DbInvalidationLogOptions): Inva
     try {
       message = JSON.parse(payload ?? "") as Message;
     } catch {
+      void refresh();
       return;
     }
-    if ("a" in message) {
+    if (typeof message !== "object" || message === null) {
+      void refresh();
+      return;
+    }
+    // Anything else on the channel (another version, a hand-made NOTIFY) is only a reason to re-read the table.
+    if ("a" in message && Array.isArray(message.a) && message.a.every(isInvalidation)) {
       for (const invalidation of message.a) view.add(invalidation);
       arrived();
-    } else if ("d" in message) {
+    } else if (
+      "d" in message &&
+      Array.isArray(message.d) &&
+      message.d.every((id) => typeof id === "string")
+    ) {
       view.remove(message.d);
       settleWaiters();
     } else {
@@ -306,6 +316,17 @@ export function createDbInvalidationLog(options: DbInvalidationLogOptions): Inva
       for (const id of [...waiters.keys()]) for (const resolve of waiters.get(id) ?? []) resolve();
     },
   };
+}
+
+function isInvalidation(value: unknown): value is Invalidation {
+  const v = value as Partial<Invalidation> | null;
+  return (
+    typeof v?.id === "string" &&
+    typeof v.key === "string" &&
+    (v.kind === "delete" || v.kind === "marker") &&
+    (v.value === null || typeof v.value === "string") &&
+    (v.ttlSeconds === null || typeof v.ttlSeconds === "number")
+  );
 }
 
 function fromRow(row: Row): Invalidation {

@@ -76,7 +76,8 @@ interface Entry {
 }
 
 export interface InvalidationView {
-  add(invalidation: Invalidation): void;
+  /** False when it was already there (or there is no room for another key). */
+  add(invalidation: Invalidation): boolean;
   remove(ids: Iterable<string>): void;
   /**
    * Makes the view what the database holds: rows missing from `ids` are gone (drained), unless they were added
@@ -101,12 +102,12 @@ export function createInvalidationView(): InvalidationView {
 
   const view: InvalidationView = {
     add(invalidation) {
-      if (keyOf.has(invalidation.id)) return;
+      if (keyOf.has(invalidation.id)) return false;
       let entry = byKey.get(invalidation.key);
       if (!entry) {
         if (byKey.size >= MAX_OUTSTANDING) {
           overflow = true;
-          return;
+          return false;
         }
         entry = { kind: "delete", value: null, ttlSeconds: null, ids: new Map() };
         byKey.set(invalidation.key, entry);
@@ -119,6 +120,7 @@ export function createInvalidationView(): InvalidationView {
       }
       entry.ids.set(invalidation.id, seq++);
       keyOf.set(invalidation.id, invalidation.key);
+      return true;
     },
     remove(ids) {
       for (const id of ids) {
