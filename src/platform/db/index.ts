@@ -151,7 +151,8 @@ async function connectPostgres(
     dialect: observedDialect(new PostgresDialect({ pool }), availability),
   });
   try {
-    await sql`select 1`.execute(kysely);
+    // Straight to the pool: a server away at start-up is the start-up error's to report, not an outage to log.
+    await pool.query("select 1");
   } catch (error) {
     await kysely.destroy().catch(() => {});
     throw error;
