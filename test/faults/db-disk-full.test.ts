@@ -114,6 +114,10 @@ describe(`SQLite on a full disk${skipReason}`, () => {
       json: { provider: "email", data: { email: freshEmail(), password: "password-123" } },
     });
     expect(await expectOutage(hasura)).toEqual({ code: "service-unavailable", message: expect.any(String) });
+    const login = await t.request("/v1/login", {
+      json: { provider: "email", data: { email: ADMIN.email, password: ADMIN.password } },
+    });
+    expect((await expectOutage(login)).code).toBe("service-unavailable");
   });
 
   it.skipIf(!mounted)("reports /health degraded and names the reason in /health/detailed", async () => {

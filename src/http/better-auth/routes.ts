@@ -109,9 +109,10 @@ export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   const methodsOf = methodsByPath(authEndpoints(auth));
   async function handle(request: Request): Promise<Response> {
     const response = await auth.handler(request);
-    // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500: a refusal that met
-    // one is the outage's 503 (the renderer adds Retry-After), so the client retries instead of giving up.
-    if (response.status >= 400 && outageOfThisRequest()) throw databaseUnavailable();
+    // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500, and some of its
+    // writes fail silently (a sign-out's session delete): a request that met an outage did not do what it was
+    // asked, so it is the outage's 503 (the renderer adds Retry-After) and the client retries.
+    if (outageOfThisRequest()) throw databaseUnavailable();
     // better-auth answers a known path with another method as unknown: say which methods it serves (405).
     if (response.status === 404) {
       const served = methodsOf(new URL(request.url).pathname);
