@@ -34,8 +34,11 @@ const logLines: Record<string, unknown>[] = [];
 async function collectLog(stream: ReadableStream<Uint8Array>): Promise<void> {
   let rest = "";
   const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const lines = (rest + decoder.decode(value, { stream: true })).split("\n");
     rest = lines.pop() ?? "";
     for (const line of lines) {
       try {
