@@ -22,6 +22,7 @@ const skipReason = unavailable ? ` — SKIPPED: ${unavailable}` : "";
 const ROOT = join(import.meta.dir, "..", "..");
 // Like `wrk -c8` in the issue's report.
 const CLIENTS = 8;
+const HEALTH_TOKEN = "health-token-for-the-restart-test-0123456";
 
 let pg: PrivatePostgres | undefined;
 let server: ReturnType<typeof Bun.spawn> | undefined;
@@ -151,6 +152,7 @@ beforeAll(async () => {
       ARGON2_ITERATIONS: "1",
       RATE_LIMIT_ENABLED: "false",
       LOG_LEVEL: "info",
+      HEALTH_TOKEN,
     },
     stdout: "pipe",
     stderr: "ignore",
@@ -200,6 +202,13 @@ describe(`PostgreSQL restarts under load (private cluster)${skipReason}`, () => 
         const health = await fetch(`${baseUrl}/health`);
         expect(health.status).toBe(503);
         expect(((await health.json()) as { status: string }).status).toBe("down");
+        const detailed = await fetch(`${baseUrl}/health/detailed`, {
+          headers: { authorization: `Bearer ${HEALTH_TOKEN}` },
+        });
+        expect(detailed.status).toBe(503);
+        const report = (await detailed.json()) as { database: Record<string, unknown> };
+        expect(report.database).toMatchObject({ status: "down", reason: "connection refused" });
+        expect(JSON.stringify(report)).not.toContain("postgres://");
         const refused = await listUsers();
         expect(refused.status).toBe(503);
         expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
