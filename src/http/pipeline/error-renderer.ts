@@ -10,14 +10,14 @@
  * dialect explains it in its own words), and anything else is unexpected — logged here, and its details never
  * reach the client.
  *
- * A request that met a database outage (src/platform/db/availability.ts: the error itself says so, or a layer in
- * between — better-auth, the principal resolver — turned it into something else) is answered 503
+ * A request that met a database outage (src/platform/db/availability.ts records it on the request, whatever a
+ * layer in between — better-auth, the principal resolver — made of the error) is answered 503
  * `database_unavailable` with Retry-After on every surface: the client's request was fine, it should come back.
  */
 import { type APIError, isAPIError } from "better-auth/api";
 import { ValidationError } from "elysia";
 import { defineAppErrors } from "../../i18n/app-errors.ts";
-import { classifyDatabaseError, outageOfThisRequest } from "../../platform/db/availability.ts";
+import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 
@@ -60,9 +60,11 @@ export interface ErrorRenderer {
 
 /** Elysia's error codes that are the client's fault, and the refusal each stands for. */
 export function classify(error: unknown, code: unknown): Failure {
-  // Schema validation runs before the handler: such a request is refused whatever the database does.
+  // Schema validation runs before the handler: such a request is refused whatever the database does. The
+  // record is the database driver's (src/platform/db/observed-driver.ts), never a guess from the error: a mail
+  // server's ECONNREFUSED is not the database's.
   const invalid = code === "VALIDATION" && error instanceof ValidationError && error.type !== "response";
-  if (!invalid && (classifyDatabaseError(error) || outageOfThisRequest())) {
+  if (!invalid && outageOfThisRequest()) {
     return { kind: "refusal", error: databaseUnavailable() };
   }
   if (error instanceof AppError) return { kind: "refusal", error };
