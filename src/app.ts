@@ -28,6 +28,7 @@ import { i18nModule } from "./http/ops/i18n/index.ts";
 import { metricsModule } from "./http/ops/metrics/index.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
+import { databaseOutageScope } from "./http/pipeline/database-outage.ts";
 import { type ErrorRenderer, surfaceErrors } from "./http/pipeline/error-renderer.ts";
 import { jsonDepthLimit } from "./http/pipeline/json-depth.ts";
 import { objectBodiesOnly } from "./http/pipeline/object-body.ts";
@@ -63,6 +64,8 @@ export function createApp(deps: Deps) {
     return json ? instance.onParse(jsonBodiesOnly).onTransform(objectBodiesOnly) : instance;
   };
   const app = new Elysia({ name: "gatehouse" })
+    // Around everything: each request records the database outages it meets (503 on every surface).
+    .use(databaseOutageScope())
     // First, so that every answer carries them, the pipeline's own refusals included.
     .use(securityHeaders(config))
     .use(requestLimits(config))

@@ -107,6 +107,24 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** DATA_DIR exists (created if need be), or start-up stops with one line naming it and why. */
+function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "it (or a part of its path) is not a directory"
+        : code === "EROFS"
+          ? "the file system is read-only"
+          : code === "EACCES" || code === "EPERM"
+            ? "permission denied"
+            : String((error as Error).message);
+    throw new ConfigError(`DATA_DIR: cannot create ${dataDir}: ${reason}`);
+  }
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function fail(variable: string, expected: string, got: string): never {
@@ -280,7 +298,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     "",
   );
   const dataDir = resolve(optional(env, "DATA_DIR") ?? "./data");
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
 
   const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
   const databaseSchema = optional(env, "DATABASE_SCHEMA");

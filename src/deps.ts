@@ -33,7 +33,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   // Before anything is opened: a refused ADMIN_PASSWORD stops start-up (in production) with nothing to close.
   if (config.admin) checkAdminPassword(config.admin, config.env === "production", logger);
-  const db = await createDb(config);
+  const db = await createDb(config, { logger });
   const cache = await createCache({
     redisUrl: config.redisUrl,
     keyPrefix: config.cachePrefix,

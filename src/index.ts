@@ -2,6 +2,7 @@
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createDeps } from "./deps.ts";
+import { DatabaseStartupError } from "./platform/db/index.ts";
 import { serve } from "./server.ts";
 
 async function main(): Promise<void> {
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Its message is the whole story (path or host:port, and the reason): one line, no "failed to start" prefix.
+  if (error instanceof DatabaseStartupError) {
+    console.error(`gatehouse: ${error.message}`);
+    process.exit(1);
+  }
   console.error("gatehouse: failed to start:", error instanceof Error ? error.message : error);
   process.exit(1);
 });

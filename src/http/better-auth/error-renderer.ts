@@ -10,9 +10,12 @@ import type { LocaleResolver } from "../../i18n/request-locale.ts";
 import { jsonResponse } from "../../platform/errors.ts";
 import { type ErrorRenderer, PipelineErrors } from "../pipeline/error-renderer.ts";
 
-/** Gatehouse's codes as better-auth spells its own (`not_found` → `NOT_FOUND`). */
+/**
+ * Gatehouse's codes as better-auth spells its own (`not_found` → `NOT_FOUND`); an internal error keeps the
+ * status's code, a 503 says what is unavailable (`DATABASE_UNAVAILABLE`).
+ */
 const authCode = (code: string, status: number) =>
-  status >= 500 ? codeForStatus(status) : code.toUpperCase();
+  status >= 500 && status !== 503 ? codeForStatus(status) : code.toUpperCase();
 
 export function betterAuthErrorRenderer(localeOf: LocaleResolver): ErrorRenderer {
   return {

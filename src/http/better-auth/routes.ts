@@ -7,9 +7,10 @@ import type { Auth } from "../../auth/index.ts";
 import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
 import { accountStatus } from "../../identity/accounts/status.ts";
+import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { jsonResponse } from "../../platform/errors.ts";
 import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../../platform/mail/index.ts";
-import { PipelineErrors } from "../pipeline/error-renderer.ts";
+import { databaseUnavailable, PipelineErrors } from "../pipeline/error-renderer.ts";
 import { methodsByPath, type RouteEntry } from "../pipeline/surface-router.ts";
 
 const RENAMED: Readonly<Record<string, string>> = {
@@ -108,6 +109,10 @@ export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   const methodsOf = methodsByPath(authEndpoints(auth));
   async function handle(request: Request): Promise<Response> {
     const response = await auth.handler(request);
+    // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500, and some of its
+    // writes fail silently (a sign-out's session delete): a request that met an outage did not do what it was
+    // asked, so it is the outage's 503 (the renderer adds Retry-After) and the client retries.
+    if (outageOfThisRequest()) throw databaseUnavailable();
     // better-auth answers a known path with another method as unknown: say which methods it serves (405).
     if (response.status === 404) {
       const served = methodsOf(new URL(request.url).pathname);

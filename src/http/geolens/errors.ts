@@ -39,6 +39,7 @@ const PHRASES: Readonly<Record<number, string>> = {
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** Canonical refusal code → GeoLens's status and detail. */

@@ -32,6 +32,8 @@ export const HASURA_ERRORS = defineErrors({
   "too-many-requests": { status: 429, message: "too many requests, try again later" },
   "headers-too-large": { status: 431, message: "the request headers are too large" },
   "unexpected-state": { status: 500, message: "unexpected state" },
+  // The database is away (src/http/pipeline/error-renderer.ts): come back after Retry-After.
+  "service-unavailable": { status: 503, message: "the service is unavailable, try again later" },
 });
 
 export type HasuraErrorCode = Exclude<keyof typeof HASURA_ERRORS, "specs">;
@@ -58,6 +60,7 @@ const BY_STATUS: Readonly<Record<number, HasuraErrorCode>> = {
   415: "unsupported-media-type",
   429: "too-many-requests",
   431: "headers-too-large",
+  503: "service-unavailable",
 };
 
 /** The canonical service's codes (src/identity/accounts/service.ts) in Hasura's words. */

@@ -9,10 +9,15 @@
  * native codes, so dialects map them by status), a validation failure keeps Elysia's ValidationError (each
  * dialect explains it in its own words), and anything else is unexpected — logged here, and its details never
  * reach the client.
+ *
+ * A request that met a database outage (src/platform/db/availability.ts records it on the request, whatever a
+ * layer in between — better-auth, the principal resolver — made of the error) is answered 503
+ * `database_unavailable` with Retry-After on every surface: the client's request was fine, it should come back.
  */
 import { type APIError, isAPIError } from "better-auth/api";
 import { ValidationError } from "elysia";
 import { defineAppErrors } from "../../i18n/app-errors.ts";
+import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 
@@ -26,7 +31,14 @@ export const PipelineErrors = defineAppErrors({
   unsupported_media_type: { status: 415 },
   headers_too_large: { status: 431 },
   internal_error: { status: 500 },
+  database_unavailable: { status: 503 },
 });
+
+// A PostgreSQL restart takes a second or two; a full disk needs an operator. Either way, a few seconds.
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The 503 of a request that met a database outage; the renderers add Retry-After (surfaceErrors). */
+export const databaseUnavailable = () => PipelineErrors.database_unavailable();
 
 export type Failure =
   | { readonly kind: "refusal"; readonly error: AppError }
@@ -48,6 +60,13 @@ export interface ErrorRenderer {
 
 /** Elysia's error codes that are the client's fault, and the refusal each stands for. */
 export function classify(error: unknown, code: unknown): Failure {
+  // Schema validation runs before the handler: such a request is refused whatever the database does. The
+  // record is the database driver's (src/platform/db/observed-driver.ts), never a guess from the error: a mail
+  // server's ECONNREFUSED is not the database's.
+  const invalid = code === "VALIDATION" && error instanceof ValidationError && error.type !== "response";
+  if (!invalid && outageOfThisRequest()) {
+    return { kind: "refusal", error: databaseUnavailable() };
+  }
   if (error instanceof AppError) return { kind: "refusal", error };
   if (code === "VALIDATION" && error instanceof ValidationError) {
     // An answer that fails its own response schema is our bug, not the client's.
@@ -89,6 +108,9 @@ export function surfaceErrors(renderer: ErrorRenderer, logger: Logger) {
     const allow = failure.kind === "refusal" ? failure.error.details?.allow : undefined;
     if (failure.error instanceof AppError && failure.error.status === 405 && typeof allow === "string") {
       response.headers.set("allow", allow);
+    }
+    if (failure.kind === "refusal" && failure.error.code === "database_unavailable") {
+      response.headers.set("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
     }
     return response;
   };

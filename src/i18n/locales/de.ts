@@ -30,6 +30,7 @@ export const de = defineLocale("de")({
     last_owner: "Ein Mandant muss mindestens einen Eigentümer behalten",
     built_in_role: "Eingebaute Rollen können nicht entfernt werden",
     cache_unavailable: "Der Cache antwortet nicht; versuchen Sie es erneut, wenn er wieder verfügbar ist",
+    database_unavailable: "Die Datenbank ist nicht verfügbar; versuchen Sie es in einigen Sekunden erneut",
     unsupported_locale: "Nicht unterstützte Sprache. Unterstützte Sprachen: {{supported}}",
     username_exists: "Dieser Benutzername ist bereits vergeben",
     phone_exists: "Ein Benutzer mit dieser Telefonnummer existiert bereits",

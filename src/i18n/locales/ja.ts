@@ -29,6 +29,7 @@ export const ja = defineLocale("ja")({
     last_owner: "テナントには少なくとも1人のオーナーが必要です",
     built_in_role: "組み込みロールは削除できません",
     cache_unavailable: "キャッシュが応答しません。復旧後にもう一度お試しください",
+    database_unavailable: "データベースを利用できません。数秒後にもう一度お試しください",
     unsupported_locale: "サポートされていない言語です。サポートされている言語: {{supported}}",
     username_exists: "このユーザー名はすでに使用されています",
     phone_exists: "この電話番号のユーザーはすでに存在します",

@@ -31,6 +31,7 @@ export const ptBR = defineLocale("pt-BR")({
     last_owner: "Um locatário deve manter pelo menos um proprietário",
     built_in_role: "Funções integradas não podem ser removidas",
     cache_unavailable: "O cache não responde; tente novamente quando ele voltar",
+    database_unavailable: "O banco de dados está indisponível; tente novamente em alguns segundos",
     unsupported_locale: "Idioma não suportado. Idiomas suportados: {{supported}}",
     username_exists: "Este nome de usuário já está em uso",
     phone_exists: "Já existe um usuário com este número de telefone",

@@ -9,12 +9,19 @@ import { createKyselyAdapter } from "@better-auth/kysely-adapter";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "../../config.ts";
+import { type AvailabilityOptions, createDbAvailability, type DbAvailability } from "./availability.ts";
+import { observedDialect, observedSqlite } from "./observed-driver.ts";
+import { DatabaseStartupError, pgStartupError, sqliteStartupError } from "./startup-error.ts";
+
+export { DatabaseStartupError } from "./startup-error.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
 export interface Db {
   readonly kysely: Kysely<Tables>;
   readonly dialect: Dialect;
+  /** Whether the database serves right now, as its queries found (availability.ts). */
+  readonly availability: DbAvailability;
   /** One round trip to the database, for health checks. */
   ping(): Promise<void>;
   /** Connection pool use, where the driver pools connections (PostgreSQL). */
@@ -35,12 +42,26 @@ const PRIVATE_FILE_MODE = 0o600;
 
 // Enough connections for 2 cores of request handling plus migrations, small enough to share a server.
 const PG_POOL_SIZE = 10;
+// A request waits this long for a connection before it is answered 503: a stopped server refuses at once, but
+// a host that drops packets would otherwise hold every request (pg's default is to wait forever).
+const PG_CONNECT_TIMEOUT_MS = 5000;
 
+/**
+ * Opens the database; a database that cannot be opened at start-up throws DatabaseStartupError, whose message
+ * names the path (or host:port, never the password) and the reason in one line (src/index.ts prints it).
+ */
 export async function createDb(
   config: Pick<Config, "databaseUrl" | "databaseSchema" | "dataDir">,
+  options: Pick<AvailabilityOptions, "logger"> = {},
 ): Promise<Db> {
-  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.databaseSchema);
-  return createSqlite(join(config.dataDir, "gatehouse.sqlite"));
+  const availability = createDbAvailability(options);
+  if (config.databaseUrl) return createPostgres(config.databaseUrl, config.databaseSchema, availability);
+  const file = join(config.dataDir, "gatehouse.sqlite");
+  try {
+    return await createSqlite(file, availability);
+  } catch (error) {
+    throw sqliteStartupError(file, error);
+  }
 }
 
 /** Creates the database file (and its directory) private before SQLite opens it; tightens an existing file. */
@@ -52,18 +73,28 @@ function preparePrivateFile(file: string): void {
   chmodSync(file, PRIVATE_FILE_MODE);
 }
 
-async function createSqlite(file: string): Promise<Db> {
+async function createSqlite(file: string, availability: DbAvailability): Promise<Db> {
   preparePrivateFile(file);
   const database = new SqliteDatabase(file, { create: true, strict: true });
-  database.exec("PRAGMA journal_mode = WAL");
-  database.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  database.exec("PRAGMA foreign_keys = ON");
+  try {
+    database.exec("PRAGMA journal_mode = WAL");
+    database.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    database.exec("PRAGMA foreign_keys = ON");
+    // SQLite opens a file it may not write read-only without a word; take the write lock once to find out now
+    // rather than at the first sign-up.
+    database.exec("BEGIN IMMEDIATE");
+    database.exec("ROLLBACK");
+  } catch (error) {
+    database.close();
+    throw error;
+  }
   // better-auth's own bun:sqlite dialect, so that its adapter and our queries see identical value conversions.
-  const { kysely } = await createKyselyAdapter({ database });
+  const { kysely } = await createKyselyAdapter({ database: observedSqlite(database, availability) });
   if (!kysely) throw new Error("bun:sqlite was not recognised by the Kysely adapter");
   return {
     kysely: kysely as Kysely<Tables>,
     dialect: "sqlite",
+    availability,
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
@@ -71,10 +102,28 @@ async function createSqlite(file: string): Promise<Db> {
   };
 }
 
-async function createPostgres(url: string, schema: string | undefined): Promise<Db> {
+async function createPostgres(
+  url: string,
+  schema: string | undefined,
+  availability: DbAvailability,
+): Promise<Db> {
+  try {
+    return await connectPostgres(url, schema, availability);
+  } catch (error) {
+    throw error instanceof DatabaseStartupError ? error : pgStartupError(url, error);
+  }
+}
+
+async function connectPostgres(
+  url: string,
+  schema: string | undefined,
+  availability: DbAvailability,
+): Promise<Db> {
   if (schema) {
     // Create the schema with a one-off connection before the pool pins search_path to it.
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+    // A refused connection must not leave an error event without a listener behind.
+    client.on("error", () => {});
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -89,6 +138,7 @@ async function createPostgres(url: string, schema: string | undefined): Promise<
   const pool = new pg.Pool({
     connectionString: url,
     max: PG_POOL_SIZE,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
   // An idle client that loses its server must not crash the process; the pool replaces it.
@@ -97,11 +147,20 @@ async function createPostgres(url: string, schema: string | undefined): Promise<
   // the pool, and an EventEmitter error without a listener is thrown: the process would exit. Its next query
   // fails instead, and the pool discards the broken client when it is released (connection-loss.test.ts).
   pool.on("connect", (client) => client.on("error", () => {}));
-  const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await sql`select 1`.execute(kysely);
+  const kysely = new Kysely<Tables>({
+    dialect: observedDialect(new PostgresDialect({ pool }), availability),
+  });
+  try {
+    // Straight to the pool: a server away at start-up is the start-up error's to report, not an outage to log.
+    await pool.query("select 1");
+  } catch (error) {
+    await kysely.destroy().catch(() => {});
+    throw error;
+  }
   return {
     kysely,
     dialect: "postgres",
+    availability,
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },

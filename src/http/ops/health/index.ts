@@ -1,6 +1,7 @@
 /**
- * GET /health — for load balancers: 200 while the database answers (`degraded` when only the cache is down),
- * 503 when it does not. GET /health/detailed — for operators: a platform admin or the HEALTH_TOKEN.
+ * GET /health — for load balancers: 200 while the database answers (`degraded` when the cache is down or the
+ * database refuses writes: disk full, read-only), 503 `down` when it does not answer. GET /health/detailed — for
+ * operators: a platform admin or the HEALTH_TOKEN.
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../../auth/index.ts";

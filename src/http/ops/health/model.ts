@@ -2,9 +2,14 @@
 import { t } from "elysia";
 
 export const HealthStatus = t.Union([t.Literal("ok"), t.Literal("degraded"), t.Literal("down")], {
-  description: "ok: database and cache answer; degraded: only the cache is down; down: the database is down",
+  description:
+    "ok: database and cache answer; degraded: the cache is down, or the database answers reads but refuses " +
+    "writes (disk full, read-only); down: the database does not answer",
 });
 export const ComponentStatus = t.Union([t.Literal("ok"), t.Literal("down")]);
+export const DatabaseStatus = t.Union([t.Literal("ok"), t.Literal("degraded"), t.Literal("down")], {
+  description: "degraded: reads answer, writes are refused",
+});
 
 export const HealthSummary = t.Object({
   status: HealthStatus,
@@ -26,7 +31,14 @@ export const HealthDetailed = t.Object({
   version: t.String(),
   uptime: t.Number(),
   database: t.Object({
-    status: ComponentStatus,
+    status: DatabaseStatus,
+    reason: t.Nullable(
+      t.String({
+        description:
+          'Why it is not ok, e.g. "disk full", "read-only", "connection refused", "server shutting down"',
+      }),
+    ),
+    since: t.Nullable(t.String({ description: "When the outage began (ISO 8601), null while ok" })),
     dialect: t.Union([t.Literal("sqlite"), t.Literal("postgres")]),
     latency_ms: t.Nullable(t.Number({ description: "One round trip (select 1)" })),
     pool: t.Nullable(

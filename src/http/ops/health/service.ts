@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import pkg from "../../../../package.json" with { type: "json" };
 import type { Auth } from "../../../auth/index.ts";
 import type { AppCache } from "../../../platform/cache/index.ts";
+import { classifyDatabaseError } from "../../../platform/db/availability.ts";
 import type { Db } from "../../../platform/db/index.ts";
 import type { Mailer } from "../../../platform/mail/index.ts";
 import type { SmsSender } from "../../../platform/sms/index.ts";
@@ -31,6 +32,14 @@ const EVENT_LOOP_RESOLUTION_MS = 20;
 interface Probe {
   readonly ok: boolean;
   readonly ms: number | null;
+  readonly error?: unknown;
+}
+
+interface DatabaseState {
+  readonly status: HealthDetailed["database"]["status"];
+  readonly reason: string | null;
+  readonly since: string | null;
+  readonly ms: number | null;
 }
 
 export function createHealthService(deps: HealthDeps) {
@@ -48,19 +57,34 @@ export function createHealthService(deps: HealthDeps) {
     try {
       await Promise.race([check(), timeout]);
       return { ok: true, ms: round(performance.now() - started) };
-    } catch {
-      return { ok: false, ms: null };
+    } catch (error) {
+      return { ok: false, ms: null, error };
     } finally {
       clearTimeout(timer);
     }
   }
 
-  const probeDb = () => probe(() => deps.db.ping(), DB_TIMEOUT_MS);
+  /**
+   * The database answers a round trip now (a failed ping is reported to its availability like any query); a
+   * database that answers may still refuse writes — the last write's outcome says so (a full disk reads fine).
+   */
+  async function probeDb(): Promise<DatabaseState> {
+    const ping = await probe(() => deps.db.ping(), DB_TIMEOUT_MS);
+    const outage = deps.db.availability.current();
+    if (!ping.ok) {
+      const reason = classifyDatabaseError(ping.error)?.reason ?? outage?.reason ?? "not answering";
+      return { status: "down", reason, since: outage?.since.toISOString() ?? null, ms: null };
+    }
+    if (outage?.kind === "writes_refused") {
+      return { status: "degraded", reason: outage.reason, since: outage.since.toISOString(), ms: ping.ms };
+    }
+    return { status: "ok", reason: null, since: null, ms: ping.ms };
+  }
   const probeCache = () => probe(() => deps.cache.direct.ping(), CACHE_TIMEOUT_MS);
 
-  function overall(db: Probe, cache: Probe): HealthSummary["status"] {
-    if (!db.ok) return "down";
-    return cache.ok ? "ok" : "degraded";
+  function overall(db: DatabaseState, cache: Probe): HealthSummary["status"] {
+    if (db.status === "down") return "down";
+    return cache.ok && db.status === "ok" ? "ok" : "degraded";
   }
 
   async function counts(): Promise<HealthDetailed["counts"]> {
@@ -124,7 +148,9 @@ export function createHealthService(deps: HealthDeps) {
         version: pkg.version,
         uptime: uptime(),
         database: {
-          status: db.ok ? "ok" : "down",
+          status: db.status,
+          reason: db.reason,
+          since: db.since,
           dialect: deps.db.dialect,
           latency_ms: db.ms,
           pool: pool(),
@@ -145,7 +171,7 @@ export function createHealthService(deps: HealthDeps) {
         },
         event_loop: eventLoopDelay(),
         versions: { gatehouse: pkg.version, bun: Bun.version, better_auth: betterAuthVersion },
-        counts: db.ok ? await counts() : null,
+        counts: db.status === "down" ? null : await counts(),
       };
     },
 
