@@ -6,6 +6,7 @@ import type { RecordAuditEvent } from "../../auth/audit-event.ts";
 import type { Auth } from "../../auth/index.ts";
 import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
+import { uniqueViolation, violatesColumn } from "../../platform/db/unique-violation.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { PwnedCheck } from "../../platform/password/pwned.ts";
@@ -52,6 +53,13 @@ function takenIdentifierError(error: unknown): AppError | null {
   const code = authErrorCode(error);
   if (code === "USERNAME_IS_ALREADY_TAKEN") return AccountErrors.usernameTaken();
   if (code === "PHONE_NUMBER_EXIST") return AccountErrors.phoneTaken();
+  // The phone number and the placeholder address are set after creation (updateUser), past better-auth's
+  // translation of a create's violation.
+  const violation = uniqueViolation(error);
+  if (!violation) return null;
+  if (violatesColumn(violation, "phoneNumber")) return AccountErrors.phoneTaken();
+  if (violatesColumn(violation, "username")) return AccountErrors.usernameTaken();
+  if (violatesColumn(violation, "email")) return AccountErrors.emailTaken();
   return null;
 }
 
