@@ -13,7 +13,8 @@
  *
  * The same wrapper turns the unique index's verdict into better-auth's "already exists" answers: two requests
  * creating one e-mail, username or phone number at once both pass better-auth's look-up, and the loser's insert
- * failed with a raw unique violation (a 422 FAILED_TO_CREATE_USER on sign-up, a 500 on admin create-user).
+ * failed with a raw unique violation (a 422 FAILED_TO_CREATE_USER on sign-up, a 500 on admin create-user);
+ * likewise a tenant (organization) slug.
  */
 import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
 import type { BetterAuthPlugin, DBAdapter, DBTransactionAdapter } from "better-auth";
@@ -51,6 +52,16 @@ export function takenIdentifierError(error: unknown): unknown {
   return APIError.from(SIGN_UP_PATHS.has(path) ? "UNPROCESSABLE_ENTITY" : "BAD_REQUEST", EMAIL_TAKEN);
 }
 
+/** The organization plugin's answer for a taken slug (its own look-up's), for a lost race. */
+function takenSlugError(error: unknown): unknown {
+  const violation = uniqueViolation(error);
+  if (!violation || !violatesColumn(violation, "slug")) return error;
+  return APIError.from("BAD_REQUEST", {
+    code: "ORGANIZATION_ALREADY_EXISTS",
+    message: "Organization already exists",
+  });
+}
+
 /** Adapters already wrapped (the base one, and every transaction adapter handed out). */
 const wrapped = new WeakSet<object>();
 
@@ -75,6 +86,11 @@ function createUsersWithMembership<A extends CreatingAdapter>(
     return row;
   };
   adapter.create = (async (query: Parameters<A["create"]>[0]) => {
+    if (query.model === "organization") {
+      return create(query).catch((error: unknown) => {
+        throw takenSlugError(error);
+      });
+    }
     if (query.model !== "user") return create(query);
     if (!transaction || inTransaction()) return createUser(query);
     return transaction(async () => createUser(query));

@@ -4,6 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../auth/index.ts";
+import { handleAuthRequest } from "../../auth/transaction.ts";
 import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
 import { accountStatus } from "../../identity/accounts/status.ts";
@@ -107,7 +108,7 @@ function authEndpoints(auth: Auth): RouteEntry[] {
 export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   const methodsOf = methodsByPath(authEndpoints(auth));
   async function handle(request: Request): Promise<Response> {
-    const response = await auth.handler(request);
+    const response = await handleAuthRequest(auth, request);
     // better-auth answers a known path with another method as unknown: say which methods it serves (405).
     if (response.status === 404) {
       const served = methodsOf(new URL(request.url).pathname);
