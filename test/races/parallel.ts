@@ -69,5 +69,8 @@ export async function storedAccounts(
   );
 }
 
-/** A race test's time limit: TRIALS × PARALLEL creates, each hashing a password, on a slow CI machine. */
+/**
+ * A race test's time limit: TRIALS × PARALLEL creates, each hashing a password. The slowest (Hasura's sign-up,
+ * which also signs in) takes ~14 s here; twice that leaves room for a loaded machine.
+ */
 export const RACE_TIMEOUT_MS = 30_000;
