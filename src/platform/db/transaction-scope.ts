@@ -116,11 +116,17 @@ function boundTo(method: (...a: unknown[]) => unknown, target: object) {
 
 /** A builder whose execute() runs in the transaction already open. */
 function joined(trx: Transaction<Tables>): TransactionBuilder {
+  // A running transaction keeps its isolation level and access mode: asking for others (serializable, to make a
+  // check-then-write safe) would silently not get them, so it fails loudly. Lock the rows instead (FOR UPDATE).
+  const refuse = () => {
+    throw new Error(
+      "a transaction joined from inside another cannot change its isolation level or access mode",
+    );
+  };
   const builder = {
     execute: <T>(work: (t: Transaction<Tables>) => Promise<T>) => work(trx),
-    // An isolation level cannot change inside a running transaction; the outer one's stays.
-    setIsolationLevel: () => builder,
-    setAccessMode: () => builder,
+    setIsolationLevel: refuse,
+    setAccessMode: refuse,
   };
   return builder as unknown as TransactionBuilder;
 }
