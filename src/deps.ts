@@ -10,6 +10,7 @@ import { createTenantService, type TenantService } from "./identity/tenants/serv
 import { type AppCache, createCache } from "./platform/cache/index.ts";
 import { createDb, type Db } from "./platform/db/index.ts";
 import { withStartupLock } from "./platform/db/migrate.ts";
+import { withTransactionScope } from "./platform/db/transaction-scope.ts";
 import { createLogger, type Logger } from "./platform/logger.ts";
 import { createMailer, type Mailer } from "./platform/mail/index.ts";
 import { createPasswordHasher, type PasswordHasher } from "./platform/password/index.ts";
@@ -33,7 +34,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   // Before anything is opened: a refused ADMIN_PASSWORD stops start-up (in production) with nothing to close.
   if (config.admin) checkAdminPassword(config.admin, config.env === "production", logger);
-  const db = await createDb(config, { logger });
+  // Queries made inside a transaction (better-auth's or the core's) go to it (src/platform/db/transaction-scope.ts).
+  const db = withTransactionScope(await createDb(config, { logger }));
   const cache = await createCache({
     redisUrl: config.redisUrl,
     keyPrefix: config.cachePrefix,

@@ -17,7 +17,7 @@ import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
-import { withDefaultMembership } from "./membership-hook.ts";
+import { defaultMembershipPlugin } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
@@ -50,7 +50,11 @@ export function createAuth(deps: AuthDeps) {
     basePath: "/api/auth",
     secret: config.authSecret,
     trustedOrigins: [config.baseUrl, ...config.trustedOrigins],
-    database: { db: db.kysely, type: db.dialect },
+    // Multi-row writes (sign-up's user and password account, create-user, invitations) commit together or not at
+    // all: without `transaction`, better-auth ran them as separate statements, and a crash between them left an
+    // account without its password. Every query made inside reaches the same transaction through db.kysely
+    // (src/platform/db/transaction-scope.ts); on SQLite any other would wait for the one connection forever.
+    database: { db: db.kysely, type: db.dialect, transaction: true },
     secondaryStorage: cache,
     logger: {
       level: config.logLevel === "silent" ? "error" : "warn",
@@ -148,7 +152,7 @@ export function createAuth(deps: AuthDeps) {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       useSecureCookies: config.baseUrl.startsWith("https://"),
     },
-    databaseHooks: withDefaultMembership(credentialHooks(deps), deps),
+    databaseHooks: credentialHooks(deps),
     hooks: { before: requireObjectBody, after: rehashAfterSignIn(deps) },
     socialProviders: Object.fromEntries(
       Object.entries(config.socialProviders).map(([name, client]) => [name, { ...client }]),
@@ -157,6 +161,8 @@ export function createAuth(deps: AuthDeps) {
     // unchecked; the password rules after the plugins, once the bearer plugin has made the session readable.
     plugins: [
       inputRules(),
+      // Before the plugins that wrap the adapter's reads (suspended memberships): it only wraps `create`.
+      defaultMembershipPlugin(deps),
       ...plugins({
         config,
         sendMail: sendLater,

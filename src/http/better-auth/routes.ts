@@ -4,6 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../auth/index.ts";
+import { handleAuthRequest } from "../../auth/transaction.ts";
 import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
 import { accountStatus } from "../../identity/accounts/status.ts";
@@ -108,7 +109,7 @@ function authEndpoints(auth: Auth): RouteEntry[] {
 export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   const methodsOf = methodsByPath(authEndpoints(auth));
   async function handle(request: Request): Promise<Response> {
-    const response = await auth.handler(request);
+    const response = await handleAuthRequest(auth, request);
     // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500, and some of its
     // writes fail silently (a sign-out's session delete): a request that met an outage did not do what it was
     // asked, so it is the outage's 503 (the renderer adds Retry-After) and the client retries.

@@ -4,7 +4,10 @@
  */
 import type { RecordAuditEvent } from "../../auth/audit-event.ts";
 import type { Auth } from "../../auth/index.ts";
+import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
+import { uniqueViolation, violatesColumn } from "../../platform/db/unique-violation.ts";
+import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { PwnedCheck } from "../../platform/password/pwned.ts";
 import type { V1Context } from "../context.ts";
@@ -35,9 +38,29 @@ export interface AccountServiceDeps {
   readonly audit: { readonly record: RecordAuditEvent };
 }
 
+function authErrorCode(error: unknown): string {
+  return (error as { body?: { code?: string } } | null)?.body?.code ?? "";
+}
+
 export function isAlreadyExists(error: unknown): boolean {
-  const code = (error as { body?: { code?: string } } | null)?.body?.code ?? "";
-  return code.startsWith("USER_ALREADY_EXISTS");
+  return authErrorCode(error).startsWith("USER_ALREADY_EXISTS");
+}
+
+/** better-auth's "taken" answers (src/auth/membership-hook.ts gives them for a lost race too) as the core's. */
+function takenIdentifierError(error: unknown): AppError | null {
+  if (error instanceof AppError) return null;
+  if (isAlreadyExists(error)) return AccountErrors.emailTaken();
+  const code = authErrorCode(error);
+  if (code === "USERNAME_IS_ALREADY_TAKEN") return AccountErrors.usernameTaken();
+  if (code === "PHONE_NUMBER_EXIST") return AccountErrors.phoneTaken();
+  // The phone number and the placeholder address are set after creation (updateUser), past better-auth's
+  // translation of a create's violation.
+  const violation = uniqueViolation(error);
+  if (!violation) return null;
+  if (violatesColumn(violation, "phoneNumber")) return AccountErrors.phoneTaken();
+  if (violatesColumn(violation, "username")) return AccountErrors.usernameTaken();
+  if (violatesColumn(violation, "email")) return AccountErrors.emailTaken();
+  return null;
 }
 
 export function actorId(ctx: V1Context): string | null {
@@ -102,10 +125,14 @@ export function createAccountCore(deps: AccountServiceDeps) {
   const setAccountActive = writes.setActive;
   const deleteAccount = writes.remove;
 
-  /** Creates the account through better-auth (which makes it a member of `default`); never half of one. */
+  /**
+   * Creates the account through better-auth (which makes it a member of `default`), and runs `alsoInTransaction`
+   * (a tenant's roles): all in one transaction, so a failure or a crash never leaves half an account.
+   */
   async function createAccountRow(
     input: NewAccount & { image?: string | null; authProvider?: AuthProvider },
-  ) {
+    alsoInTransaction?: (id: string) => Promise<void>,
+  ): Promise<string> {
     const email = input.email ? checkEmail(input.email) : null;
     // The username rule (src/auth/account-rules.ts) is enforced by better-auth's username plugin on createUser,
     // with its own codes (INVALID_USERNAME, USERNAME_TOO_LONG) that every dialect already words its way.
@@ -116,57 +143,51 @@ export function createAccountCore(deps: AccountServiceDeps) {
       await assertNotPwned(input.password);
     }
     await assertGlobalRolesExist(input.globalRoles);
-    const assertFree = async () => {
-      if (email && (await findAccount({ email }))) throw AccountErrors.emailTaken();
-      if (username && (await findAccount({ username }))) throw AccountErrors.usernameTaken();
-      if (phoneNumber && (await findAccount({ phoneNumber }))) throw AccountErrors.phoneTaken();
-    };
-    await assertFree();
-    const created = await auth.api
-      .createUser({
-        body: {
-          // better-auth requires an e-mail: a reserved placeholder stands in (rendered as null, never mailed).
-          email: email ?? placeholderEmail(crypto.randomUUID()),
-          name: input.name ?? username ?? "",
-          // Global roles are open-ended (the one catalogue of src/identity/accounts/global-roles.ts); better-auth's
-          // type lists only its defaults.
-          role: (input.globalRoles.length > 0 ? [...input.globalRoles] : ["user"]) as "user"[],
-          ...(input.password !== undefined ? { password: input.password } : {}),
-          data: {
-            // No address, nothing to verify: REQUIRE_EMAIL_VERIFICATION must not lock such accounts out.
-            emailVerified: input.emailVerified ?? !email,
-            ...(username ? { username: username.toLowerCase(), displayUsername: username } : {}),
-            ...(input.image !== undefined ? { image: input.image } : {}),
-            ...(input.authProvider ? { authProvider: input.authProvider } : {}),
-          },
-        },
-      })
-      .catch(async (error: unknown) => {
-        // A concurrent create won the race for a unique e-mail or username: answer as if we had seen it first.
-        await assertFree();
-        if (isAlreadyExists(error)) throw AccountErrors.emailTaken();
-        throw error;
-      });
-    const id = created.user.id;
-    const ctx = await context();
+    if (email && (await findAccount({ email }))) throw AccountErrors.emailTaken();
+    if (username && (await findAccount({ username }))) throw AccountErrors.usernameTaken();
+    if (phoneNumber && (await findAccount({ phoneNumber }))) throw AccountErrors.phoneTaken();
     try {
-      if (!email) await ctx.internalAdapter.updateUser(id, { email: placeholderEmail(id) });
-      // The phone-number plugin does not take the number at creation; set it directly.
-      if (phoneNumber) {
-        await ctx.internalAdapter.updateUser(id, {
-          phoneNumber,
-          phoneNumberVerified: input.phoneNumberVerified ?? false,
+      return await inAuthTransaction(auth, async () => {
+        const created = await auth.api.createUser({
+          body: {
+            // better-auth requires an e-mail: a reserved placeholder stands in (rendered as null, never mailed).
+            email: email ?? placeholderEmail(crypto.randomUUID()),
+            name: input.name ?? username ?? "",
+            // Global roles are open-ended (the one catalogue of src/identity/accounts/global-roles.ts);
+            // better-auth's type lists only its defaults.
+            role: (input.globalRoles.length > 0 ? [...input.globalRoles] : ["user"]) as "user"[],
+            ...(input.password !== undefined ? { password: input.password } : {}),
+            data: {
+              // No address, nothing to verify: REQUIRE_EMAIL_VERIFICATION must not lock such accounts out.
+              emailVerified: input.emailVerified ?? !email,
+              ...(username ? { username: username.toLowerCase(), displayUsername: username } : {}),
+              ...(input.image !== undefined ? { image: input.image } : {}),
+              ...(input.authProvider ? { authProvider: input.authProvider } : {}),
+            },
+          },
         });
-      }
-      // better-auth's user.create hook (src/auth/membership-hook.ts) has done this; an idempotent re-check.
-      await tenants.joinDefault(id);
-      if (!input.active) await setAccountActive(id, false);
+        const id = created.user.id;
+        const ctx = await context();
+        if (!email) await ctx.internalAdapter.updateUser(id, { email: placeholderEmail(id) });
+        // The phone-number plugin does not take the number at creation; set it directly.
+        if (phoneNumber) {
+          await ctx.internalAdapter.updateUser(id, {
+            phoneNumber,
+            phoneNumberVerified: input.phoneNumberVerified ?? false,
+          });
+        }
+        // better-auth's user creation (src/auth/membership-hook.ts) has done this; an idempotent re-check.
+        await tenants.joinDefault(id);
+        if (!input.active) await setAccountActive(id, false);
+        await alsoInTransaction?.(id);
+        return id;
+      });
     } catch (error) {
-      // Never leave half an account behind.
-      await deleteAccount(id).catch(() => {});
-      throw error;
+      // A concurrent create won the race for a unique identifier (the unique index decided, after both passed
+      // the look-ups above): answer as if we had seen it first. No query here: on PostgreSQL the transaction
+      // this may run in has failed.
+      throw takenIdentifierError(error) ?? error;
     }
-    return id;
   }
 
   return {

@@ -75,25 +75,23 @@ export function createMemberOperations(core: AccountCore) {
       const invalid = roles.filter((role) => !catalogue.has(role));
       if (invalid.length > 0) throw V1Errors.invalidRoles(invalid);
       if (await queries.emailTaken(email)) throw V1Errors.emailExists();
-      const id = await createAccountRow({
-        email,
-        name: input.name,
-        password: input.password,
-        globalRoles: ["user"],
-        active: true,
-        emailVerified: false,
-        image: avatar,
-        authProvider: input.authProvider,
-      }).catch((error: unknown) => {
+      // The account and its roles in the tenant: one transaction.
+      const id = await createAccountRow(
+        {
+          email,
+          name: input.name,
+          password: input.password,
+          globalRoles: ["user"],
+          active: true,
+          emailVerified: false,
+          image: avatar,
+          authProvider: input.authProvider,
+        },
+        (created) => tenants.setMember(ctx.tenant.id, created, roles),
+      ).catch((error: unknown) => {
         if (error instanceof AppError && error.code === "email_exists") throw V1Errors.emailExists();
         throw error;
       });
-      try {
-        await tenants.setMember(ctx.tenant.id, id, roles);
-      } catch (error) {
-        await deleteAccount(id).catch(() => {});
-        throw error;
-      }
       logger.info({ tenantId: ctx.tenant.id, userId: id }, "user created");
       await audit.record({
         ...auditBy(ctx),

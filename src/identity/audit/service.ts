@@ -5,10 +5,12 @@
  * Appends are awaited by the caller, so an event is stored before the response leaves; a write that fails is
  * logged at error level with the whole event (it is never dropped silently) and does not fail the request.
  * Two nodes may append at once: each append holds the chain's lock (an advisory lock on PostgreSQL, SQLite's
- * write lock) from reading the chain head to inserting after it, so the chain never forks.
+ * write lock) from reading the chain head to inserting after it, so the chain never forks. An event recorded
+ * inside a transaction is appended once it commits.
  */
 import type { AuditEventInput } from "../../auth/audit-event.ts";
 import type { Db } from "../../platform/db/index.ts";
+import { afterCommit, inTransaction } from "../../platform/db/transaction-scope.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { canonicalDetails, chainHash, GENESIS_HASH, type StoredEvent } from "./chain.ts";
 import { type AuditFilter, createAuditQueries } from "./queries.ts";
@@ -89,6 +91,10 @@ export function createAuditService(deps: AuditServiceDeps) {
 
   /** Stores the event; never throws. */
   async function record(input: AuditEventInput): Promise<void> {
+    // Inside a transaction (an event of a better-auth route run in one, or of a core write): after it commits,
+    // so that a rolled-back change leaves no event, and so that the append's own lock and BEGIN do not wait,
+    // on SQLite, for the one connection the transaction holds (src/platform/db/transaction-scope.ts).
+    if (inTransaction()) return afterCommit(() => record(input));
     const run = tail.then(() => append(input));
     tail = run.catch(() => undefined);
     try {

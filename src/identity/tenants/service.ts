@@ -5,6 +5,7 @@
  */
 import type { Auth } from "../../auth/index.ts";
 import { parseRoles } from "../../auth/roles.ts";
+import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
 import { type MemberStatus, memberStatus } from "../accounts/status.ts";
@@ -134,31 +135,34 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
   return {
     findTenant,
 
+    /** The `default` tenant, its role catalogue and its owner: created together (one transaction) or not at all. */
     async ensureDefaultTenant(ownerUserId: string | undefined): Promise<Tenant> {
-      const a = await adapter();
-      let tenant = await findTenant(DEFAULT_TENANT_SLUG);
-      if (!tenant) {
-        const row = await a.create<Omit<OrganizationRow, "id">, OrganizationRow>({
-          model: "organization",
-          data: { name: "Default", slug: DEFAULT_TENANT_SLUG, createdAt: new Date() } as Omit<
-            OrganizationRow,
-            "id"
-          >,
-        });
-        tenant = { id: row.id, slug: row.slug, name: row.name };
-      }
-      await ensureCatalogue(tenant.id);
-      if (ownerUserId) {
-        const owner = await a.findOne<MemberRow>({
-          model: "member",
-          where: [
-            { field: "organizationId", value: tenant.id },
-            { field: "role", value: "owner" },
-          ],
-        });
-        if (!owner) await setMember(tenant.id, ownerUserId, ["owner"]);
-      }
-      return tenant;
+      return inAuthTransaction(auth, async () => {
+        const a = await adapter();
+        let tenant = await findTenant(DEFAULT_TENANT_SLUG);
+        if (!tenant) {
+          const row = await a.create<Omit<OrganizationRow, "id">, OrganizationRow>({
+            model: "organization",
+            data: { name: "Default", slug: DEFAULT_TENANT_SLUG, createdAt: new Date() } as Omit<
+              OrganizationRow,
+              "id"
+            >,
+          });
+          tenant = { id: row.id, slug: row.slug, name: row.name };
+        }
+        await ensureCatalogue(tenant.id);
+        if (ownerUserId) {
+          const owner = await a.findOne<MemberRow>({
+            model: "member",
+            where: [
+              { field: "organizationId", value: tenant.id },
+              { field: "role", value: "owner" },
+            ],
+          });
+          if (!owner) await setMember(tenant.id, ownerUserId, ["owner"]);
+        }
+        return tenant;
+      });
     },
 
     /**
