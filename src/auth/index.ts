@@ -17,6 +17,7 @@ import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
+import { guardedDatabase } from "./last-owner-guard.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
@@ -50,7 +51,9 @@ export function createAuth(deps: AuthDeps) {
     basePath: "/api/auth",
     secret: config.authSecret,
     trustedOrigins: [config.baseUrl, ...config.trustedOrigins],
-    database: { db: db.kysely, type: db.dialect },
+    // Its Kysely adapter over the app's connection, with the last-owner / last-admin guard on member and user
+    // writes (src/auth/last-owner-guard.ts).
+    database: guardedDatabase(db),
     secondaryStorage: cache,
     logger: {
       level: config.logLevel === "silent" ? "error" : "warn",
