@@ -189,6 +189,15 @@ function wholeTenant(where: Where | undefined): string | null {
     : null;
 }
 
+/** The user of a where-clause that is exactly `userId = <id>`. */
+function soleUserId(where: Where | undefined): string | null {
+  if (where?.length !== 1) return null;
+  const [only] = where;
+  return only?.field === "userId" && (only.operator ?? "eq") === "eq" && typeof only.value === "string"
+    ? only.value
+    : null;
+}
+
 /**
  * Wraps the adapter's member and user writes (in place, so that better-auth's registrations on the instance,
  * such as its schema check, stay) with guardedWrite. `unguarded` gives the plain adapter over a transaction, for
@@ -252,10 +261,20 @@ function guard(
     guarded(input.model)
       ? run(input.model, input.where, undefined, (bound) => bound.delete(input))
       : remove(input);
-  adapter.deleteMany = (input) =>
-    guarded(input.model)
+  adapter.deleteMany = (input) => {
+    const owner = input.model === "account" ? soleUserId(input.where) : null;
+    // better-auth deletes an account (internalAdapter.deleteUser) in three steps: sessions, credentials, the
+    // user row. Refused at the last, it would leave an account without a password. So its first destructive
+    // step for the credentials deletes the user row itself, guarded, and the credentials go with it by cascade;
+    // the later steps find nothing left to delete.
+    if (owner) {
+      const where = [{ field: "id", value: owner }];
+      return run("user", where, undefined, (bound) => bound.delete({ model: "user", where })).then(() => 0);
+    }
+    return guarded(input.model)
       ? run(input.model, input.where, undefined, (bound) => bound.deleteMany(input))
       : deleteMany(input);
+  };
   return adapter;
 }
 
