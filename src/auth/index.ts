@@ -21,6 +21,7 @@ import { guardedDatabase } from "./last-owner-guard.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
+import { singleUsePlugin } from "./plugins/single-use.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
 const MINUTE = 60;
@@ -172,6 +173,8 @@ export function createAuth(deps: AuthDeps) {
       ),
       authEventLog(logger),
       newestLinksPlugin(),
+      // After newestLinksPlugin: a superseded link is refused before it could be reserved.
+      singleUsePlugin(),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],
