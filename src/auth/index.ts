@@ -17,7 +17,7 @@ import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
-import { guardedDatabase } from "./last-owner-guard.ts";
+import { guardedDatabase, lastHolderCodesPlugin } from "./last-owner-guard.ts";
 import { withDefaultMembership } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
@@ -175,6 +175,7 @@ export function createAuth(deps: AuthDeps) {
       newestLinksPlugin(),
       // After newestLinksPlugin: a superseded link is refused before it could be reserved.
       singleUsePlugin(),
+      lastHolderCodesPlugin(),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],

@@ -15,7 +15,7 @@
  * those writes go through the same guard, and a refusal reaches the client as an APIError in better-auth's shape.
  */
 import { kyselyAdapter } from "@better-auth/kysely-adapter";
-import type { BetterAuthOptions } from "better-auth";
+import type { BetterAuthOptions, BetterAuthPlugin } from "better-auth";
 import { APIError } from "better-auth/api";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Db, Dialect, Tables } from "../platform/db/index.ts";
@@ -295,4 +295,9 @@ export function guardedDatabase(db: Db, options: { transaction?: boolean } = {})
     }
     return adapter;
   };
+}
+
+/** The guard's codes in `auth.$ERROR_CODES`, so that the i18n catalogue (src/i18n/catalogue.test.ts) sees them. */
+export function lastHolderCodesPlugin() {
+  return { id: "gatehouse-last-holder", $ERROR_CODES: LAST_HOLDER_ERROR_CODES } satisfies BetterAuthPlugin;
 }
