@@ -17,9 +17,11 @@ import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
 import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
+import { guardedDatabase, lastHolderCodesPlugin } from "./last-owner-guard.ts";
 import { defaultMembershipPlugin } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
+import { singleUsePlugin } from "./plugins/single-use.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 
 const MINUTE = 60;
@@ -54,7 +56,9 @@ export function createAuth(deps: AuthDeps) {
     // all: without `transaction`, better-auth ran them as separate statements, and a crash between them left an
     // account without its password. Every query made inside reaches the same transaction through db.kysely
     // (src/platform/db/transaction-scope.ts); on SQLite any other would wait for the one connection forever.
-    database: { db: db.kysely, type: db.dialect, transaction: true },
+    // The adapter also carries the last-owner / last-admin guard on member and user writes
+    // (src/auth/last-owner-guard.ts).
+    database: guardedDatabase(db, { transaction: true }),
     secondaryStorage: cache,
     logger: {
       level: config.logLevel === "silent" ? "error" : "warn",
@@ -175,6 +179,9 @@ export function createAuth(deps: AuthDeps) {
       ),
       authEventLog(logger),
       newestLinksPlugin(),
+      // After newestLinksPlugin: a superseded link is refused before it could be reserved.
+      singleUsePlugin(),
+      lastHolderCodesPlugin(),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],

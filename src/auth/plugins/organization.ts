@@ -16,6 +16,7 @@ import {
   tenantRoleName,
   tenantRoles,
 } from "./organization-roles.ts";
+import { refuseSecondMembership } from "./single-use.ts";
 
 /** An invitation is a credential to join a tenant: two days to answer is better-auth's default and enough. */
 const INVITATION_TTL_SECONDS = 2 * 24 * 60 * 60;
@@ -101,6 +102,7 @@ export function organizationPlugin({ config, sendMail }: PluginDeps) {
     // which only the invitation mail reveals. So the sign-up policy decides: REQUIRE_EMAIL_VERIFICATION.
     // (Listing one's invitations by address, which needs no id, still requires a verified address.)
     requireEmailVerificationOnInvitation: config.requireEmailVerification,
+    organizationHooks: { beforeAcceptInvitation: refuseSecondMembership },
     sendInvitationEmail: ({ email, organization: org, inviter, id }, request) =>
       sendMail(
         renderLinkMail("invitation", email, invitationLink(config, id), {

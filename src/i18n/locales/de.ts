@@ -127,6 +127,7 @@ export const de = defineLocale("de")({
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "Sie dürfen kein neues Team erstellen",
     TEAM_ALREADY_EXISTS: "Das Team existiert bereits",
     TEAM_NOT_FOUND: "Team nicht gefunden",
+    LAST_ADMIN: "Der letzte aktive Administrator kann nicht entfernt werden",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER:
       "Sie können die Organisation als einziger Eigentümer nicht verlassen",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER:

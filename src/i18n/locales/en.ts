@@ -129,6 +129,7 @@ export const en = {
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "You are not allowed to create a new team",
     TEAM_ALREADY_EXISTS: "Team already exists",
     TEAM_NOT_FOUND: "Team not found",
+    LAST_ADMIN: "The last active admin cannot be removed",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER:
       "You cannot leave the organization as the only owner",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER: "You cannot leave the organization without an owner",

@@ -130,6 +130,7 @@ export const es = defineLocale("es")({
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "No tienes permiso para crear un equipo nuevo",
     TEAM_ALREADY_EXISTS: "El equipo ya existe",
     TEAM_NOT_FOUND: "Equipo no encontrado",
+    LAST_ADMIN: "No se puede eliminar al último administrador activo",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER:
       "No puedes abandonar la organización siendo el único propietario",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER: "No puedes dejar la organización sin propietario",

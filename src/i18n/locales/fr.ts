@@ -133,6 +133,7 @@ export const fr = defineLocale("fr")({
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "Vous n’êtes pas autorisé à créer une nouvelle équipe",
     TEAM_ALREADY_EXISTS: "L’équipe existe déjà",
     TEAM_NOT_FOUND: "Équipe introuvable",
+    LAST_ADMIN: "Le dernier administrateur actif ne peut pas être supprimé",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER:
       "Vous ne pouvez pas quitter l’organisation en tant que seul propriétaire",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER:

@@ -124,6 +124,7 @@ export const ja = defineLocale("ja")({
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "新しいチームを作成する権限がありません",
     TEAM_ALREADY_EXISTS: "チームは既に存在します",
     TEAM_NOT_FOUND: "チームが見つかりません",
+    LAST_ADMIN: "最後の有効な管理者は削除できません",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER: "唯一のオーナーであるため、組織から脱退できません",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER:
       "オーナー不在の状態で組織から脱退することはできません",

@@ -130,6 +130,7 @@ export const ptBR = defineLocale("pt-BR")({
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "Você não tem permissão para criar uma nova equipe",
     TEAM_ALREADY_EXISTS: "A equipe já existe",
     TEAM_NOT_FOUND: "Equipe não encontrada",
+    LAST_ADMIN: "O último administrador ativo não pode ser removido",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER:
       "Você não pode sair da organização sendo o único proprietário",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER: "Você não pode deixar a organização sem proprietário",

@@ -121,6 +121,7 @@ export const zhCN = defineLocale("zh-CN")({
     YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_TEAM: "你无权创建新团队",
     TEAM_ALREADY_EXISTS: "团队已存在",
     TEAM_NOT_FOUND: "未找到团队",
+    LAST_ADMIN: "无法移除最后一位活跃管理员",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER: "你是唯一的所有者，不能退出该组织",
     YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER: "不能让组织没有所有者",
     YOU_ARE_NOT_ALLOWED_TO_DELETE_THIS_MEMBER: "你无权移除此成员",

@@ -5,6 +5,7 @@ import type { V1Context } from "../context.ts";
 import { V1Errors } from "../errors.ts";
 import { type AccountCore, actorId, isAlreadyExists } from "./core.ts";
 import { AccountErrors } from "./errors.ts";
+import { refusingLastHolder } from "./last-holder.ts";
 import type { CreateUserInput, SignUpInput, UserChanges, UsersPage } from "./model.ts";
 import {
   changedRoles,
@@ -53,7 +54,7 @@ export function createMemberOperations(core: AccountCore) {
     return { roles, changed };
   }
 
-  return {
+  const operations = {
     async create(ctx: V1Context, input: CreateUserInput): Promise<TenantUserView> {
       const email = checkEmail(input.email);
       const roles = uniqueRoles(input.roles);
@@ -238,5 +239,11 @@ export function createMemberOperations(core: AccountCore) {
         subjectId: user.id,
       });
     },
+  };
+  // A concurrent change can still meet the guard inside the write (src/auth/last-owner-guard.ts).
+  return {
+    ...operations,
+    update: refusingLastHolder(operations.update),
+    remove: refusingLastHolder(operations.remove),
   };
 }

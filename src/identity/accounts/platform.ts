@@ -4,6 +4,7 @@ import type { V1Context } from "../context.ts";
 import { V1Errors } from "../errors.ts";
 import { type AccountCore, actorId } from "./core.ts";
 import { AccountErrors } from "./errors.ts";
+import { refusingLastHolder } from "./last-holder.ts";
 import type { AccountChanges, NewAccount } from "./model.ts";
 import { sameRoles, uniqueRoles } from "./paging.ts";
 import type { AccountListQuery, AccountWhere } from "./queries.ts";
@@ -27,7 +28,7 @@ export function createPlatformOperations(core: AccountCore) {
   } = core;
   const { logger, audit } = deps;
 
-  return {
+  const operations = {
     async createAccount(ctx: V1Context, input: NewAccount): Promise<AccountView> {
       await decide.createAccount(ctx);
       const id = await createAccountRow(input);
@@ -162,5 +163,11 @@ export function createPlatformOperations(core: AccountCore) {
     async discardNewAccount(id: string): Promise<void> {
       await deleteAccount(id);
     },
+  };
+  // A concurrent change can still meet the guard inside the write (src/auth/last-owner-guard.ts).
+  return {
+    ...operations,
+    updateAccount: refusingLastHolder(operations.updateAccount),
+    removeAccount: refusingLastHolder(operations.removeAccount),
   };
 }

@@ -4,7 +4,7 @@ import type { Db } from "../../platform/db/index.ts";
 import type { UserStatus } from "./status.ts";
 
 export function createAccountWrites(deps: { auth: Auth; db: Db }) {
-  const { auth, db } = deps;
+  const { auth } = deps;
   const internal = async () => (await auth.$context).internalAdapter;
   return {
     /**
@@ -26,13 +26,16 @@ export function createAccountWrites(deps: { auth: Auth; db: Db }) {
       await adapter.deleteUserSessions(id);
     },
 
-    /** The account, its sessions, credentials and every membership. */
+    /**
+     * The account, its sessions, credentials and every membership. The user row goes first, in one guarded
+     * statement (its sessions, credentials and memberships follow by cascade): refused as the last owner of a
+     * tenant or the last active admin (src/auth/last-owner-guard.ts), it leaves the account whole. The cached
+     * sessions are dropped after.
+     */
     async remove(id: string): Promise<void> {
-      const adapter = await internal();
-      await adapter.deleteUserSessions(id);
-      await adapter.deleteAccounts(id);
-      await db.kysely.deleteFrom("member").where("userId", "=", id).execute();
-      await adapter.deleteUser(id);
+      const ctx = await auth.$context;
+      await ctx.adapter.delete({ model: "user", where: [{ field: "id", value: id }] });
+      await ctx.internalAdapter.deleteUserSessions(id);
     },
   };
 }

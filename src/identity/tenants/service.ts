@@ -4,6 +4,7 @@
  * The tenant id is an explicit argument everywhere; nothing here keeps per-tenant state.
  */
 import type { Auth } from "../../auth/index.ts";
+import { guardedWrite } from "../../auth/last-owner-guard.ts";
 import { parseRoles } from "../../auth/roles.ts";
 import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
@@ -50,6 +51,9 @@ interface MemberRow {
   role: string;
   status?: string | null;
 }
+
+/** The guard's scope of a change to one membership of the tenant. */
+const ownersOf = (tenantId: string) => async () => ({ tenantIds: [tenantId], admins: false });
 
 function toMembership(row: MemberRow): Membership {
   return {
@@ -211,21 +215,26 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
       return missing.length;
     },
 
+    /** Suspending or removing an owner is refused (LastHolderError) when it would leave the tenant without one. */
     async setMemberStatus(tenantId: string, userId: string, status: MemberStatus): Promise<void> {
-      await db.kysely
-        .updateTable("member")
-        .set({ status })
-        .where("organizationId", "=", tenantId)
-        .where("userId", "=", userId)
-        .execute();
+      await guardedWrite(db.kysely, db.dialect, ownersOf(tenantId), (trx) =>
+        trx
+          .updateTable("member")
+          .set({ status })
+          .where("organizationId", "=", tenantId)
+          .where("userId", "=", userId)
+          .execute(),
+      );
     },
 
     async removeMember(tenantId: string, userId: string): Promise<void> {
-      await db.kysely
-        .deleteFrom("member")
-        .where("organizationId", "=", tenantId)
-        .where("userId", "=", userId)
-        .execute();
+      await guardedWrite(db.kysely, db.dialect, ownersOf(tenantId), (trx) =>
+        trx
+          .deleteFrom("member")
+          .where("organizationId", "=", tenantId)
+          .where("userId", "=", userId)
+          .execute(),
+      );
     },
 
     async tenantsOf(userId: string): Promise<string[]> {
