@@ -21,6 +21,7 @@ import { withDefaultMembership } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
+import { sessionCapPlugin } from "./session-cap.ts";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -169,6 +170,7 @@ export function createAuth(deps: AuthDeps) {
       ),
       authEventLog(logger),
       newestLinksPlugin(),
+      sessionCapPlugin({ maxSessions: config.maxSessionsPerUser, logger, recordAudit: deps.recordAudit }),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],
