@@ -8,6 +8,7 @@ import { checkAdminPassword, ensurePlatformAdmin } from "./identity/accounts/boo
 import { type AuditService, createAuditService } from "./identity/audit/service.ts";
 import { createTenantService, type TenantService } from "./identity/tenants/service.ts";
 import { type AppCache, createCache } from "./platform/cache/index.ts";
+import { type Cleanup, createCleanup } from "./platform/db/cleanup.ts";
 import { createDb, type Db } from "./platform/db/index.ts";
 import { withStartupLock } from "./platform/db/migrate.ts";
 import { createLogger, type Logger } from "./platform/logger.ts";
@@ -26,6 +27,8 @@ export interface Deps {
   readonly auth: Auth;
   /** The audit trail, shared by better-auth's plugin and the identity core. */
   readonly audit: AuditService;
+  /** Deletes expired sessions and verifications every CLEANUP_INTERVAL_SECONDS (src/platform/db/cleanup.ts). */
+  readonly cleanup: Cleanup;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     const joined = await tenantService.backfillDefaultMemberships();
     if (joined > 0) logger.info({ accounts: joined }, "accounts added to the default tenant");
   });
+  const cleanup = createCleanup({ db, logger, intervalSeconds: config.cleanupIntervalSeconds });
+  cleanup.start();
   return {
     config,
     logger,
@@ -89,7 +94,9 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     passwords,
     auth,
     audit,
+    cleanup,
     async close() {
+      await cleanup.stop();
       await mailer.close();
       await cache.close();
       await db.close();
