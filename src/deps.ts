@@ -49,8 +49,16 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     from: config.mailFrom,
     dataDir: config.dataDir,
     logger,
+    db,
+    secret: config.authSecret,
   });
-  const sms = createSmsSender({ sms: config.sms, dataDir: config.dataDir, logger });
+  const sms = createSmsSender({
+    sms: config.sms,
+    dataDir: config.dataDir,
+    logger,
+    db,
+    secret: config.authSecret,
+  });
   const passwords = createPasswordHasher(config.argon2);
   const audit = createAuditService({ db, logger, retentionDays: config.auditRetentionDays });
   // Every account better-auth creates joins `default`; the tenant service needs `auth`, so it is bound late.
@@ -84,6 +92,9 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   });
   const cleanup = createCleanup({ db, logger, intervalSeconds: config.cleanupIntervalSeconds });
   cleanup.start();
+  // Mail and SMS that an earlier run (or another node) could not send go out now that the outbox table exists.
+  mailer.start();
+  sms.start();
   return {
     config,
     logger,
@@ -98,6 +109,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     async close() {
       await cleanup.stop();
       await mailer.close();
+      await sms.close();
       await cache.close();
       await db.close();
     },
