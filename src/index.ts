@@ -8,6 +8,9 @@ import { serve, stopGracefully } from "./server.ts";
 // long for it costs little even when the grace period is already used up.
 const MIN_SEND_DRAIN_MS = 1000;
 
+// Closing the database pool, the cache and the mail transport takes milliseconds when they answer.
+const CLOSE_TIMEOUT_MS = 10_000;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -41,6 +44,14 @@ async function main(): Promise<void> {
     const graceMs = config.shutdownGraceMs;
     const deadline = Date.now() + graceMs;
     deps.logger.info({ signal, graceMs }, "shutting down: finishing in-flight requests");
+    // The last resort: closing the database or the cache could hang on a peer that no longer answers.
+    setTimeout(
+      () => {
+        deps.logger.error("shutdown did not finish in time: exiting without closing everything");
+        process.exit(1);
+      },
+      graceMs + MIN_SEND_DRAIN_MS + CLOSE_TIMEOUT_MS,
+    ).unref();
     // New connections are refused at once; what is under way gets the grace period, then is closed.
     const ended = await stopGracefully(server, graceMs);
     if (ended === "closed") deps.logger.warn({ graceMs }, "grace period over: open connections closed");
