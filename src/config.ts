@@ -66,6 +66,12 @@ export interface Config {
   /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
   readonly defaultTenantRoles: readonly string[];
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  /** MAX_SESSIONS_PER_USER: live sessions one user may hold; the oldest are revoked beyond it. 0 = no cap. */
+  readonly maxSessionsPerUser: number;
+  /** CLEANUP_INTERVAL_SECONDS: how often expired sessions, verifications and the like are deleted; 0 = never. */
+  readonly cleanupIntervalSeconds: number;
+  /** SHUTDOWN_GRACE_MS: how long SIGTERM waits for in-flight requests (and mail) before closing connections. */
+  readonly shutdownGraceMs: number;
 }
 
 export interface SmsConfig {
@@ -386,6 +392,14 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       timeCost: integer(env, "ARGON2_ITERATIONS", 2, 1, 16),
       parallelism: integer(env, "ARGON2_PARALLELISM", 1, 1, 16),
     },
+    // 100 covers every device and browser a person uses, with room for apps; a script signing in over and over
+    // revokes its own oldest sessions instead of piling them up (src/auth/session-cap.ts).
+    maxSessionsPerUser: integer(env, "MAX_SESSIONS_PER_USER", 100, 0, 100_000),
+    // Five minutes: expired rows never count as live anyway, so this only bounds how long they take up room.
+    cleanupIntervalSeconds: integer(env, "CLEANUP_INTERVAL_SECONDS", 300, 0, 86_400),
+    // 5 s lets an ordinary request (and a mail being handed to SMTP) finish, and stays well inside the 10 s or
+    // 30 s an orchestrator waits between SIGTERM and SIGKILL.
+    shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
   };
 }
 

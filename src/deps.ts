@@ -8,6 +8,7 @@ import { checkAdminPassword, ensurePlatformAdmin } from "./identity/accounts/boo
 import { type AuditService, createAuditService } from "./identity/audit/service.ts";
 import { createTenantService, type TenantService } from "./identity/tenants/service.ts";
 import { type AppCache, createCache } from "./platform/cache/index.ts";
+import { type Cleanup, createCleanup } from "./platform/db/cleanup.ts";
 import { createDb, type Db } from "./platform/db/index.ts";
 import { withStartupLock } from "./platform/db/migrate.ts";
 import { withTransactionScope } from "./platform/db/transaction-scope.ts";
@@ -27,6 +28,8 @@ export interface Deps {
   readonly auth: Auth;
   /** The audit trail, shared by better-auth's plugin and the identity core. */
   readonly audit: AuditService;
+  /** Deletes expired sessions and verifications every CLEANUP_INTERVAL_SECONDS (src/platform/db/cleanup.ts). */
+  readonly cleanup: Cleanup;
   close(): Promise<void>;
 }
 
@@ -50,8 +53,16 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     from: config.mailFrom,
     dataDir: config.dataDir,
     logger,
+    db,
+    secret: config.authSecret,
   });
-  const sms = createSmsSender({ sms: config.sms, dataDir: config.dataDir, logger });
+  const sms = createSmsSender({
+    sms: config.sms,
+    dataDir: config.dataDir,
+    logger,
+    db,
+    secret: config.authSecret,
+  });
   const passwords = createPasswordHasher(config.argon2);
   const audit = createAuditService({ db, logger, retentionDays: config.auditRetentionDays });
   // Every account better-auth creates joins `default`; the tenant service needs `auth`, so it is bound late.
@@ -85,6 +96,11 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   });
   // Once its table exists: invalidations recorded before a restart are honoured before the first request.
   await cache.start();
+  const cleanup = createCleanup({ db, logger, intervalSeconds: config.cleanupIntervalSeconds });
+  cleanup.start();
+  // Mail and SMS that an earlier run (or another node) could not send go out now that the outbox table exists.
+  mailer.start();
+  sms.start();
   return {
     config,
     logger,
@@ -95,8 +111,11 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     passwords,
     auth,
     audit,
+    cleanup,
     async close() {
+      await cleanup.stop();
       await mailer.close();
+      await sms.close();
       await cache.close();
       await db.close();
     },

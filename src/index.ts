@@ -3,7 +3,14 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createDeps } from "./deps.ts";
 import { DatabaseStartupError } from "./platform/db/index.ts";
-import { serve } from "./server.ts";
+import { serve, stopGracefully } from "./server.ts";
+
+// A mail handed to the SMTP server just before the last response needs a moment to be accepted; waiting this
+// long for it costs little even when the grace period is already used up.
+const MIN_SEND_DRAIN_MS = 1000;
+
+// Closing the database pool, the cache and the mail transport takes milliseconds when they answer.
+const CLOSE_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -35,9 +42,24 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    deps.logger.info({ signal }, "shutting down: finishing in-flight requests");
-    // stop(false) refuses new connections and resolves once in-flight requests have been answered.
-    await server.stop(false);
+    const graceMs = config.shutdownGraceMs;
+    const deadline = Date.now() + graceMs;
+    deps.logger.info({ signal, graceMs }, "shutting down: finishing in-flight requests");
+    // The last resort: closing the database or the cache could hang on a peer that no longer answers.
+    setTimeout(
+      () => {
+        deps.logger.error("shutdown did not finish in time: exiting without closing everything");
+        process.exit(1);
+      },
+      graceMs + MIN_SEND_DRAIN_MS + CLOSE_TIMEOUT_MS,
+    ).unref();
+    // New connections are refused at once; what is under way gets the grace period, then is closed.
+    const ended = await stopGracefully(server, graceMs);
+    if (ended === "closed") deps.logger.warn({ graceMs }, "grace period over: open connections closed");
+    // Mail and SMS sent after the last responses get what is left of the grace period (at least a moment);
+    // whatever is still being sent then stays in the outbox for the next start (src/platform/mail/durable-queue.ts).
+    const left = Math.max(deadline - Date.now(), MIN_SEND_DRAIN_MS);
+    await Promise.all([deps.mailer.drain(left), deps.sms.drain(left)]);
     await deps.close();
     deps.logger.info("stopped");
     process.exit(0);

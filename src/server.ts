@@ -9,6 +9,10 @@
  * the limit and, when it is longer, handed on as a body-less request declaring its size, so that the same 413
  * answers it.
  *
+ * Shutdown (`stopGracefully`): new connections are refused at once, requests under way may finish for the grace
+ * period (SHUTDOWN_GRACE_MS), and then every connection still open is closed — one whose client is still
+ * sending its headers or body included, which Bun would otherwise keep until its own idle timeout.
+ *
  * Errors: `development: false` in every NODE_ENV, and an `error` handler of our own, so a throw that escapes the
  * app (the app renders its own errors; this is the backstop) is a bare `{code, message}` 500, never Bun's
  * development error page, which shows the stack, the working directory, absolute paths and source lines.
@@ -64,4 +68,22 @@ async function bufferChunkedBody(request: Request, limit: number): Promise<Reque
   }
   headers.set("content-length", String(size));
   return new Request(request.url, { method: request.method, headers, body: Buffer.concat(chunks) });
+}
+
+/**
+ * Stops serving: no new connection, the requests under way answered, and after `graceMs` whatever is still open
+ * closed. Resolves with how it ended.
+ */
+export async function stopGracefully(
+  server: Pick<ReturnType<typeof Bun.serve>, "stop">,
+  graceMs: number,
+): Promise<"drained" | "closed"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<"closed">((resolve) => {
+    timer = setTimeout(() => resolve("closed"), graceMs);
+  });
+  const outcome = await Promise.race([server.stop(false).then(() => "drained" as const), graceOver]);
+  clearTimeout(timer);
+  if (outcome === "closed") await server.stop(true);
+  return outcome;
 }

@@ -23,6 +23,7 @@ import { passwordRules } from "./password-rules.ts";
 import { plugins } from "./plugins/index.ts";
 import { singleUsePlugin } from "./plugins/single-use.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
+import { sessionCapPlugin } from "./session-cap.ts";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -182,6 +183,7 @@ export function createAuth(deps: AuthDeps) {
       // After newestLinksPlugin: a superseded link is refused before it could be reserved.
       singleUsePlugin(),
       lastHolderCodesPlugin(),
+      sessionCapPlugin({ maxSessions: config.maxSessionsPerUser, logger, recordAudit: deps.recordAudit }),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],

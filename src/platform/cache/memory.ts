@@ -23,6 +23,12 @@ export interface MemoryCacheOptions {
 export const DEFAULT_MAX_ENTRIES = 100_000;
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+// Entries that expire unread (rate-limit windows of one-off client addresses, abandoned codes) would otherwise
+// stay until the LRU pushes them out, so a long-running node held memory up to the bound with dead entries. Once
+// a minute, on a write, every expired entry is dropped: a scan of the whole map (100k entries by default) takes
+// a few milliseconds.
+const SWEEP_INTERVAL_MS = 60_000;
+
 // JavaScript strings are UTF-16; the Map and entry object add a roughly constant overhead per entry.
 const ENTRY_OVERHEAD_BYTES = 64;
 const sizeOf = (key: string, value: string) => (key.length + value.length) * 2 + ENTRY_OVERHEAD_BYTES;
@@ -35,6 +41,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
   const entries = new Map<string, Entry>();
   let bytes = 0;
   let evictions = 0;
+  let nextSweepAt = now() + SWEEP_INTERVAL_MS;
 
   function remove(key: string): boolean {
     const entry = entries.get(key);
@@ -56,7 +63,15 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     return entry;
   }
 
+  function sweepExpired(): void {
+    const at = now();
+    if (at < nextSweepAt) return;
+    nextSweepAt = at + SWEEP_INTERVAL_MS;
+    for (const [key, entry] of entries) if (entry.expiresAt <= at) remove(key);
+  }
+
   function write(key: string, value: string, ttlSeconds?: number): Entry {
+    sweepExpired();
     remove(key);
     const entry = {
       value,

@@ -177,6 +177,38 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Mail and SMS not yet handed to their provider (src/platform/mail/durable-queue.ts): a message is written
+    // here before it is sent and deleted once sent, so a shutdown, a crash or a failing provider does not lose it.
+    // `availableAt` is when a node may (re)try it. Also: indexes on the expiry columns that the cleanup of
+    // expired rows (src/platform/db/cleanup.ts) scans, so that its batches do not read the whole table.
+    "007_mail_outbox": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .createTable("mail_outbox")
+          .ifNotExists()
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("channel", "text", (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("attempts", "integer", (c) => c.notNull())
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .addColumn("availableAt", sql.raw(timestamp), (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("mail_outbox_available_idx")
+          .ifNotExists()
+          .on("mail_outbox")
+          .columns(["channel", "availableAt"])
+          .execute();
+        for (const table of ["session", "verification"]) {
+          await db.schema
+            .createIndex(`${table}_expires_at_idx`)
+            .ifNotExists()
+            .on(table)
+            .column("expiresAt")
+            .execute();
+        }
+      },
+    },
   };
 }
 

@@ -1,11 +1,16 @@
 /**
  * Outgoing mail: nodemailer over SMTP_URL, or, without it, an outbox (one JSON line per message in
  * DATA_DIR/outbox/mail.jsonl) plus a log line, so a fresh install can complete every flow by hand.
+ *
+ * Every message goes through the durable queue (./durable-queue.ts): written to the database first, so that a
+ * mail being sent when the process stops, or refused by the SMTP server, is sent again rather than lost.
  */
 import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
+import type { Db } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
+import { createDurableQueue } from "./durable-queue.ts";
 
 export interface MailMessage {
   readonly to: string;
@@ -16,9 +21,19 @@ export interface MailMessage {
 
 export interface Mailer {
   readonly transport: "smtp" | "outbox";
+  /** Resolves once delivered; rejects when this first try failed (the message is kept for a retry all the same). */
   send(message: MailMessage): Promise<void>;
+  /** Sends what was left in the outbox table (after migrations), and retries from then on. */
+  start(): void;
+  /** At shutdown: waits up to `timeoutMs` for the mails being sent. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Keeps unfinished mails for the next start and closes the transport (before the database closes). */
   close(): Promise<void>;
 }
+
+// Bounds of one SMTP attempt, well inside the outbox lease (./durable-queue.ts): a server that accepts the
+// connection and then hangs would otherwise hold a send for nodemailer's default of ten minutes.
+const SMTP_TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 };
 
 /** Placeholder addresses of users without an e-mail (RFC 2606 `.invalid`); nothing is ever sent to them. */
 export const PLACEHOLDER_EMAIL_DOMAIN = "users.invalid";
@@ -32,24 +47,44 @@ export function createMailer(options: {
   from: string;
   dataDir: string;
   logger: Logger;
+  /** Where unsent mail is kept (the `mail_outbox` table); without it mail is only tracked in memory. */
+  db?: Db | undefined;
+  /** Encrypts the kept mail (AUTH_SECRET). */
+  secret?: string | undefined;
 }): Mailer {
   const { from, logger } = options;
   const deliver = options.smtpUrl
     ? smtpDelivery(options.smtpUrl, from)
     : outboxDelivery(options.dataDir, logger);
+  const queue = createDurableQueue<MailMessage>({
+    channel: "mail",
+    db: options.db,
+    secret: options.secret ?? "",
+    logger,
+    async deliver(message) {
+      await deliver.send(message);
+      logger.info({ to: message.to, subject: message.subject }, "mail sent");
+    },
+    describe: (message) => ({ to: message.to, subject: message.subject }),
+  });
   return {
     transport: deliver.transport,
     async send(message) {
       if (isPlaceholderEmail(message.to)) return;
-      await deliver.send(message);
-      logger.info({ to: message.to, subject: message.subject }, "mail sent");
+      await queue.submit(message);
     },
-    close: deliver.close,
+    start: queue.start,
+    drain: queue.drain,
+    async close() {
+      await queue.close();
+      await deliver.close();
+    },
   };
 }
 
 function smtpDelivery(url: string, from: string): Pick<Mailer, "transport" | "send" | "close"> {
-  const transporter = nodemailer.createTransport(url);
+  // Options given in the URL's query (e.g. `?ignoreTLS=true`) take precedence over these.
+  const transporter = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
   return {
     transport: "smtp",
     async send(message) {

@@ -1,11 +1,14 @@
 /**
  * Outgoing SMS: a Twilio-compatible REST sender (POST {apiUrl}/2010-04-01/Accounts/{sid}/Messages.json), or,
- * without configuration, an outbox (DATA_DIR/outbox/sms.jsonl) plus a log line.
+ * without configuration, an outbox (DATA_DIR/outbox/sms.jsonl) plus a log line. Like mail, every message goes
+ * through the durable queue (src/platform/mail/durable-queue.ts), so one being sent at shutdown is not lost.
  */
 import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { SmsConfig } from "../../config.ts";
+import type { Db } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
+import { createDurableQueue } from "../mail/durable-queue.ts";
 
 export interface SmsMessage {
   readonly to: string;
@@ -14,8 +17,17 @@ export interface SmsMessage {
 
 export interface SmsSender {
   readonly transport: "api" | "outbox";
+  /** Resolves once delivered; rejects when this first try failed (the message is kept for a retry all the same). */
   send(message: SmsMessage): Promise<void>;
+  /** Sends what was left in the outbox table (after migrations), and retries from then on. */
+  start(): void;
+  /** At shutdown: waits up to `timeoutMs` for the messages being sent. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Keeps unfinished messages for the next start (before the database closes). */
+  close(): Promise<void>;
 }
+
+type Delivery = Pick<SmsSender, "transport" | "send">;
 
 // A provider that does not answer within this time is treated as failed; the user can ask for a new code.
 const SMS_API_TIMEOUT_MS = 10_000;
@@ -24,7 +36,30 @@ export function createSmsSender(options: {
   sms: SmsConfig | undefined;
   dataDir: string;
   logger: Logger;
+  /** Where unsent messages are kept (the `mail_outbox` table); without it they are only tracked in memory. */
+  db?: Db | undefined;
+  /** Encrypts the kept messages (AUTH_SECRET). */
+  secret?: string | undefined;
 }): SmsSender {
+  const delivery = createDelivery(options);
+  const queue = createDurableQueue<SmsMessage>({
+    channel: "sms",
+    db: options.db,
+    secret: options.secret ?? "",
+    logger: options.logger,
+    deliver: delivery.send,
+    describe: (message) => ({ to: message.to }),
+  });
+  return {
+    transport: delivery.transport,
+    send: queue.submit,
+    start: queue.start,
+    drain: queue.drain,
+    close: queue.close,
+  };
+}
+
+function createDelivery(options: { sms: SmsConfig | undefined; dataDir: string; logger: Logger }): Delivery {
   const { sms, logger } = options;
   if (!sms) {
     const dir = join(options.dataDir, "outbox");
