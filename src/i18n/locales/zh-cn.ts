@@ -1,5 +1,6 @@
 /** Simplified Chinese. */
 import { defineLocale } from "../define.ts";
+import { zhCNPages } from "./pages/zh-cn.ts";
 
 export const zhCN = defineLocale("zh-CN")({
   language: {
@@ -289,4 +290,5 @@ export const zhCN = defineLocale("zh-CN")({
     phoneOtp: "你的验证码是 {{code}}",
     phoneResetOtp: "你的密码重置验证码是 {{code}}",
   },
+  pages: zhCNPages,
 });
