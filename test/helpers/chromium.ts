@@ -8,7 +8,7 @@
  * Without /usr/bin/chromium the browser tests skip visibly (`describeBrowser` / CHROMIUM_MISSING).
  */
 
-import { describe, expect } from "bun:test";
+import { describe, expect, setDefaultTimeout } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -21,8 +21,15 @@ export const CHROMIUM_MISSING = HAS_CHROMIUM
   ? undefined
   : `${CHROMIUM_PATH} is missing (apt-get install -y chromium): browser tests skipped`;
 
+/**
+ * A browser test walks several pages and runs axe (about a second a page): 30 s each, instead of bun's 5 s.
+ * A flow that hangs still fails, well before a file's budget.
+ */
+export const BROWSER_TEST_TIMEOUT_MS = 30_000;
+
 /** `describe` that skips, saying why, without Chromium. */
 export function describeBrowser(name: string, body: () => void): void {
+  setDefaultTimeout(BROWSER_TEST_TIMEOUT_MS);
   if (CHROMIUM_MISSING) {
     console.warn(`[skip] ${name}: ${CHROMIUM_MISSING}`);
     describe.skip(`${name} (${CHROMIUM_MISSING})`, body);

@@ -1,0 +1,49 @@
+/**
+ * The set-up every browser test file of the hosted pages shares: a listening test app, one Chromium for the
+ * file, a fresh context (cookies, language, JavaScript switch) per `open()`, all closed after the file.
+ * `visit` opens a page, checks it with axe and writes its screenshots.
+ */
+import { afterAll, beforeAll } from "bun:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expectAccessible, HAS_CHROMIUM, launchChromium, newContext, screenshots } from "./chromium.ts";
+import { createTestApp, type TestApp, type TestAppOptions } from "./test-app.ts";
+
+export interface PageSession {
+  readonly t: TestApp;
+  /** A new browser context and page (JavaScript on unless told, English unless a locale is given). */
+  open(options?: { locale?: string; javaScriptEnabled?: boolean }): Promise<Page>;
+  /** axe (no serious or critical violation) and screenshots at 390 and 1280 px of the current page. */
+  check(page: Page, name: string): Promise<void>;
+}
+
+export function pageSession(options: TestAppOptions = {}): PageSession {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    app = await createTestApp(options);
+    await app.listen();
+    if (HAS_CHROMIUM) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await app?.close();
+  });
+  return {
+    get t() {
+      if (!app) throw new Error("the test app is not started yet (use it inside a test)");
+      return app;
+    },
+    async open(opts = {}) {
+      if (!browser || !app) throw new Error("no browser");
+      const context = await newContext(browser, { baseURL: app.baseUrl, ...opts });
+      contexts.push(context);
+      return context.newPage();
+    },
+    async check(page, name) {
+      await expectAccessible(page);
+      await screenshots(page, name);
+    },
+  };
+}
