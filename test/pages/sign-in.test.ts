@@ -1,67 +1,85 @@
 /**
- * /sign-in in real Chromium: password sign-in to /account, with JavaScript on and off, a wrong password shown
- * in the visitor's language, redirect_to allowed and refused; axe and screenshots of the page.
+ * /sign-in and /sign-out in real Chromium: password sign-in to
+ * /account with JavaScript on and off, a wrong password shown in the visitor's language, redirect_to allowed
+ * (a trusted origin) and refused (a foreign host); axe and screenshots of each page.
  */
-import { afterAll, beforeAll, beforeEach, expect, it } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import {
-  describeBrowser,
-  expectAccessible,
-  HAS_CHROMIUM,
-  launchChromium,
-  newContext,
-  screenshots,
-} from "../helpers/chromium.ts";
-import { ADMIN, createTestApp, type TestApp } from "../helpers/test-app.ts";
+import { expect, it } from "bun:test";
+import type { Page } from "playwright-core";
+import { describeBrowser } from "../helpers/chromium.ts";
+import { pageSession } from "../helpers/page-session.ts";
+import { ADMIN } from "../helpers/test-app.ts";
 
-let t: TestApp;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+/** A trusted origin that nothing listens on: the browser's attempt to go there is the proof. */
+const TRUSTED_APP = "http://127.0.0.1:9";
+const session = pageSession({ env: { TRUSTED_ORIGINS: TRUSTED_APP } });
+
+async function signIn(
+  page: Page,
+  identifier = ADMIN.email,
+  password: string = ADMIN.password,
+): Promise<void> {
+  await page.getByLabel("E-mail address or username").fill(identifier);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
 
 describeBrowser("/sign-in in Chromium", () => {
-  beforeAll(async () => {
-    t = await createTestApp({ env: { TRUSTED_ORIGINS: "http://localhost:9" } });
-    await t.listen();
-    if (HAS_CHROMIUM) browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await context?.close();
-    context = await newContext(browser, { baseURL: t.baseUrl });
-    page = await context.newPage();
-  });
-
-  async function signIn(identifier: string, password: string): Promise<void> {
-    await page.getByLabel("E-mail address or username").fill(identifier);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-
-  it("signs the admin in and lands on /account; the page passes axe", async () => {
+  it("signs the admin in and lands on /account", async () => {
+    const page = await session.open();
     await page.goto("/sign-in");
-    await expectAccessible(page);
-    await screenshots(page, "sign-in");
-    await signIn(ADMIN.email, ADMIN.password);
+    await session.check(page, "sign-in");
+    await signIn(page);
     await page.waitForURL("**/account");
     expect(await page.locator("main").innerText()).toContain("You are signed in as");
-    await expectAccessible(page);
-    await screenshots(page, "account");
+    await session.check(page, "account");
+  });
+
+  it("works with JavaScript disabled", async () => {
+    const page = await session.open({ javaScriptEnabled: false });
+    await page.goto("/sign-in");
+    await signIn(page);
+    await page.waitForURL("**/account");
   });
 
   it("shows a wrong password above the form, in German with lang=de, and keeps the identifier", async () => {
+    const page = await session.open();
     await page.goto("/sign-in?lang=de");
     await page.getByLabel("E-Mail-Adresse oder Benutzername").fill(ADMIN.email);
     await page.getByLabel("Passwort", { exact: true }).fill("not-the-password-1");
     await page.getByRole("button", { name: "Anmelden" }).click();
-    expect(await page.getByRole("alert").innerText()).toContain(
+    expect(await page.getByRole("alert").innerText()).toBe(
       "Ungültige E-Mail-Adresse oder ungültiges Passwort",
     );
     expect(await page.getByLabel("E-Mail-Adresse oder Benutzername").inputValue()).toBe(ADMIN.email);
-    await expectAccessible(page);
-    await screenshots(page, "sign-in-error-de");
+    await session.check(page, "sign-in-error-de");
+  });
+
+  it("returns to an allowed redirect_to (a trusted origin) after sign-in", async () => {
+    const page = await session.open();
+    const target = `${TRUSTED_APP}/after-sign-in?x=1`;
+    await page.goto(`/sign-in?redirect_to=${encodeURIComponent(target)}`);
+    const navigation = page.waitForRequest((request) => request.url().startsWith(TRUSTED_APP));
+    await signIn(page);
+    expect((await navigation).url()).toBe(target);
+  });
+
+  it("ignores a redirect_to on a foreign host and lands on /account", async () => {
+    const page = await session.open();
+    await page.goto(`/sign-in?redirect_to=${encodeURIComponent("http://evil.example/steal")}`);
+    await signIn(page);
+    await page.waitForURL(`${session.t.baseUrl}/account`);
+  });
+
+  it("signs out after confirming, and /account then asks to sign in", async () => {
+    const page = await session.open();
+    await page.goto("/sign-in");
+    await signIn(page);
+    await page.waitForURL("**/account");
+    await page.goto("/sign-out");
+    await session.check(page, "sign-out");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+    await page.goto("/account");
+    await page.waitForURL(/\/sign-in\?redirect_to=%2Faccount$/);
   });
 });
