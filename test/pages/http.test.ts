@@ -195,3 +195,46 @@ describe("SIGN_UP_ENABLED=false", () => {
     }
   });
 });
+
+describe("bad input", () => {
+  const form = "application/x-www-form-urlencoded";
+  const multipart = () => {
+    const data = new FormData();
+    data.append("identifier", new Blob(["x"]));
+    return data;
+  };
+  const cases: readonly [string, RequestInit][] = [
+    ["/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: "[1,2]" }],
+    ["/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: "{bad" }],
+    ["/sign-in", { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" }],
+    ["/sign-in", { method: "POST", headers: { "content-type": form }, body: "%zz=%zz&csrf=1" }],
+    ["/sign-in", { method: "POST", body: multipart() }],
+    ["/sign-in/two-factor", { method: "POST", headers: { "content-type": form }, body: "code=1" }],
+    ["/accept-invitation/a%2Fb", {}],
+    ["/reset-password?token=abc&token=def", {}],
+    ["/verify-email?token=%00", {}],
+    ["/verify-email?error=%3Cscript%3E", {}],
+    ["/sign-in/provider/nope", {}],
+    ["/sign-in?redirect_to=%zz", {}],
+    ["/sign-in?lang[]=de", {}],
+  ];
+  for (const [path, init] of cases) {
+    it(`${init.method ?? "GET"} ${path} ${String(init.body ?? "").slice(0, 12)} is an HTML page, not a 500`, async () => {
+      const response = await t.request(path, init);
+      expect(response.status).toBeLessThan(500);
+      expect(response.headers.get("content-type")).toStartWith("text/html");
+      expect(await response.text()).not.toContain("<script>");
+    });
+  }
+
+  it("the language switcher returns only to a path on this host", async () => {
+    for (const back of ["javascript:alert(1)", "//evil.example/", "https://evil.example/"]) {
+      const response = await t.request(`/language?lang=de&return_to=${encodeURIComponent(back)}`);
+      expect(response.status).toBe(303);
+      expect(response.headers.get("location")).toBe("/sign-in");
+    }
+    const ok = await t.request("/language?lang=de&return_to=%2Fforgot-password");
+    expect(ok.headers.get("location")).toBe("/forgot-password");
+    expect(ok.headers.get("set-cookie")).toContain("locale=de");
+  });
+});
