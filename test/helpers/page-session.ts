@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { expectAccessible, HAS_CHROMIUM, launchChromium, newContext, screenshots } from "./chromium.ts";
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  expectAccessible,
+  HAS_CHROMIUM,
+  launchChromium,
+  newContext,
+  screenshots,
+} from "./chromium.ts";
 import { createTestApp, type TestApp, type TestAppOptions } from "./test-app.ts";
 
 export interface PageSession {
@@ -24,12 +31,13 @@ export function pageSession(options: TestAppOptions = {}): PageSession {
     app = await createTestApp(options);
     await app.listen();
     if (HAS_CHROMIUM) browser = await launchChromium();
-  });
+    // A fresh PostgreSQL schema and a browser start take seconds on a busy machine: more than bun's 5 s hooks.
+  }, BROWSER_TEST_TIMEOUT_MS);
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await app?.close();
-  });
+  }, BROWSER_TEST_TIMEOUT_MS);
   return {
     get t() {
       if (!app) throw new Error("the test app is not started yet (use it inside a test)");

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { Elysia } from "elysia";
 import type { BrandConfig } from "../../config.ts";
+import { PAGE_ROUTE } from "./context.ts";
 
 export const ASSET_PATHS = {
   css: "/pages/assets/pages.css",
@@ -25,15 +26,14 @@ export function assetsModule(brand: BrandConfig) {
   const file = (name: string, type: string) => () =>
     new Response(Bun.file(join(DIR, name)), { headers: { "content-type": type, "cache-control": CACHE } });
   const brandStyles = brandCss(brand);
-  return new Elysia({ name: "pages-assets" })
-    .get(ASSET_PATHS.css, file("pages.css", "text/css; charset=utf-8"), { detail: { hide: true } })
-    .get(ASSET_PATHS.js, file("pages.js", "text/javascript; charset=utf-8"), { detail: { hide: true } })
+  return new Elysia({ name: "pages-assets", detail: PAGE_ROUTE })
+    .get(ASSET_PATHS.css, file("pages.css", "text/css; charset=utf-8"))
+    .get(ASSET_PATHS.js, file("pages.js", "text/javascript; charset=utf-8"))
     .get(
       ASSET_PATHS.brandCss,
       () =>
         new Response(brandStyles, {
           headers: { "content-type": "text/css; charset=utf-8", "cache-control": CACHE },
         }),
-      { detail: { hide: true } },
     );
 }

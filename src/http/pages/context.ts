@@ -23,6 +23,9 @@ export interface PagesDeps {
   readonly logger: Logger;
 }
 
+/** Pages are HTML for people, not API operations: their routes are left out of /openapi.json. */
+export const PAGE_ROUTE = { hide: true } as const;
+
 export type Translate = <K extends TranslationKey>(key: K, ...params: ParamsArg<K>) => string;
 
 export interface PageContext {

@@ -6,7 +6,7 @@
  */
 import { Elysia } from "elysia";
 import { button, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { messageOf } from "./form-errors.ts";
 import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -42,7 +42,7 @@ export function invitationPages(pages: Pages) {
     );
   }
 
-  return new Elysia({ name: "pages-invitation" })
+  return new Elysia({ name: "pages-invitation", detail: PAGE_ROUTE })
     .get("/accept-invitation/:id", async ({ request, params }) => {
       const ctx = await pages.context(request);
       if (!ID.test(params.id)) return pages.page(ctx, unavailablePage(ctx), { status: 404 });

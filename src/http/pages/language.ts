@@ -5,15 +5,18 @@
  */
 import { Elysia } from "elysia";
 import { closestLocale } from "../../i18n/negotiate.ts";
-import { localeCookie, type Pages } from "./context.ts";
+import { localeCookie, PAGE_ROUTE, type Pages } from "./context.ts";
 
 export function languagePages(pages: Pages) {
-  return new Elysia({ name: "pages-language" }).get("/language", async ({ request, query }) => {
-    const ctx = await pages.context(request);
-    const locale = closestLocale(typeof query.lang === "string" ? query.lang : undefined);
-    const back = typeof query.return_to === "string" ? query.return_to : "";
-    const local =
-      back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\") ? back : "/sign-in";
-    return pages.redirect(ctx, local, locale ? [localeCookie(locale, pages.secure)] : []);
-  });
+  return new Elysia({ name: "pages-language", detail: PAGE_ROUTE }).get(
+    "/language",
+    async ({ request, query }) => {
+      const ctx = await pages.context(request);
+      const locale = closestLocale(typeof query.lang === "string" ? query.lang : undefined);
+      const back = typeof query.return_to === "string" ? query.return_to : "";
+      const local =
+        back.startsWith("/") && !back.startsWith("//") && !back.startsWith("/\\") ? back : "/sign-in";
+      return pages.redirect(ctx, local, locale ? [localeCookie(locale, pages.secure)] : []);
+    },
+  );
 }

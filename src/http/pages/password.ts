@@ -6,7 +6,7 @@
 import { Elysia } from "elysia";
 import { PASSWORD_MIN } from "../../auth/account-rules.ts";
 import { button, type FormState, field, formMessages, hidden, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { formValues, messageOf, missingFields, refusedForm } from "./form-errors.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -59,7 +59,7 @@ ${button(t("pages.reset.submit"))}`,
     );
   }
 
-  return new Elysia({ name: "pages-password" })
+  return new Elysia({ name: "pages-password", detail: PAGE_ROUTE })
     .get("/forgot-password", async ({ request }) => {
       const ctx = await pages.context(request);
       return pages.page(ctx, forgotPage(ctx));

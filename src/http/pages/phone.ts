@@ -5,7 +5,7 @@
  */
 import { Elysia } from "elysia";
 import { button, type FormState, field, formMessages, hidden, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { formValues, missingFields, refusedForm } from "./form-errors.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -59,7 +59,7 @@ ${button(t("pages.phone.submit"))}`,
   /** "+49 30 1234567" as typed → "+49301234567" (E.164 has no separators). */
   const normalise = (phone: string) => phone.replace(/[\s().-]/g, "");
 
-  return new Elysia({ name: "pages-phone" })
+  return new Elysia({ name: "pages-phone", detail: PAGE_ROUTE })
     .get("/sign-in/phone", async ({ request, query }) => {
       const ctx = await pages.context(request);
       return pages.page(ctx, numberPage(ctx, await pages.target(query.redirect_to)));

@@ -5,7 +5,7 @@
  */
 import { Elysia } from "elysia";
 import { button, type FormState, field, formMessages, hidden, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { formValues, messageOf, missingFields, refusedForm } from "./form-errors.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -101,7 +101,7 @@ ${postForm(ctx, "/sign-in/two-factor/send-code", html`${hidden("redirect_to", ta
     return layout(ctx, t("pages.twoFactor.title"), content);
   }
 
-  return new Elysia({ name: "pages-sign-in" })
+  return new Elysia({ name: "pages-sign-in", detail: PAGE_ROUTE })
     .get("/sign-in", async ({ request, query }) => {
       const ctx = await pages.context(request);
       return pages.page(ctx, signInPage(ctx, await pages.target(query.redirect_to)));

@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import { button, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
 
@@ -17,7 +17,7 @@ export function signOutPages(pages: Pages) {
 <p class="lead">${ctx.t("pages.signOut.intro", { app: ctx.brand.appName })}</p>
 ${postForm(ctx, "/sign-out", button(ctx.t("pages.signOut.submit")))}`,
     );
-  return new Elysia({ name: "pages-sign-out" })
+  return new Elysia({ name: "pages-sign-out", detail: PAGE_ROUTE })
     .get("/sign-out", async ({ request }) => {
       const ctx = await pages.context(request);
       return pages.page(ctx, confirmPage(ctx));

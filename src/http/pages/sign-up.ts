@@ -6,7 +6,7 @@
 import { Elysia } from "elysia";
 import { PASSWORD_MIN } from "../../auth/account-rules.ts";
 import { button, type FormState, field, formMessages, hidden, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { formValues, missingFields, refusedForm } from "./form-errors.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -16,7 +16,7 @@ import { withTarget } from "./sign-in.ts";
 const FIELDS = ["name", "email", "username", "password", "redirect_to"] as const;
 
 export function signUpPages(pages: Pages) {
-  if (!pages.deps.config.signUpEnabled) return new Elysia({ name: "pages-sign-up" });
+  if (!pages.deps.config.signUpEnabled) return new Elysia({ name: "pages-sign-up", detail: PAGE_ROUTE });
 
   function signUpPage(ctx: PageContext, target: string | undefined, state: FormState = {}) {
     const { t } = ctx;
@@ -46,7 +46,7 @@ ${button(t("pages.signUp.submit"))}`,
     );
   }
 
-  return new Elysia({ name: "pages-sign-up" })
+  return new Elysia({ name: "pages-sign-up", detail: PAGE_ROUTE })
     .get("/sign-up", async ({ request, query }) => {
       const ctx = await pages.context(request);
       return pages.page(ctx, signUpPage(ctx, await pages.target(query.redirect_to)));

@@ -7,7 +7,7 @@
 import { Elysia } from "elysia";
 import { cookiesAfter } from "./auth-call.ts";
 import { button, type FormState, field, formMessages, postForm } from "./components.ts";
-import type { PageContext, Pages } from "./context.ts";
+import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { formValues, missingFields, refusedForm } from "./form-errors.ts";
 import { type Html, html } from "./html.ts";
 import { layout } from "./layout.ts";
@@ -57,7 +57,7 @@ ${button(t("pages.verify.sendAgain"))}`,
     );
   }
 
-  return new Elysia({ name: "pages-verify-email" })
+  return new Elysia({ name: "pages-verify-email", detail: PAGE_ROUTE })
     .get("/verify-email", async ({ request, query }) => {
       const ctx = await pages.context(request);
       if (typeof query.token === "string" && query.token !== "") {

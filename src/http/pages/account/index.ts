@@ -5,13 +5,13 @@
  */
 import { Elysia } from "elysia";
 import { button, postForm } from "../components.ts";
-import type { Pages } from "../context.ts";
+import { PAGE_ROUTE, type Pages } from "../context.ts";
 import { html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { signedInUser } from "../session.ts";
 
 export function accountPages(pages: Pages) {
-  return new Elysia({ name: "pages-account" }).get("/account", async ({ request }) => {
+  return new Elysia({ name: "pages-account", detail: PAGE_ROUTE }).get("/account", async ({ request }) => {
     const ctx = await pages.context(request);
     const user = await signedInUser(pages, request);
     if (!user) return pages.redirect(ctx, "/sign-in?redirect_to=%2Faccount");
