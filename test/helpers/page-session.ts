@@ -4,7 +4,7 @@
  * `visit` opens a page, checks it with axe and writes its screenshots.
  */
 import { afterAll, beforeAll } from "bun:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import {
   BROWSER_TEST_TIMEOUT_MS,
   expectAccessible,
@@ -54,4 +54,15 @@ export function pageSession(options: TestAppOptions = {}): PageSession {
       await screenshots(page, name);
     },
   };
+}
+
+/**
+ * Clicks a form's button and waits for the document it leads to: every page form answers with a new page or a
+ * redirect to one, so waiting for its load event (not for a URL, which may not change) is what makes the next
+ * read see the new page rather than the old one.
+ */
+export async function submit(button: Locator): Promise<void> {
+  const loaded = button.page().waitForEvent("load");
+  await button.click();
+  await loaded;
 }

@@ -6,7 +6,7 @@
 import { expect, it } from "bun:test";
 import type { Page } from "playwright-core";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 import { linkIn } from "../helpers/smtp-peer.ts";
 import { ADMIN } from "../helpers/test-app.ts";
 
@@ -39,7 +39,7 @@ async function signUpFromInvitation(page: Page, link: string, email: string): Pr
   await page.getByLabel("Name", { exact: true }).fill("Ivy Invited");
   await page.getByLabel("E-mail address", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await submit(page.getByRole("button", { name: "Create account" }));
   await page.getByRole("link", { name: "Continue" }).click();
   await page.waitForURL(`**${new URL(link).pathname}`);
 }
@@ -55,7 +55,7 @@ describeBrowser("/accept-invitation in Chromium", () => {
       `${ADMIN.email} invited you to join Orbit Labs as user.`,
     );
     await session.check(page, "accept-invitation");
-    await page.getByRole("button", { name: "Accept the invitation" }).click();
+    await submit(page.getByRole("button", { name: "Accept the invitation" }));
     expect(await page.locator("h1").innerText()).toBe("Welcome to Orbit Labs");
     await session.check(page, "accept-invitation-accepted");
 
@@ -74,7 +74,7 @@ describeBrowser("/accept-invitation in Chromium", () => {
     const { link, organizationId } = await invite(email, "Nope Inc");
     const page = await session.open();
     await signUpFromInvitation(page, link, email);
-    await page.getByRole("button", { name: "Decline" }).click();
+    await submit(page.getByRole("button", { name: "Decline" }));
     expect(await page.locator("h1").innerText()).toBe("Invitation declined");
     const members = await session.t.deps.db.kysely
       .selectFrom("member")
@@ -91,7 +91,7 @@ describeBrowser("/accept-invitation in Chromium", () => {
     await page.goto("/sign-in");
     await page.getByLabel("E-mail address or username").fill(ADMIN.email);
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submit(page.getByRole("button", { name: "Sign in" }));
     await page.waitForURL("**/account");
     await page.goto(`/accept-invitation/${crypto.randomUUID()}`);
     expect(await page.locator("h1").innerText()).toBe("This invitation is not available");

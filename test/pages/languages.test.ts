@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { t as translate } from "../../src/i18n/index.ts";
 import { en } from "../../src/i18n/locales/en.ts";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 import { linkIn } from "../helpers/smtp-peer.ts";
 
 const PASSWORD = "ein-langes-passwort-58";
@@ -71,7 +71,7 @@ describeBrowser("sign-up, verification and sign-in in German and Japanese", () =
       await page.getByLabel(tr("pages.common.name"), { exact: true }).fill("Kai");
       await page.getByLabel(tr("pages.common.email"), { exact: true }).fill(email);
       await page.getByLabel(tr("pages.common.password"), { exact: true }).fill(PASSWORD);
-      await page.getByRole("button", { name: tr("pages.signUp.submit") }).click();
+      await submit(page.getByRole("button", { name: tr("pages.signUp.submit") }));
       expect(await page.locator("h1").innerText()).toBe(tr("pages.signUp.checkMailTitle"));
       await expectNoEnglish(page);
 
@@ -85,14 +85,14 @@ describeBrowser("sign-up, verification and sign-in in German and Japanese", () =
       await page.goto("/sign-out");
       expect(await page.locator("h1").innerText()).toBe(tr("pages.signOut.title"));
       await expectNoEnglish(page);
-      await page.getByRole("button", { name: tr("pages.signOut.submit") }).click();
+      await submit(page.getByRole("button", { name: tr("pages.signOut.submit") }));
       await page.waitForURL("**/sign-in");
       expect(await page.locator("h1").innerText()).toBe(tr("pages.signIn.title"));
       await expectNoEnglish(page);
       await session.check(page, `sign-in-${locale}`);
       await page.getByLabel(tr("pages.signIn.identifier"), { exact: true }).fill(email);
       await page.getByLabel(tr("pages.common.password"), { exact: true }).fill(PASSWORD);
-      await page.getByRole("button", { name: tr("pages.signIn.submit") }).click();
+      await submit(page.getByRole("button", { name: tr("pages.signIn.submit") }));
       await page.waitForURL("**/account");
       expect(await page.locator("h1").innerText()).toBe(tr("pages.account.title"));
       await expectNoEnglish(page);
@@ -114,7 +114,7 @@ describeBrowser("the language switcher and the error page in Chromium", () => {
     const plain = await session.open({ javaScriptEnabled: false });
     await plain.goto("/forgot-password");
     await plain.getByLabel("Language").selectOption("ja");
-    await plain.getByRole("button", { name: "Change" }).click();
+    await submit(plain.getByRole("button", { name: "Change" }));
     expect(await plain.locator("h1").innerText()).toBe("パスワードをお忘れですか？");
     await plain.goto("/sign-in");
     expect(await plain.locator("h1").innerText()).toBe("サインイン");

@@ -5,7 +5,7 @@
 import { expect, it } from "bun:test";
 import type { Page } from "playwright-core";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 import { linkIn } from "../helpers/smtp-peer.ts";
 
 const OLD_PASSWORD = "the-old-password-31";
@@ -16,7 +16,7 @@ async function signIn(page: Page, email: string, password: string): Promise<void
   await page.goto("/sign-in");
   await page.getByLabel("E-mail address or username").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submit(page.getByRole("button", { name: "Sign in" }));
   await page.waitForLoadState();
 }
 
@@ -30,7 +30,7 @@ describeBrowser("password reset in Chromium", () => {
     await page.goto("/forgot-password");
     await session.check(page, "forgot-password");
     await page.getByLabel("E-mail address").fill(email);
-    await page.getByRole("button", { name: "Send the link" }).click();
+    await submit(page.getByRole("button", { name: "Send the link" }));
     expect(await page.locator("h1").innerText()).toBe("Check your inbox");
     await session.check(page, "forgot-password-sent");
 
@@ -43,7 +43,7 @@ describeBrowser("password reset in Chromium", () => {
     await session.check(page, "reset-password");
     await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel("Repeat the new password").fill(NEW_PASSWORD);
-    await page.getByRole("button", { name: "Save the password" }).click();
+    await submit(page.getByRole("button", { name: "Save the password" }));
     expect(await page.locator("h1").innerText()).toBe("Password changed");
     await session.check(page, "reset-password-done");
 
@@ -65,7 +65,7 @@ describeBrowser("password reset in Chromium", () => {
     await page.goto(linkIn(mail, t.baseUrl));
     await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel("Repeat the new password").fill(`${NEW_PASSWORD}x`);
-    await page.getByRole("button", { name: "Save the password" }).click();
+    await submit(page.getByRole("button", { name: "Save the password" }));
     expect(await page.locator("#f-confirm-error").innerText()).toBe("The two passwords are not the same.");
   });
 

@@ -5,7 +5,7 @@
 import { expect, it } from "bun:test";
 import type { Page } from "playwright-core";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 import { codeIn } from "../helpers/sms-peer.ts";
 
 const session = pageSession({ sms: true });
@@ -14,7 +14,7 @@ async function askForCode(page: Page, phoneNumber: string): Promise<void> {
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Sign in with a phone number" }).click();
   await page.getByLabel("Phone number").fill(phoneNumber);
-  await page.getByRole("button", { name: "Send code" }).click();
+  await submit(page.getByRole("button", { name: "Send code" }));
 }
 
 describeBrowser("phone sign-in in Chromium", () => {
@@ -34,11 +34,11 @@ describeBrowser("phone sign-in in Chromium", () => {
     const code = codeIn(message);
     const wrong = code === "000000" ? "111111" : "000000";
     await page.getByLabel("Code from the SMS").fill(wrong);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submit(page.getByRole("button", { name: "Sign in" }));
     expect(await page.locator("#f-code-error").innerText()).toBeTruthy();
 
     await page.getByLabel("Code from the SMS").fill(code);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submit(page.getByRole("button", { name: "Sign in" }));
     await page.waitForURL("**/account");
     const row = await t.deps.db.kysely
       .selectFrom("user")

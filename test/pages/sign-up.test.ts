@@ -6,7 +6,7 @@
 import { expect, it } from "bun:test";
 import type { Page } from "playwright-core";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 import { linkIn } from "../helpers/smtp-peer.ts";
 
 const PASSWORD = "a-long-enough-password-7";
@@ -17,19 +17,19 @@ async function signUp(page: Page, name: string, email: string, password = PASSWO
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("E-mail address", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await submit(page.getByRole("button", { name: "Create account" }));
 }
 
 async function signIn(page: Page, identifier: string, password = PASSWORD): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("E-mail address or username").fill(identifier);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submit(page.getByRole("button", { name: "Sign in" }));
 }
 
 async function signOut(page: Page): Promise<void> {
   await page.goto("/sign-out");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await submit(page.getByRole("button", { name: "Sign out" }));
   await page.waitForURL("**/sign-in");
 }
 
@@ -89,7 +89,7 @@ describeBrowser("/sign-up in Chromium", () => {
   it("shows an empty required field as such, next to it", async () => {
     const page = await session.open();
     await page.goto("/sign-up");
-    await page.getByRole("button", { name: "Create account" }).click();
+    await submit(page.getByRole("button", { name: "Create account" }));
     expect(await page.locator("#f-email-error").innerText()).toBe("Please fill in this field.");
     expect(await page.locator("#f-name-error").innerText()).toBe("Please fill in this field.");
   });

@@ -7,7 +7,7 @@ import { expect, it } from "bun:test";
 import { TOTP, URI } from "otpauth";
 import type { Page } from "playwright-core";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 
 const PASSWORD = "two-factor-password-9";
 const PERIOD_MS = 30_000;
@@ -45,7 +45,7 @@ async function passwordStep(page: Page, email: string): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("E-mail address or username").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submit(page.getByRole("button", { name: "Sign in" }));
   await page.waitForURL("**/sign-in/two-factor");
 }
 
@@ -59,12 +59,12 @@ describeBrowser("two-factor sign-in in Chromium", () => {
     await session.check(page, "two-factor");
 
     await page.getByLabel("Code", { exact: true }).fill(account.wrongCode());
-    await page.getByRole("button", { name: "Verify" }).click();
+    await submit(page.getByRole("button", { name: "Verify" }));
     expect(await page.locator("#f-code-error").innerText()).toBeTruthy();
     await session.check(page, "two-factor-error");
 
     await page.getByLabel("Code", { exact: true }).fill(account.nextCode());
-    await page.getByRole("button", { name: "Verify" }).click();
+    await submit(page.getByRole("button", { name: "Verify" }));
     await page.waitForURL("**/account");
     expect(await page.locator("main").innerText()).toContain("Two Step");
   });
@@ -76,7 +76,7 @@ describeBrowser("two-factor sign-in in Chromium", () => {
     const page = await session.open();
     await passwordStep(page, email);
     const before = t.smtp.messages.length;
-    await page.getByRole("button", { name: "Send me a code by e-mail" }).click();
+    await submit(page.getByRole("button", { name: "Send me a code by e-mail" }));
     expect(await page.getByRole("status").innerText()).toBe("We sent a code to your e-mail address.");
     const mail = await t.smtp.waitFor((m) => t.smtp.messages.indexOf(m) >= before && m.to.includes(email));
     // "Your sign-in code is: <code>" (src/i18n/templates.ts renderCodeMail).
@@ -84,7 +84,7 @@ describeBrowser("two-factor sign-in in Chromium", () => {
     expect(code).toBeTruthy();
     await page.getByLabel("Where the code comes from").selectOption("otp");
     await page.getByLabel("Code", { exact: true }).fill(code ?? "");
-    await page.getByRole("button", { name: "Verify" }).click();
+    await submit(page.getByRole("button", { name: "Verify" }));
     await page.waitForURL("**/account");
   });
 
@@ -96,14 +96,14 @@ describeBrowser("two-factor sign-in in Chromium", () => {
     await passwordStep(page, email);
     await page.getByLabel("Where the code comes from").selectOption("backup_code");
     await page.getByLabel("Code", { exact: true }).fill(code);
-    await page.getByRole("button", { name: "Verify" }).click();
+    await submit(page.getByRole("button", { name: "Verify" }));
     await page.waitForURL("**/account");
 
     const again = await session.open();
     await passwordStep(again, email);
     await again.getByLabel("Where the code comes from").selectOption("backup_code");
     await again.getByLabel("Code", { exact: true }).fill(code);
-    await again.getByRole("button", { name: "Verify" }).click();
+    await submit(again.getByRole("button", { name: "Verify" }));
     expect(again.url()).toEndWith("/sign-in/two-factor");
     expect(await again.locator("#f-code-error").innerText()).toBeTruthy();
   });

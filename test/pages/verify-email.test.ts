@@ -1,7 +1,7 @@
 /** /verify-email in Chromium: an invalid or expired link says so, and "send again" mails a link that verifies. */
 import { expect, it } from "bun:test";
 import { describeBrowser } from "../helpers/chromium.ts";
-import { pageSession } from "../helpers/page-session.ts";
+import { pageSession, submit } from "../helpers/page-session.ts";
 import { linkIn } from "../helpers/smtp-peer.ts";
 
 const PASSWORD = "a-long-enough-password-7";
@@ -21,7 +21,7 @@ describeBrowser("/verify-email in Chromium", () => {
     expect(await page.locator("h1").innerText()).toBe("This link does not work");
     await session.check(page, "verify-email-invalid");
     await page.getByLabel("E-mail address", { exact: true }).fill(email);
-    await page.getByRole("button", { name: "Send the link again" }).click();
+    await submit(page.getByRole("button", { name: "Send the link again" }));
     expect(await page.getByRole("status").innerText()).toContain("we sent it a new link");
 
     const mail = await t.smtp.waitFor((m) => t.smtp.messages.indexOf(m) >= before && m.to.includes(email));
