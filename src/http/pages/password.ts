@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import { PASSWORD_MIN } from "../../auth/account-rules.ts";
 import { button, type FormState, field, formMessages, hidden, postForm } from "./components.ts";
 import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
-import { formValues, messageOf, missingFields, refusedForm } from "./form-errors.ts";
+import { formValues, missingFields, refusedForm } from "./form-errors.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
 
@@ -133,14 +133,9 @@ ${button(t("pages.reset.submit"))}`,
       if (!answer.ok) {
         if (answer.code === "INVALID_TOKEN")
           return pages.page(ctx, invalidLinkPage(ctx), { status: answer.status });
+        // A refused password (too short, too common) beside the field, anything else above the form.
         const state = refusedForm(ctx, answer, {}, ["password"]);
-        return pages.page(
-          ctx,
-          resetPage(ctx, token, state.errors ? state : { formError: messageOf(ctx, answer) }),
-          {
-            status: answer.status,
-          },
-        );
+        return pages.page(ctx, resetPage(ctx, token, state), { status: answer.status });
       }
       return pages.page(
         ctx,
