@@ -27,6 +27,7 @@ import { healthModule } from "./http/ops/health/index.ts";
 import { i18nModule } from "./http/ops/i18n/index.ts";
 import { metricsModule } from "./http/ops/metrics/index.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
+import { createPagesSurface, PAGE_PREFIXES } from "./http/pages/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
 import { databaseOutageScope } from "./http/pipeline/database-outage.ts";
 import { type ErrorRenderer, surfaceErrors } from "./http/pipeline/error-renderer.ts";
@@ -49,6 +50,7 @@ export function createApp(deps: Deps) {
   });
   const native = nativeErrorRenderer(localeOf);
   const betterAuth = betterAuthErrorRenderer(localeOf);
+  const hostedPages = createPagesSurface({ auth, config, localeOf, logger });
   const surfaces: Surface[] = [
     { name: "better-auth", prefixes: ["/api/auth"], renderer: betterAuth },
     { name: "geolens", prefixes: ["/api/admin/users"], renderer: geolensErrorRenderer },
@@ -57,6 +59,7 @@ export function createApp(deps: Deps) {
       prefixes: ["/v1/signup", "/v1/login", "/v1/providers", "/v1/user", "/v1/admin"],
       renderer: hasuraErrorRenderer,
     },
+    { name: "pages", prefixes: PAGE_PREFIXES, renderer: hostedPages.renderer },
   ];
   /** A surface: its routes, behind its renderer; `json` refuses non-JSON bodies (415) before parsing. */
   const surface = (name: string, renderer: ErrorRenderer, json: boolean) => {
@@ -83,6 +86,8 @@ export function createApp(deps: Deps) {
     // Hasura's group parses its own bodies (lenient JSON) and checks their type there.
     .use(surface("hasura", hasuraErrorRenderer, false).use(hasuraModule(v1)))
     .use(surface("geolens", geolensErrorRenderer, false).onParse(geolensBody).use(geolensModule(v1)))
+    // HTML forms post urlencoded bodies, which Elysia parses itself.
+    .use(surface("pages", hostedPages.renderer, false).use(hostedPages.routes))
     .use(
       surface("native", native, true)
         .use(healthModule(deps))

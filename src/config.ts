@@ -72,6 +72,16 @@ export interface Config {
   readonly cleanupIntervalSeconds: number;
   /** SHUTDOWN_GRACE_MS: how long SIGTERM waits for in-flight requests (and mail) before closing connections. */
   readonly shutdownGraceMs: number;
+  /** How the hosted pages present the service (APP_NAME, BRAND_LOGO_URL, BRAND_PRIMARY_COLOR). */
+  readonly brand: BrandConfig;
+}
+
+export interface BrandConfig {
+  readonly appName: string;
+  /** A path on this host or a data: image URL (the pages' Content-Security-Policy loads nothing else). */
+  readonly logoUrl: string | undefined;
+  /** `#rgb` or `#rrggbb`. */
+  readonly primaryColor: string;
 }
 
 export interface SmsConfig {
@@ -284,6 +294,28 @@ function tenantRoles(env: Env): string[] {
   return roles;
 }
 
+/**
+ * The hosted pages' branding. The logo must be served by this host (a root-relative path) or inlined (a data:
+ * image URL): the pages' policy is `img-src 'self' data:`, so a remote logo would never load.
+ */
+function brand(env: Env): BrandConfig {
+  const appName = optional(env, "APP_NAME") ?? "Gatehouse";
+  if (appName.length > 60) fail("APP_NAME", "at most 60 characters", appName);
+  const logoUrl = optional(env, "BRAND_LOGO_URL");
+  if (
+    logoUrl !== undefined &&
+    !/^\/(?!\/)[^\s"'<>\\]*$/.test(logoUrl) &&
+    !/^data:image\/(png|jpeg|gif|webp|svg\+xml)[;,][^\s"'<>]*$/.test(logoUrl)
+  ) {
+    fail("BRAND_LOGO_URL", "a path on this host (/logo.svg) or a data:image/… URL", logoUrl.slice(0, 80));
+  }
+  const primaryColor = (optional(env, "BRAND_PRIMARY_COLOR") ?? "#1d4ed8").toLowerCase();
+  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/.test(primaryColor)) {
+    fail("BRAND_PRIMARY_COLOR", "a hex colour such as #1d4ed8", primaryColor);
+  }
+  return { appName, logoUrl, primaryColor };
+}
+
 function clientAddressHeader(env: Env): string | undefined {
   const name = optional(env, "CLIENT_ADDRESS_HEADER")?.toLowerCase();
   if (name !== undefined && !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
@@ -400,6 +432,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     // 5 s lets an ordinary request (and a mail being handed to SMTP) finish, and stays well inside the 10 s or
     // 30 s an orchestrator waits between SIGTERM and SIGKILL.
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
+    brand: brand(env),
   };
 }
 

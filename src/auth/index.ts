@@ -25,6 +25,19 @@ import { singleUsePlugin } from "./plugins/single-use.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
 import { sessionCapPlugin } from "./session-cap.ts";
 
+/**
+ * Where a mailed link lands when the caller named no page of its own: better-auth's link verifies the token and
+ * then redirects to its callbackURL (with `?token=` for a reset, `?error=` on failure), which without one is
+ * `/` for a verification and nothing for a reset. Those become the hosted pages (src/http/pages/), so a person
+ * who follows the link sees the outcome; a callbackURL the caller gave is kept.
+ */
+function landOnPage(url: string, page: string): string {
+  const link = new URL(url);
+  const callback = link.searchParams.get("callbackURL");
+  if (callback === null || callback === "" || callback === "/") link.searchParams.set("callbackURL", page);
+  return link.toString();
+}
+
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -84,7 +97,9 @@ export function createAuth(deps: AuthDeps) {
       async sendResetPassword({ user, url, token }, request) {
         await rememberNewestResetLink(user.id, token);
         return sendLater(
-          renderLinkMail("reset-password", user.email, url, { locale: localeFor(user, request) }),
+          renderLinkMail("reset-password", user.email, landOnPage(url, "/reset-password"), {
+            locale: localeFor(user, request),
+          }),
         );
       },
     },
@@ -96,7 +111,9 @@ export function createAuth(deps: AuthDeps) {
       async sendVerificationEmail({ user, url, token }, request) {
         await rememberNewestLink(token);
         return sendLater(
-          renderLinkMail("verify-email", user.email, url, { locale: localeFor(user, request) }),
+          renderLinkMail("verify-email", user.email, landOnPage(url, "/verify-email"), {
+            locale: localeFor(user, request),
+          }),
         );
       },
     },
@@ -114,7 +131,9 @@ export function createAuth(deps: AuthDeps) {
         async sendChangeEmailConfirmation({ user, url, token }, request) {
           await rememberNewestLink(token);
           return sendLater(
-            renderLinkMail("change-email", user.email, url, { locale: localeFor(user, request) }),
+            renderLinkMail("change-email", user.email, landOnPage(url, "/verify-email"), {
+              locale: localeFor(user, request),
+            }),
           );
         },
       },

@@ -354,13 +354,11 @@ describe("invitations", () => {
     expect(mail.subject).toContain("Main Tenant");
     const link = linkIn(mail, t.baseUrl);
     expect(link).toContain(encodeURIComponent(id));
-    const opened = await fetch(link, { headers: { authorization: `Bearer ${invitee.token}` } });
+    // The hosted page that shows and answers it (src/http/pages/invitation.ts).
+    expect(new URL(link).pathname).toBe(`/accept-invitation/${encodeURIComponent(id)}`);
+    const opened = await fetch(link);
     expect(opened.status).toBe(200);
-    expect(await opened.json()).toMatchObject({
-      id,
-      organizationId: org.id,
-      organizationName: "Main Tenant",
-    });
+    expect(opened.headers.get("content-type")).toStartWith("text/html");
 
     const got = await invitee.client.organization.getInvitation({ query: { id } });
     expect(got.error).toBeNull();

@@ -2,7 +2,7 @@
  * Every surface answers every status in its own documented shape (issue "One error model"): for each surface ×
  * status, a request that provokes it, the status, and the body's keys and types. The shapes:
  * better-auth `{code, message}`, native `{code, error, message, details?, notices?}`, GeoLens `{detail}` (422:
- * FastAPI's list), Hasura `{code, message}`.
+ * FastAPI's list), Hasura `{code, message}`, the hosted pages an HTML page (layout, a heading, the status).
  *
  * Not every status exists on every surface; the table says why where a cell is left out:
  * - better-auth has no typed path parameter (its two, /callback/:id and /reset-password/:token, take any text).
@@ -13,12 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
 import { MAX_HEADER_BYTES } from "./pipeline/request-limits.ts";
 
-type Shape = "better-auth" | "native" | "geolens" | "geolens-422" | "hasura";
+type Shape = "better-auth" | "native" | "geolens" | "geolens-422" | "hasura" | "pages";
 
 type Json = Record<string, unknown>;
 
 /** The body's keys and types, per shape; returns what is wrong (empty when it conforms). */
 function problemsOf(shape: Shape, body: unknown): string[] {
+  if (shape === "pages") {
+    if (typeof body !== "string") return ["not an HTML page"];
+    const problems: string[] = [];
+    if (!body.startsWith("<!doctype html>")) problems.push("no doctype");
+    if (!/<html lang="[a-zA-Z-]+">/.test(body)) problems.push("no html lang");
+    if (!/<h1>[^<]+<\/h1>/.test(body)) problems.push("no heading");
+    if (/stack|user_gone|no such table|\.ts:\d/i.test(body)) problems.push("leaks internals");
+    return problems;
+  }
   if (typeof body !== "object" || body === null || Array.isArray(body)) return ["not a JSON object"];
   const b = body as Json;
   const keys = Object.keys(b).sort();
@@ -89,6 +98,10 @@ interface Probe {
   readonly headers?: Record<string, string>;
   /** Sign in as the platform admin. */
   readonly admin?: boolean;
+  /** A hosted page's form: posted urlencoded with the CSRF cookie and token of a fresh GET /sign-in. */
+  readonly form?: Record<string, string>;
+  /** With `form`: post this token instead of the right one. */
+  readonly csrf?: string;
 }
 
 interface Row {
@@ -376,6 +389,51 @@ const ROWS: readonly Row[] = [
     shape: "hasura",
     probe: { path: "/v1/user/info", headers: HUGE_HEADER },
   },
+  // the hosted pages: every status an HTML page
+  {
+    surface: "pages",
+    status: 400,
+    what: "a reset link without its token",
+    shape: "pages",
+    probe: { path: "/reset-password" },
+  },
+  {
+    surface: "pages",
+    status: 403,
+    what: "a form without the right CSRF token",
+    shape: "pages",
+    probe: { path: "/sign-in", form: { identifier: "nobody@example.com", password: "x" }, csrf: "forged" },
+  },
+  { surface: "pages", status: 404, what: "unknown page", shape: "pages", probe: { path: "/sign-in/nope" } },
+  {
+    surface: "pages",
+    status: 405,
+    what: "wrong method",
+    shape: "pages",
+    probe: { method: "DELETE", path: "/sign-in" },
+  },
+  {
+    surface: "pages",
+    status: 413,
+    what: "body too large",
+    shape: "pages",
+    probe: { method: "POST", path: "/sign-in", headers: TOO_LARGE },
+  },
+  {
+    surface: "pages",
+    status: 429,
+    what: "rate limited",
+    shape: "pages",
+    probe: { path: "/sign-in", form: { identifier: "nobody@example.com", password: "wrong-password" } },
+    repeat: 5,
+  },
+  {
+    surface: "pages",
+    status: 431,
+    what: "headers too large",
+    shape: "pages",
+    probe: { path: "/sign-in", headers: HUGE_HEADER },
+  },
 ];
 
 let t: TestApp;
@@ -384,7 +442,21 @@ let address = 0;
 /** Each row from its own client address, so that no row spends another's rate limit. */
 const nextIp = () => `198.51.100.${++address}`;
 
-function send(app: TestApp, probe: Probe, ip: string, token?: string): Promise<Response> {
+async function send(app: TestApp, probe: Probe, ip: string, token?: string): Promise<Response> {
+  if (probe.form) {
+    const page = await app.request("/sign-in", { ip });
+    const cookie = page.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0])
+      .join("; ");
+    const csrf = probe.csrf ?? /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+    return app.request(probe.path, {
+      ip,
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...probe.form, csrf }).toString(),
+    });
+  }
   const init: RequestInit & { json?: unknown; token?: string; ip?: string } = {
     ip,
     headers: probe.headers ?? {},
@@ -423,6 +495,7 @@ describe("every surface answers every status in its own shape", () => {
       expect(problemsOf(row.shape, body)).toEqual([]);
       if (row.status === 405) expect(response.headers.get("allow")).toBeTruthy();
       if (row.status === 429) expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      if (row.shape === "pages") expect(response.headers.get("content-type")).toStartWith("text/html");
     });
   }
 });
@@ -447,6 +520,7 @@ describe("an unexpected failure (the database gone) is a 500 in each surface's s
     { surface: "native", shape: "native", probe: { path: "/v1/users", admin: true } },
     { surface: "geolens", shape: "geolens", probe: { path: "/api/admin/users/", admin: true } },
     { surface: "hasura", shape: "hasura", probe: { path: "/v1/user/info", admin: true } },
+    { surface: "pages", shape: "pages", probe: { path: "/forgot-password", form: { email: ADMIN.email } } },
   ];
   for (const c of cases) {
     it(`${c.surface}: ${c.probe.path}`, async () => {

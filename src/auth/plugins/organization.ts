@@ -84,11 +84,11 @@ const memberListQuery = createAuthMiddleware(async (ctx) => {
   }
 });
 
-/** The link of an invitation mail: the client app's accept page if configured, else the get-invitation API. */
+/** The link of an invitation mail: the client app's accept page if configured, else Gatehouse's hosted one. */
 export function invitationLink(config: Pick<Config, "baseUrl" | "invitationUrl">, id: string): string {
   const encoded = encodeURIComponent(id);
   if (config.invitationUrl) return config.invitationUrl.replaceAll("{id}", encoded);
-  return `${config.baseUrl}/api/auth/organization/get-invitation?id=${encoded}`;
+  return `${config.baseUrl}/accept-invitation/${encoded}`;
 }
 
 export function organizationPlugin({ config, sendMail }: PluginDeps) {

@@ -1,5 +1,6 @@
 /** German. */
 import { defineLocale } from "../define.ts";
+import { dePages } from "./pages/de.ts";
 
 export const de = defineLocale("de")({
   language: {
@@ -317,4 +318,5 @@ export const de = defineLocale("de")({
     phoneOtp: "Ihr Bestätigungscode lautet {{code}}",
     phoneResetOtp: "Ihr Code zum Zurücksetzen des Passworts lautet {{code}}",
   },
+  pages: dePages,
 });

@@ -4,6 +4,8 @@
  * `auth` holds better-auth's error codes (messages as better-auth words them); `errors` holds Gatehouse's own
  * codes — a new module adds its codes there.
  */
+import { enPages } from "./pages/en.ts";
+
 export const en = {
   language: {
     name: "English",
@@ -315,4 +317,5 @@ export const en = {
     phoneOtp: "Your verification code is {{code}}",
     phoneResetOtp: "Your password reset code is {{code}}",
   },
+  pages: enPages,
 } as const;

@@ -1,5 +1,6 @@
 /** Spanish. */
 import { defineLocale } from "../define.ts";
+import { esPages } from "./pages/es.ts";
 
 export const es = defineLocale("es")({
   language: {
@@ -315,4 +316,5 @@ export const es = defineLocale("es")({
     phoneOtp: "Tu código de verificación es {{code}}",
     phoneResetOtp: "Tu código para restablecer la contraseña es {{code}}",
   },
+  pages: esPages,
 });

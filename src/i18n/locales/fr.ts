@@ -1,5 +1,6 @@
 /** French. */
 import { defineLocale } from "../define.ts";
+import { frPages } from "./pages/fr.ts";
 
 export const fr = defineLocale("fr")({
   language: {
@@ -324,4 +325,5 @@ export const fr = defineLocale("fr")({
     phoneOtp: "Votre code de vérification est {{code}}",
     phoneResetOtp: "Votre code de réinitialisation du mot de passe est {{code}}",
   },
+  pages: frPages,
 });

@@ -1,5 +1,6 @@
 /** Japanese. */
 import { defineLocale } from "../define.ts";
+import { jaPages } from "./pages/ja.ts";
 
 export const ja = defineLocale("ja")({
   language: {
@@ -305,4 +306,5 @@ export const ja = defineLocale("ja")({
     phoneOtp: "確認コードは {{code}} です",
     phoneResetOtp: "パスワード再設定コードは {{code}} です",
   },
+  pages: jaPages,
 });

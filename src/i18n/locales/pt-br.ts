@@ -1,5 +1,6 @@
 /** Brazilian Portuguese. */
 import { defineLocale } from "../define.ts";
+import { ptBRPages } from "./pages/pt-br.ts";
 
 export const ptBR = defineLocale("pt-BR")({
   language: {
@@ -318,4 +319,5 @@ export const ptBR = defineLocale("pt-BR")({
     phoneOtp: "Seu código de verificação é {{code}}",
     phoneResetOtp: "Seu código para redefinir a senha é {{code}}",
   },
+  pages: ptBRPages,
 });

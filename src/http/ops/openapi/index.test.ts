@@ -4,6 +4,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { seedEndpoints } from "../../../../test/helpers/fixtures.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../../test/helpers/test-app.ts";
+import { PAGE_PREFIXES } from "../../pages/index.ts";
 import { SCALAR_ASSET_PATH } from "../docs/index.ts";
 
 type Document = OpenAPIV3_1.Document;
@@ -105,8 +106,11 @@ describe("GET /openapi.json", () => {
 
   it("documents every route the app registers", () => {
     const hidden = new Set(["/api/auth/*", "/openapi.json", "/docs", SCALAR_ASSET_PATH]);
+    // The hosted pages are HTML for people, not API operations (src/http/pages/context.ts PAGE_ROUTE).
+    const isPage = (path: string) =>
+      PAGE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
     const missing = t.app.routes
-      .filter((route) => !hidden.has(route.path) && route.method !== "OPTIONS")
+      .filter((route) => !hidden.has(route.path) && !isPage(route.path) && route.method !== "OPTIONS")
       .map((route) => [route.method, route.path.replace(/:(\w+)/g, "{$1}")] as const)
       .filter(([method, path]) => !operation(path, method))
       .map(([method, path]) => `${method} ${path}`);
