@@ -248,8 +248,9 @@ export function accountPages(pages: Pages) {
     )
     .post("/account/linked/unlink", ({ request, body }) =>
       act(request, body, "linked", async ({ ctx }) => {
-        const { providerId = "", accountId = "" } = formValues(body, ["providerId", "accountId"]);
-        const answer = await pages.callAuth(request, "/unlink-account", { body: { providerId, accountId } });
+        // better-auth names the account by its own row id here (not the provider's account id).
+        const { account = "" } = formValues(body, ["account"]);
+        const answer = await pages.callAuth(request, "/unlink-account", { body: { accountId: account } });
         if (answer.ok) return { done: "unlinked" };
         return { state: { formError: messageOf(ctx, answer) }, status: answer.status };
       }),

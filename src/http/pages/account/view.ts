@@ -220,7 +220,7 @@ function linkedRow(ctx: PageContext, account: LinkedAccount, canUnlink: boolean)
     postForm(
       ctx,
       "/account/linked/unlink",
-      html`${hidden("providerId", account.providerId)}${hidden("accountId", account.accountId)}<button type="submit" class="button button--secondary button--small">${t("accountPage.linked.unlink", { provider: name })}</button>`,
+      html`${hidden("account", account.id)}<button type="submit" class="button button--secondary button--small">${t("accountPage.linked.unlink", { provider: name })}</button>`,
       "inline-form",
     )
   }</td>
