@@ -163,6 +163,25 @@ describe("the page", () => {
     expect(unknown).not.toContain("<script>");
   });
 
+  it("clears the avatar when its field is left empty, and keeps the saved language when none is posted", async () => {
+    const user = await newUser(t, "avatar");
+    const browser = await signedIn(user);
+    const saved = await browser.post("/account/profile", {
+      name: "Robin Pictured",
+      image: "https://images.example.com/r.png",
+      locale: "ja",
+    });
+    expect(saved.status).toBe(303);
+    expect(await userRow(t, user.id)).toMatchObject({
+      image: "https://images.example.com/r.png",
+      locale: "ja",
+    });
+    await browser.get("/account");
+    const cleared = await browser.post("/account/profile", { name: "Robin Plain", image: "" });
+    expect(cleared.status).toBe(303);
+    expect(await userRow(t, user.id)).toMatchObject({ name: "Robin Plain", image: null, locale: "ja" });
+  });
+
   it("shows two different new passwords beside the repeat field and keeps the password", async () => {
     const user = await newUser(t, "mismatch");
     const browser = await signedIn(user);

@@ -15,7 +15,7 @@ describeBrowser("/account in Chromium", () => {
     const user = await newUser(suite.t, "profile");
     await signInOnPage(suite.page, user.email, user.password);
     await expectAccessible(suite.page);
-    await screenshots(suite.page, "account");
+    await screenshots(suite.page, "account-en");
     const profile = section(suite.page, "profile");
     await profile.getByLabel("Name").fill("Robin Renamed");
     await profile.getByLabel("Avatar (address of a picture)").fill("https://images.example.com/robin.png");
