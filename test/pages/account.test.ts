@@ -1,9 +1,9 @@
 /**
  * /account in real Chromium: the profile saved, shown again and stored; a refused avatar shown beside its field;
- * axe and screenshots of the suite.page.
+ * axe and screenshots of the page; the profile saved with JavaScript switched off.
  */
 import { expect, it, setDefaultTimeout } from "bun:test";
-import { describeBrowser, expectAccessible, screenshots } from "../helpers/chromium.ts";
+import { describeBrowser, expectAccessible, newContext, screenshots } from "../helpers/chromium.ts";
 import { newUser, section, signInOnPage, useBrowserSuite, userRow } from "./account-steps.ts";
 
 // A browser test walks several pages and runs axe; 5 s (bun's default) is too short for that, not a hang.
@@ -45,5 +45,21 @@ describeBrowser("/account in Chromium", () => {
     );
     expect(await field.inputValue()).toBe("javascript:alert(1)");
     expect((await userRow(suite.t, user.id))?.image).toBeNull();
+  });
+
+  it("works with JavaScript switched off: the profile form posts and the notice follows", async () => {
+    const user = await newUser(suite.t, "nojs");
+    const plain = await newContext(suite.browser, { baseURL: suite.t.baseUrl, javaScriptEnabled: false });
+    try {
+      const page = await plain.newPage();
+      await signInOnPage(page, user.email, user.password);
+      await section(page, "profile").getByLabel("Name").fill("Robin Plain");
+      await section(page, "profile").getByRole("button", { name: "Save the profile" }).click();
+      await page.waitForURL("**/account?done=profile#profile");
+      expect(await page.getByRole("status").innerText()).toBe("Your profile has been saved.");
+      expect((await userRow(suite.t, user.id))?.name).toBe("Robin Plain");
+    } finally {
+      await plain.close();
+    }
   });
 });
