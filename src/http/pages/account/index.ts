@@ -3,52 +3,20 @@
  * under /account that calls better-auth's endpoint for it through its handler (auth-call.ts) — update-user,
  * change-email, change-password, revoke-session, revoke-other-sessions, two-factor, unlink-account, link-social,
  * delete-user — so the rules, hooks, limits and audit events are the API's own. A successful post redirects back
- * with a notice (notices.ts); a refused one shows the page again with the error beside its field. Without a
- * session the visitor is sent to /sign-in and back.
+ * with a notice (notices.ts); a refused one shows the page again with the error beside its field (actions.ts).
+ * Two-step verification has its own module (two-factor.ts), as have the pages mailed links land on (links.ts).
  */
 import { Elysia } from "elysia";
 import { isLocale } from "../../../i18n/index.ts";
-import type { FormState } from "../components.ts";
-import { localeCookie, type PageContext, type Pages } from "../context.ts";
+import { localeCookie, type Pages } from "../context.ts";
 import { formValues, messageOf, missingFields, refusedForm } from "../form-errors.ts";
 import { html } from "../html.ts";
 import { layout } from "../layout.ts";
-import { type AccountData, loadAccount } from "./data.ts";
-import { afterAction, type Notice, noticeOf } from "./notices.ts";
-import { configuredProviders } from "./providers.ts";
-import { qrDataUri, secretOf } from "./qr.ts";
-import { backupCodesPage, totpSetupPage } from "./two-factor-view.ts";
-import { accountPage, type Section, type SectionStates } from "./view.ts";
-
-const SIGN_IN = "/sign-in?redirect_to=%2Faccount";
-/** Where better-auth's mailed links for an e-mail change and a deletion return to (pages of this module). */
-const EMAIL_CHANGED = "/account/email-changed";
-const DELETED = "/account/deleted";
-/** HTML pages, not API operations: left out of /openapi.json (as the pages' assets are: ../assets.ts). */
-const PAGE = { detail: { hide: true } } as const;
-
-const ANCHORS: Record<Section, string> = {
-  profile: "profile",
-  email: "email",
-  password: "password",
-  sessions: "sessions",
-  twoFactor: "two-factor",
-  linked: "linked",
-  delete: "delete",
-};
-
-/** What an action ends with: a redirect with a notice, the page again with a refusal, or its own answer. */
-type Outcome =
-  | { readonly done: Notice; readonly cookies?: readonly string[] }
-  | { readonly state: FormState; readonly status: number }
-  | Response;
-
-interface ActionInput {
-  readonly ctx: PageContext;
-  readonly data: AccountData;
-  readonly request: Request;
-  readonly body: unknown;
-}
+import { accountActions, PAGE, SIGN_IN } from "./actions.ts";
+import { loadAccount } from "./data.ts";
+import { accountLinkPages, DELETED, EMAIL_CHANGED } from "./links.ts";
+import { noticeOf } from "./notices.ts";
+import { twoFactorPages } from "./two-factor.ts";
 
 /** better-auth's VALIDATION_ERROR names the field as `[body.<name>] …` (src/auth/input-rules.ts). */
 function invalidField(answer: { code: string | undefined; body: Record<string, unknown> | null }) {
@@ -58,52 +26,11 @@ function invalidField(answer: { code: string | undefined; body: Record<string, u
 }
 
 export function accountPages(pages: Pages) {
-  const providers = configuredProviders(pages.deps.config);
-
-  function show(
-    ctx: PageContext,
-    data: AccountData,
-    options: { states?: SectionStates; status?: number; notice?: Notice } = {},
-  ) {
-    const view = {
-      data,
-      providers,
-      ...(options.states ? { states: options.states } : {}),
-      ...(options.notice ? { notice: options.notice } : {}),
-    };
-    return pages.page(ctx, accountPage(ctx, view), { status: options.status ?? 200 });
-  }
-
-  /** Every post: signed in (else to /sign-in), the form's CSRF token (else the form again, 403), then `run`. */
-  async function act(
-    request: Request,
-    body: unknown,
-    section: Section,
-    run: (input: ActionInput) => Promise<Outcome>,
-  ): Promise<Response> {
-    const ctx = await pages.context(request);
-    const data = await loadAccount(pages, request);
-    if (!data) return pages.redirect(ctx, SIGN_IN);
-    if (!pages.csrfOk(ctx, body)) {
-      const states = { [section]: { formError: ctx.t("pages.common.formExpired") } };
-      return show(ctx, data, { states, status: 403 });
-    }
-    const outcome = await run({ ctx, data, request, body });
-    if (outcome instanceof Response) return outcome;
-    if ("done" in outcome) {
-      return pages.redirect(ctx, afterAction(outcome.done, ANCHORS[section]), outcome.cookies ?? []);
-    }
-    return show(ctx, data, { states: { [section]: outcome.state }, status: outcome.status });
-  }
-
-  /** The password a confirming form posted, or the refusal when the account has one and it was left empty. */
-  function confirmingPassword(ctx: PageContext, data: AccountData, values: Record<string, string>) {
-    if (!data.hasPassword) return { body: {} };
-    const errors = missingFields(ctx, values, ["password"]);
-    return errors ? { errors } : { body: { password: values.password ?? "" } };
-  }
-
+  const actions = accountActions(pages);
+  const { providers, show, act, confirmingPassword } = actions;
   return new Elysia({ name: "pages-account" })
+    .use(twoFactorPages(pages, actions))
+    .use(accountLinkPages(pages))
     .get(
       "/account",
       async ({ request, query }) => {
@@ -214,72 +141,6 @@ export function accountPages(pages: Pages) {
       PAGE,
     )
     .post(
-      "/account/two-factor/enable",
-      ({ request, body }) =>
-        act(request, body, "twoFactor", async ({ ctx, data }) => {
-          const values = formValues(body, ["password"]);
-          const password = confirmingPassword(ctx, data, values);
-          if (password.errors) return { state: { errors: password.errors }, status: 400 };
-          const answer = await pages.callAuth(request, "/two-factor/enable", { body: password.body });
-          const uri = typeof answer.body?.totpURI === "string" ? answer.body.totpURI : undefined;
-          if (!answer.ok || !uri) {
-            return { state: refusedForm(ctx, answer, {}, ["password"]), status: answer.status };
-          }
-          const codes = Array.isArray(answer.body?.backupCodes) ? answer.body.backupCodes.map(String) : [];
-          const setup = { qr: await qrDataUri(uri), secret: secretOf(uri), backupCodes: codes };
-          return pages.page(ctx, totpSetupPage(ctx, setup), { cookies: answer.cookies });
-        }),
-      PAGE,
-    )
-    .post(
-      "/account/two-factor/verify",
-      ({ request, body }) =>
-        act(request, body, "twoFactor", async ({ ctx }) => {
-          const values = formValues(body, ["code"]);
-          const errors = missingFields(ctx, values, ["code"]);
-          if (errors) return pages.page(ctx, totpSetupPage(ctx, undefined, { errors }), { status: 400 });
-          const code = (values.code ?? "").replace(/\s+/g, "");
-          const answer = await pages.callAuth(request, "/two-factor/verify-totp", { body: { code } });
-          if (answer.ok) return { done: "two-factor-on", cookies: answer.cookies };
-          const state = refusedForm(ctx, answer, {}, ["code"]);
-          return pages.page(ctx, totpSetupPage(ctx, undefined, state), { status: answer.status });
-        }),
-      PAGE,
-    )
-    .post(
-      "/account/two-factor/disable",
-      ({ request, body }) =>
-        act(request, body, "twoFactor", async ({ ctx, data }) => {
-          const keep = { form: "disable" };
-          const password = confirmingPassword(ctx, data, formValues(body, ["password"]));
-          if (password.errors) return { state: { values: keep, errors: password.errors }, status: 400 };
-          const answer = await pages.callAuth(request, "/two-factor/disable", { body: password.body });
-          if (answer.ok) return { done: "two-factor-off", cookies: answer.cookies };
-          return { state: refusedForm(ctx, answer, keep, ["password"]), status: answer.status };
-        }),
-      PAGE,
-    )
-    .post(
-      "/account/two-factor/backup-codes",
-      ({ request, body }) =>
-        act(request, body, "twoFactor", async ({ ctx, data }) => {
-          const keep = { form: "codes" };
-          const password = confirmingPassword(ctx, data, formValues(body, ["password"]));
-          if (password.errors) return { state: { values: keep, errors: password.errors }, status: 400 };
-          const answer = await pages.callAuth(request, "/two-factor/generate-backup-codes", {
-            body: password.body,
-          });
-          const codes = Array.isArray(answer.body?.backupCodes)
-            ? answer.body.backupCodes.map(String)
-            : undefined;
-          if (!answer.ok || !codes) {
-            return { state: refusedForm(ctx, answer, keep, ["password"]), status: answer.status };
-          }
-          return pages.page(ctx, backupCodesPage(ctx, codes), { cookies: answer.cookies });
-        }),
-      PAGE,
-    )
-    .post(
       "/account/linked/unlink",
       ({ request, body }) =>
         act(request, body, "linked", async ({ ctx }) => {
@@ -346,46 +207,6 @@ export function accountPages(pages: Pages) {
             ),
           );
         }),
-      PAGE,
-    )
-    .get(
-      DELETED,
-      async ({ request }) => {
-        const ctx = await pages.context(request);
-        return pages.page(
-          ctx,
-          layout(
-            ctx,
-            ctx.t("accountPage.delete.deletedTitle"),
-            html`<p class="lead">${ctx.t("accountPage.delete.deleted")}</p>
-<p><a class="button button--primary button--block" href="/sign-in">${ctx.t("pages.common.backToSignIn")}</a></p>`,
-          ),
-        );
-      },
-      PAGE,
-    )
-    .get(
-      EMAIL_CHANGED,
-      async ({ request, query }) => {
-        // better-auth's verify-email link redirects here after each step of a change (the confirmation from the
-        // old address, then the verification of the new one), with `?error=<code>` when the link did not work.
-        const ctx = await pages.context(request);
-        const failed = query.error !== undefined;
-        const data = failed ? undefined : await loadAccount(pages, request);
-        const content = failed
-          ? html`<div class="alert alert--error" role="alert">${ctx.t("accountPage.emailChanged.failed")}</div>`
-          : html`<p class="lead">${ctx.t("accountPage.emailChanged.done")}</p>
-${data?.user.email && html`<p>${ctx.t("accountPage.emailChanged.current", { email: data.user.email })}</p>`}`;
-        return pages.page(
-          ctx,
-          layout(
-            ctx,
-            ctx.t("accountPage.emailChanged.title"),
-            html`${content}<p><a class="button button--primary button--block" href="/account">${ctx.t("accountPage.twoFactor.back")}</a></p>`,
-          ),
-          { status: failed ? 400 : 200 },
-        );
-      },
       PAGE,
     );
 }

@@ -27,7 +27,7 @@ export type Section = (typeof SECTIONS)[number];
 export type SectionStates = Partial<Record<Section, FormState>>;
 
 /** The id of each section's heading, the target of the page's table of contents. */
-const ANCHOR: Record<Section, string> = {
+export const ANCHOR: Record<Section, string> = {
   profile: "profile",
   email: "email",
   password: "password",
