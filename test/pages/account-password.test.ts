@@ -1,11 +1,12 @@
 /**
  * /account in real Chromium: a password change — a wrong current password shown beside its field in the
- * visitor's language, then the old password refused by the API and the new one working.
+ * visitor's language, then the other sessions ended, the old password refused by the API and the new one working.
  */
 import { expect, it, setDefaultTimeout } from "bun:test";
 import { describeBrowser, expectAccessible, screenshots } from "../helpers/chromium.ts";
 import {
   apiUserOf,
+  apiUserOfToken,
   newUser,
   section,
   sessionCookieOf,
@@ -21,6 +22,7 @@ describeBrowser("/account in Chromium", () => {
   it("changes the password: a wrong current one is shown beside its field in German; then the old one is refused and the new one works", async () => {
     const user = await newUser(suite.t, "password");
     await signInOnPage(suite.page, user.email, user.password);
+    const elsewhere = await suite.t.signIn(user.email, user.password);
     await suite.page.goto("/account?lang=de");
     const form = section(suite.page, "password");
     await form.getByLabel("Aktuelles Passwort").fill("not-my-password-1");
@@ -42,6 +44,8 @@ describeBrowser("/account in Chromium", () => {
     expect(await suite.page.getByRole("status").innerText()).toContain("Ihr Passwort wurde geändert");
     // This browser stays signed in (with the new session better-auth opened).
     expect(await apiUserOf(suite.t, await sessionCookieOf(suite.context))).toBe(user.id);
+    // The other sessions ended, as the API's password change ends them.
+    expect(await apiUserOfToken(suite.t, elsewhere)).toBeNull();
 
     const old = await suite.t.request("/api/auth/sign-in/email", {
       json: { email: user.email, password: user.password },
