@@ -19,6 +19,8 @@ export interface AuthAnswer {
   readonly ok: boolean;
   /** The JSON body (null when there was none or it was not JSON). */
   readonly body: Record<string, unknown> | null;
+  /** The parsed JSON body whatever its type (list endpoints answer an array); undefined without one. */
+  readonly json: unknown;
   /** better-auth's error code of a refusal (derived from the status when the body has none). */
   readonly code: string | undefined;
   readonly cookies: readonly string[];
@@ -62,8 +64,10 @@ export function createAuthCaller(auth: Auth, baseUrl: string) {
     if (response.status === 503) throw new AppError("unavailable", 503, "Service unavailable");
     if (response.status >= 500) throw new Error(`better-auth answered ${response.status} on ${path}`);
     let body: Record<string, unknown> | null = null;
+    let json: unknown;
     if ((response.headers.get("content-type") ?? "").includes("application/json")) {
       const parsed: unknown = await response.json().catch(() => null);
+      json = parsed;
       if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
         body = parsed as Record<string, unknown>;
       }
@@ -74,6 +78,7 @@ export function createAuthCaller(auth: Auth, baseUrl: string) {
       status: response.status,
       ok,
       body,
+      json,
       code,
       cookies: response.headers.getSetCookie(),
       location: response.headers.get("location"),

@@ -1,5 +1,6 @@
 /** German. */
 import { defineLocale } from "../define.ts";
+import { deAccountPage } from "./account-page/de.ts";
 import { dePages } from "./pages/de.ts";
 
 export const de = defineLocale("de")({
@@ -319,4 +320,5 @@ export const de = defineLocale("de")({
     phoneResetOtp: "Ihr Code zum Zurücksetzen des Passworts lautet {{code}}",
   },
   pages: dePages,
+  accountPage: deAccountPage,
 });

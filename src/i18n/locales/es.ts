@@ -1,5 +1,6 @@
 /** Spanish. */
 import { defineLocale } from "../define.ts";
+import { esAccountPage } from "./account-page/es.ts";
 import { esPages } from "./pages/es.ts";
 
 export const es = defineLocale("es")({
@@ -317,4 +318,5 @@ export const es = defineLocale("es")({
     phoneResetOtp: "Tu código para restablecer la contraseña es {{code}}",
   },
   pages: esPages,
+  accountPage: esAccountPage,
 });

@@ -1,5 +1,6 @@
 /** French. */
 import { defineLocale } from "../define.ts";
+import { frAccountPage } from "./account-page/fr.ts";
 import { frPages } from "./pages/fr.ts";
 
 export const fr = defineLocale("fr")({
@@ -326,4 +327,5 @@ export const fr = defineLocale("fr")({
     phoneResetOtp: "Votre code de réinitialisation du mot de passe est {{code}}",
   },
   pages: frPages,
+  accountPage: frAccountPage,
 });

@@ -1,5 +1,6 @@
 /** Japanese. */
 import { defineLocale } from "../define.ts";
+import { jaAccountPage } from "./account-page/ja.ts";
 import { jaPages } from "./pages/ja.ts";
 
 export const ja = defineLocale("ja")({
@@ -307,4 +308,5 @@ export const ja = defineLocale("ja")({
     phoneResetOtp: "パスワード再設定コードは {{code}} です",
   },
   pages: jaPages,
+  accountPage: jaAccountPage,
 });

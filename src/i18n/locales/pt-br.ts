@@ -1,5 +1,6 @@
 /** Brazilian Portuguese. */
 import { defineLocale } from "../define.ts";
+import { ptBRAccountPage } from "./account-page/pt-br.ts";
 import { ptBRPages } from "./pages/pt-br.ts";
 
 export const ptBR = defineLocale("pt-BR")({
@@ -320,4 +321,5 @@ export const ptBR = defineLocale("pt-BR")({
     phoneResetOtp: "Seu código para redefinir a senha é {{code}}",
   },
   pages: ptBRPages,
+  accountPage: ptBRAccountPage,
 });

@@ -1,5 +1,6 @@
 /** Simplified Chinese. */
 import { defineLocale } from "../define.ts";
+import { zhCNAccountPage } from "./account-page/zh-cn.ts";
 import { zhCNPages } from "./pages/zh-cn.ts";
 
 export const zhCN = defineLocale("zh-CN")({
@@ -293,4 +294,5 @@ export const zhCN = defineLocale("zh-CN")({
     phoneResetOtp: "你的密码重置验证码是 {{code}}",
   },
   pages: zhCNPages,
+  accountPage: zhCNAccountPage,
 });
