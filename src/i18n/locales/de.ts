@@ -1,5 +1,6 @@
 /** German. */
 import { defineLocale } from "../define.ts";
+import { deAdmin } from "./admin/de.ts";
 import { dePages } from "./pages/de.ts";
 
 export const de = defineLocale("de")({
@@ -317,4 +318,5 @@ export const de = defineLocale("de")({
     phoneResetOtp: "Ihr Code zum Zurücksetzen des Passworts lautet {{code}}",
   },
   pages: dePages,
+  admin: deAdmin,
 });

@@ -4,6 +4,7 @@
  * `auth` holds better-auth's error codes (messages as better-auth words them); `errors` holds Gatehouse's own
  * codes — a new module adds its codes there.
  */
+import { enAdmin } from "./admin/en.ts";
 import { enPages } from "./pages/en.ts";
 
 export const en = {
@@ -316,4 +317,5 @@ export const en = {
     phoneResetOtp: "Your password reset code is {{code}}",
   },
   pages: enPages,
+  admin: enAdmin,
 } as const;

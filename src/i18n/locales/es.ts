@@ -1,5 +1,6 @@
 /** Spanish. */
 import { defineLocale } from "../define.ts";
+import { esAdmin } from "./admin/es.ts";
 import { esPages } from "./pages/es.ts";
 
 export const es = defineLocale("es")({
@@ -315,4 +316,5 @@ export const es = defineLocale("es")({
     phoneResetOtp: "Tu código para restablecer la contraseña es {{code}}",
   },
   pages: esPages,
+  admin: esAdmin,
 });

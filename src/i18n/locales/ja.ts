@@ -1,5 +1,6 @@
 /** Japanese. */
 import { defineLocale } from "../define.ts";
+import { jaAdmin } from "./admin/ja.ts";
 import { jaPages } from "./pages/ja.ts";
 
 export const ja = defineLocale("ja")({
@@ -305,4 +306,5 @@ export const ja = defineLocale("ja")({
     phoneResetOtp: "パスワード再設定コードは {{code}} です",
   },
   pages: jaPages,
+  admin: jaAdmin,
 });

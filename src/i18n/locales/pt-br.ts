@@ -1,5 +1,6 @@
 /** Brazilian Portuguese. */
 import { defineLocale } from "../define.ts";
+import { ptBRAdmin } from "./admin/pt-br.ts";
 import { ptBRPages } from "./pages/pt-br.ts";
 
 export const ptBR = defineLocale("pt-BR")({
@@ -318,4 +319,5 @@ export const ptBR = defineLocale("pt-BR")({
     phoneResetOtp: "Seu código para redefinir a senha é {{code}}",
   },
   pages: ptBRPages,
+  admin: ptBRAdmin,
 });

@@ -1,5 +1,6 @@
 /** Simplified Chinese. */
 import { defineLocale } from "../define.ts";
+import { zhCNAdmin } from "./admin/zh-cn.ts";
 import { zhCNPages } from "./pages/zh-cn.ts";
 
 export const zhCN = defineLocale("zh-CN")({
@@ -291,4 +292,5 @@ export const zhCN = defineLocale("zh-CN")({
     phoneResetOtp: "你的密码重置验证码是 {{code}}",
   },
   pages: zhCNPages,
+  admin: zhCNAdmin,
 });
