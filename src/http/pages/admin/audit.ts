@@ -78,7 +78,7 @@ export function auditPages(services: AdminServices, handlers: Handlers) {
       const table = result.ok
         ? result.value.data.length === 0
           ? html`<p role="status">${t("admin.audit.none")}</p>`
-          : html`<div class="table-wrap"><table><thead><tr><th scope="col">${t("admin.audit.when")}</th><th scope="col">${t("admin.audit.type")}</th><th scope="col">${t("admin.audit.actor")}</th><th scope="col">${t("admin.audit.subject")}</th><th scope="col">${t("admin.audit.address")}</th></tr></thead><tbody>
+          : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.audit.when")}</th><th scope="col">${t("admin.audit.type")}</th><th scope="col">${t("admin.audit.actor")}</th><th scope="col">${t("admin.audit.subject")}</th><th scope="col">${t("admin.audit.address")}</th></tr></thead><tbody>
 ${result.value.data.map(
   (event) =>
     html`<tr><td>${dateTime(ctx, event.occurredAt)}</td><td>${event.type}</td><td>${event.actorId ?? event.actorType}</td><td>${event.subjectId ? `${event.subjectType ?? ""} ${event.subjectId}` : "—"}</td><td>${event.ip ?? "—"}</td></tr>`,

@@ -66,7 +66,7 @@ ${
             operator,
             "roles",
             t("admin.roles.title"),
-            html`<p>${t("admin.roles.intro")}</p><div class="table-wrap"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.roles.holders")}</th></tr></thead><tbody>
+            html`<p>${t("admin.roles.intro")}</p><div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.roles.holders")}</th></tr></thead><tbody>
 ${rows.map((row) => html`<tr><td>${row.name}</td><td>${row.holders}</td></tr>`)}
 </tbody></table></div>`,
           ),

@@ -77,7 +77,7 @@ export function rulesPages(services: AdminServices, handlers: Handlers) {
 ${
   rules.length === 0
     ? html`<p>${t("admin.rules.none")}</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">${t("admin.rules.policy")}</th><th scope="col">${t("admin.rules.notice")}</th><th scope="col">${t("admin.rules.state")}</th><th scope="col"><span class="visually-hidden">${t("admin.user.actions")}</span></th></tr></thead><tbody>
+    : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.rules.policy")}</th><th scope="col">${t("admin.rules.notice")}</th><th scope="col">${t("admin.rules.state")}</th><th scope="col"><span class="visually-hidden">${t("admin.user.actions")}</span></th></tr></thead><tbody>
 ${rules.map(
   (
     rule,

@@ -54,7 +54,7 @@ export function tenantsPages(services: AdminServices, handlers: Handlers) {
       html`${
         tenants.length === 0
           ? html`<p>${t("admin.tenants.none")}</p>`
-          : html`<div class="table-wrap"><table><thead><tr><th scope="col">${t("admin.tenants.name")}</th><th scope="col">${t("admin.tenants.slug")}</th></tr></thead><tbody>
+          : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.tenants.name")}</th><th scope="col">${t("admin.tenants.slug")}</th></tr></thead><tbody>
 ${tenants.map((tenant) => html`<tr><td><a href="${tenantPath(tenant.id)}">${tenant.name}</a></td><td>${tenant.slug}</td></tr>`)}
 </tbody></table></div>`
       }
@@ -146,7 +146,7 @@ ${list}`,
             operator,
             "tenants",
             t("admin.tenant.rolesTitle", { name: tenantCtx.tenant.name }),
-            html`${tenantNav(ctx, tenantCtx.tenant.id, "roles")}<div class="table-wrap"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.tenant.roleDescription")}</th><th scope="col">${t("admin.tenant.builtIn")}</th></tr></thead><tbody>
+            html`${tenantNav(ctx, tenantCtx.tenant.id, "roles")}<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.tenant.roleDescription")}</th><th scope="col">${t("admin.tenant.builtIn")}</th></tr></thead><tbody>
 ${roles.map((role) => html`<tr><td>${role.name}</td><td>${role.description ?? "—"}</td><td>${role.builtIn ? t("admin.common.yes") : t("admin.common.no")}</td></tr>`)}
 </tbody></table></div>`,
           ),

@@ -114,7 +114,7 @@ ${!self && postForm(ctx, `${base}/delete`, html`<div class="field"><label for="f
 ${
   sessions.length === 0
     ? html`<p>${t("admin.user.noSessions")}</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">${t("admin.user.sessionStarted")}</th><th scope="col">${t("admin.user.sessionExpires")}</th><th scope="col">${t("admin.user.sessionAddress")}</th><th scope="col">${t("admin.user.sessionAgent")}</th><th scope="col"><span class="visually-hidden">${t("admin.user.actions")}</span></th></tr></thead><tbody>
+    : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.user.sessionStarted")}</th><th scope="col">${t("admin.user.sessionExpires")}</th><th scope="col">${t("admin.user.sessionAddress")}</th><th scope="col">${t("admin.user.sessionAgent")}</th><th scope="col"><span class="visually-hidden">${t("admin.user.actions")}</span></th></tr></thead><tbody>
 ${sessions.map(
   (
     s,

@@ -66,7 +66,7 @@ export function userTable(
 ): Html {
   const { t } = ctx;
   if (rows.length === 0) return html`<p role="status">${t("admin.users.none")}</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table>
 <caption class="visually-hidden">${t("admin.users.caption")}</caption>
 <thead><tr><th scope="col">${t("admin.users.name")}</th><th scope="col">${t("admin.users.email")}</th><th scope="col">${t("admin.users.username")}</th><th scope="col">${t("admin.users.phone")}</th><th scope="col">${t("admin.users.status")}</th><th scope="col">${t("admin.users.roles")}</th><th scope="col">${t("admin.users.created")}</th></tr></thead>
 <tbody>

@@ -1,6 +1,7 @@
 /** The admin console's strings, German (keys and placeholders: en.ts). */
 export const deAdmin = {
   common: {
+    table: "Tabelle",
     backHome: "Zurück zur Konsole",
     reload: "Seite erneut öffnen",
     notices: "Begründung",

@@ -4,6 +4,7 @@
  */
 export const enAdmin = {
   common: {
+    table: "Table",
     backHome: "Back to the console",
     reload: "Open the page again",
     notices: "Why",

@@ -1,6 +1,7 @@
 /** The admin console's strings, Spanish (keys and placeholders: en.ts). */
 export const esAdmin = {
   common: {
+    table: "Tabla",
     backHome: "Volver a la consola",
     reload: "Abrir la página de nuevo",
     notices: "Motivo",

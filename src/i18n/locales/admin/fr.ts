@@ -1,6 +1,7 @@
 /** The admin console's strings, French (keys and placeholders: en.ts). */
 export const frAdmin = {
   common: {
+    table: "Tableau",
     backHome: "Retour à la console",
     reload: "Rouvrir la page",
     notices: "Motif",

@@ -1,6 +1,7 @@
 /** The admin console's strings, Japanese (keys and placeholders: en.ts). */
 export const jaAdmin = {
   common: {
+    table: "表",
     backHome: "コンソールに戻る",
     reload: "ページを開き直す",
     notices: "理由",

@@ -1,6 +1,7 @@
 /** The admin console's strings, Brazilian Portuguese (keys and placeholders: en.ts). */
 export const ptBRAdmin = {
   common: {
+    table: "Tabela",
     backHome: "Voltar ao console",
     reload: "Abrir a página de novo",
     notices: "Motivo",

@@ -1,6 +1,7 @@
 /** The admin console's strings, Simplified Chinese (keys and placeholders: en.ts). */
 export const zhCNAdmin = {
   common: {
+    table: "表格",
     backHome: "返回控制台",
     reload: "重新打开页面",
     notices: "原因",
