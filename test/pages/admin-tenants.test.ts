@@ -1,7 +1,8 @@
 /**
  * Tenants in the admin console, in real Chromium: a tenant owner adds a Cedar rule with a notice, and the
  * action it forbids is refused in the console with that notice (nothing is created); an invalid rule is refused
- * with Cedar's message beside the field; the "would this be allowed?" tester gives the same answer; an owner of
+ * with Cedar's message beside the field; the "would this be allowed?" tester gives the same answer; an API key is
+ * shown once and works until revoked; an owner of
  * another tenant cannot open this tenant's pages by URL (403) and sees only their own tenant in the list.
  * Every tenant page passes axe and is photographed at 390 and 1280 px.
  */
@@ -128,10 +129,36 @@ describeBrowser("/admin tenants in Chromium", () => {
   );
 
   it(
+    "creates an API key shown once, which the API accepts until it is revoked",
+    async () => {
+      await signInTo(page, ownerA.email, PASSWORD, `/admin/tenants/${tenantA}/api-keys`);
+      await page.getByLabel("Name", { exact: true }).fill("Nightly sync");
+      await page.getByLabel("admin", { exact: true }).check();
+      await page.getByRole("button", { name: "Create an API key" }).click();
+      const raw = (await page.getByTestId("new-key").innerText()).trim();
+      expect(raw.length).toBeGreaterThan(20);
+      await expectAccessible(page);
+      await screenshots(page, "admin-tenant-keys");
+      const asKey = () => t.request("/v1/users", { headers: { "x-api-key": raw } });
+      expect((await asKey()).status).toBe(200);
+      // Shown once: the list names the key by its prefix only.
+      await page.goto(`/admin/tenants/${tenantA}/api-keys`);
+      const listed = await page.locator("main").innerText();
+      expect(listed).toContain("Nightly sync");
+      expect(listed).not.toContain(raw);
+      await page.getByRole("button", { name: "Revoke" }).click();
+      await page.waitForURL("**/api-keys");
+      expect(await page.locator("tbody").innerText()).toContain("Revoked");
+      expect((await asKey()).status).toBe(401);
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
     "an owner of another tenant cannot open this tenant's pages, and sees only their own tenant",
     async () => {
       await signInTo(page, ownerB.email, PASSWORD);
-      for (const path of ["", "/rules", "/roles", "/members/new", `/members/${ownerA.id}`]) {
+      for (const path of ["", "/rules", "/roles", "/api-keys", "/members/new", `/members/${ownerA.id}`]) {
         const response = await page.goto(`/admin/tenants/${tenantA}${path}`);
         expect(response?.status()).toBe(403);
         expect(await page.getByRole("alert").innerText()).toContain("You do not manage this tenant.");

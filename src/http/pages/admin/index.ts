@@ -9,6 +9,7 @@ import { Elysia } from "elysia";
 import type { HealthDeps } from "../../ops/health/service.ts";
 import type { Pages } from "../context.ts";
 import { type AdminServices, createAccess } from "./access.ts";
+import { apiKeyPages } from "./api-keys.ts";
 import { auditPages } from "./audit.ts";
 import { createHandlers } from "./handler.ts";
 import { impersonationPages } from "./impersonation.ts";
@@ -42,5 +43,6 @@ export function adminPages(pages: Pages, services: AdminServices, healthDeps: He
     .use(tenantsPages(services, handlers))
     .use(memberPages(services, handlers))
     .use(rulesPages(services, handlers))
+    .use(apiKeyPages(services, handlers))
     .use(auditPages(services, handlers));
 }

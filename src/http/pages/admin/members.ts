@@ -25,13 +25,13 @@ const FIELD_OF: Readonly<Record<string, string>> = {
 };
 
 /** The roles ticked in a posted form (`roles` repeated, one per checkbox). */
-function postedRoles(body: unknown, catalogue: readonly string[]): string[] {
+export function postedRoles(body: unknown, catalogue: readonly string[]): string[] {
   const value = (body as Record<string, unknown> | undefined)?.roles;
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return list.filter((role): role is string => typeof role === "string" && catalogue.includes(role));
 }
 
-function roleBoxes(ctx: PageContext, catalogue: readonly string[], chosen: readonly string[]): Html {
+export function roleBoxes(ctx: PageContext, catalogue: readonly string[], chosen: readonly string[]): Html {
   return html`<fieldset class="field"><legend>${ctx.t("admin.users.roles")}</legend>
 ${catalogue.map(
   (role) =>

@@ -23,7 +23,7 @@ export const tenantPath = (tenant: string, rest = "") =>
 export function tenantNav(
   ctx: PageContext,
   tenant: string,
-  current: "members" | "roles" | "rules" | "audit",
+  current: "members" | "roles" | "rules" | "keys" | "audit",
 ): Html {
   const { t } = ctx;
   const item = (href: string, label: string, key: string) =>
@@ -32,6 +32,7 @@ export function tenantNav(
 ${item(tenantPath(tenant), t("admin.tenant.members"), "members")}
 ${item(tenantPath(tenant, "/roles"), t("admin.tenant.roles"), "roles")}
 ${item(tenantPath(tenant, "/rules"), t("admin.tenant.rules"), "rules")}
+${item(tenantPath(tenant, "/api-keys"), t("admin.tenant.keys"), "keys")}
 ${item(`/admin/audit?tenant=${encodeURIComponent(tenant)}`, t("admin.tenant.audit"), "audit")}
 </ul></nav>`;
 }

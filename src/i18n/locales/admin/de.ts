@@ -119,6 +119,7 @@ export const deAdmin = {
     create: "Mandanten anlegen",
   },
   tenant: {
+    keys: "API-Schlüssel",
     title: "Mandant {{name}}",
     navLabel: "Mandant",
     members: "Mitglieder",
@@ -163,6 +164,17 @@ export const deAdmin = {
     allowed: "Erlaubt für {{who}}.",
     denied: "Abgelehnt für {{who}}.",
     notMember: "Kein Mitglied dieses Mandanten hat diese Adresse.",
+  },
+  keys: {
+    title: "API-Schlüssel von {{name}}",
+    none: "Dieser Mandant hat keinen API-Schlüssel.",
+    prefix: "Beginnt mit",
+    expires: "Läuft ab",
+    lastUsed: "Zuletzt benutzt",
+    revoked: "Widerrufen",
+    revoke: "Widerrufen",
+    create: "API-Schlüssel erstellen",
+    shownOnce: "Der Schlüssel „{{name}}“ — kopieren Sie ihn jetzt: Er wird nur dieses eine Mal angezeigt.",
   },
   audit: {
     title: "Prüfprotokoll",

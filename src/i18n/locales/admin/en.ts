@@ -121,6 +121,7 @@ export const enAdmin = {
     create: "Create a tenant",
   },
   tenant: {
+    keys: "API keys",
     title: "Tenant {{name}}",
     navLabel: "Tenant",
     members: "Members",
@@ -164,6 +165,17 @@ export const enAdmin = {
     allowed: "Allowed for {{who}}.",
     denied: "Refused for {{who}}.",
     notMember: "No member of this tenant has this address.",
+  },
+  keys: {
+    title: "API keys of {{name}}",
+    none: "This tenant has no API key.",
+    prefix: "Begins with",
+    expires: "Expires",
+    lastUsed: "Last used",
+    revoked: "Revoked",
+    revoke: "Revoke",
+    create: "Create an API key",
+    shownOnce: "The key “{{name}}” — copy it now: it is shown this once and never again.",
   },
   audit: {
     title: "Audit trail",

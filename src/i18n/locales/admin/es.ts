@@ -118,6 +118,7 @@ export const esAdmin = {
     create: "Crear un inquilino",
   },
   tenant: {
+    keys: "Claves de API",
     title: "Inquilino {{name}}",
     navLabel: "Inquilino",
     members: "Miembros",
@@ -162,6 +163,17 @@ export const esAdmin = {
     allowed: "Permitido para {{who}}.",
     denied: "Rechazado para {{who}}.",
     notMember: "Ningún miembro de este inquilino tiene esta dirección.",
+  },
+  keys: {
+    title: "Claves de API de {{name}}",
+    none: "Este inquilino no tiene claves de API.",
+    prefix: "Empieza por",
+    expires: "Caduca",
+    lastUsed: "Último uso",
+    revoked: "Revocada",
+    revoke: "Revocar",
+    create: "Crear una clave de API",
+    shownOnce: "La clave «{{name}}»: cópiela ahora, solo se muestra esta vez.",
   },
   audit: {
     title: "Registro de auditoría",

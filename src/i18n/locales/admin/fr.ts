@@ -118,6 +118,7 @@ export const frAdmin = {
     create: "Créer un locataire",
   },
   tenant: {
+    keys: "Clés d’API",
     title: "Locataire {{name}}",
     navLabel: "Locataire",
     members: "Membres",
@@ -162,6 +163,17 @@ export const frAdmin = {
     allowed: "Permis pour {{who}}.",
     denied: "Refusé pour {{who}}.",
     notMember: "Aucun membre de ce locataire n’a cette adresse.",
+  },
+  keys: {
+    title: "Clés d’API de {{name}}",
+    none: "Ce locataire n’a aucune clé d’API.",
+    prefix: "Commence par",
+    expires: "Expire le",
+    lastUsed: "Dernier usage",
+    revoked: "Révoquée",
+    revoke: "Révoquer",
+    create: "Créer une clé d’API",
+    shownOnce: "La clé « {{name}} » — copiez-la maintenant : elle n’est affichée que cette fois.",
   },
   audit: {
     title: "Journal d’audit",

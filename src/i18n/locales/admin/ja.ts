@@ -118,6 +118,7 @@ export const jaAdmin = {
     create: "テナントを作成",
   },
   tenant: {
+    keys: "API キー",
     title: "テナント {{name}}",
     navLabel: "テナント",
     members: "メンバー",
@@ -162,6 +163,17 @@ export const jaAdmin = {
     allowed: "{{who}} には許可されます。",
     denied: "{{who}} には拒否されます。",
     notMember: "このアドレスのメンバーはこのテナントにいません。",
+  },
+  keys: {
+    title: "{{name}} の API キー",
+    none: "このテナントには API キーがありません。",
+    prefix: "先頭",
+    expires: "有効期限",
+    lastUsed: "最終使用",
+    revoked: "失効済み",
+    revoke: "失効させる",
+    create: "API キーを作成",
+    shownOnce: "キー「{{name}}」は今すぐコピーしてください。表示されるのはこの一度だけです。",
   },
   audit: {
     title: "監査ログ",

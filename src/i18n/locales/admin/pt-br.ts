@@ -118,6 +118,7 @@ export const ptBRAdmin = {
     create: "Criar um locatário",
   },
   tenant: {
+    keys: "Chaves de API",
     title: "Locatário {{name}}",
     navLabel: "Locatário",
     members: "Membros",
@@ -162,6 +163,17 @@ export const ptBRAdmin = {
     allowed: "Permitido para {{who}}.",
     denied: "Recusado para {{who}}.",
     notMember: "Nenhum membro deste locatário tem este endereço.",
+  },
+  keys: {
+    title: "Chaves de API de {{name}}",
+    none: "Este locatário não tem chaves de API.",
+    prefix: "Começa com",
+    expires: "Expira",
+    lastUsed: "Último uso",
+    revoked: "Revogada",
+    revoke: "Revogar",
+    create: "Criar uma chave de API",
+    shownOnce: "A chave “{{name}}” — copie-a agora: ela só é mostrada desta vez.",
   },
   audit: {
     title: "Trilha de auditoria",

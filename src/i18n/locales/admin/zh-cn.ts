@@ -118,6 +118,7 @@ export const zhCNAdmin = {
     create: "创建租户",
   },
   tenant: {
+    keys: "API 密钥",
     title: "租户 {{name}}",
     navLabel: "租户",
     members: "成员",
@@ -161,6 +162,17 @@ export const zhCNAdmin = {
     allowed: "{{who}} 被允许。",
     denied: "{{who}} 被拒绝。",
     notMember: "此租户中没有使用该地址的成员。",
+  },
+  keys: {
+    title: "{{name}} 的 API 密钥",
+    none: "此租户没有 API 密钥。",
+    prefix: "开头",
+    expires: "到期时间",
+    lastUsed: "上次使用",
+    revoked: "已吊销",
+    revoke: "吊销",
+    create: "创建 API 密钥",
+    shownOnce: "密钥“{{name}}”——请立即复制:它只显示这一次。",
   },
   audit: {
     title: "审计日志",
