@@ -15,7 +15,7 @@ import { type Html, html } from "../html.ts";
 import { type AdminServices, headersFor, type Operator } from "./access.ts";
 import type { AdminRequest, Handlers } from "./handler.ts";
 import { postedRoles, roleBoxes } from "./members.ts";
-import { adminPage, attempt, dateTime, refusalAlert } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, dateTime, refusalAlert } from "./shell.ts";
 import { tenantNav, tenantPath } from "./tenants.ts";
 
 /** As the /v1 body schema bounds it (src/http/native/api-keys/index.ts). */
@@ -88,7 +88,7 @@ ${button(t("admin.keys.create"))}`,
     return pages.page(r.ctx, keysPage(r.ctx, r.operator, ctx.tenant, keys, catalogue, parts), { status });
   }
 
-  return new Elysia({ name: "admin-api-keys" })
+  return new Elysia({ name: "admin-api-keys", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/tenants/:tenant/api-keys", ({ request, params }) =>
       handlers.page(request, (r) => show(r, params.tenant)),
     )

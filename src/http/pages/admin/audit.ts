@@ -10,7 +10,7 @@ import type { PageContext } from "../context.ts";
 import { type Html, html } from "../html.ts";
 import type { AdminServices } from "./access.ts";
 import type { Handlers } from "./handler.ts";
-import { adminPage, attempt, dateTime, refusalAlert } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, dateTime, refusalAlert } from "./shell.ts";
 import { tenantNav } from "./tenants.ts";
 
 const AUDIT_PAGE_SIZE = 50;
@@ -52,7 +52,7 @@ ${input("from", t("admin.audit.from"), "datetime-local")}${input("to", t("admin.
 
 export function auditPages(services: AdminServices, handlers: Handlers) {
   const { pages, access } = handlers;
-  return new Elysia({ name: "admin-audit" }).get("/admin/audit", ({ request }) =>
+  return new Elysia({ name: "admin-audit", detail: ADMIN_PAGE_DETAIL }).get("/admin/audit", ({ request }) =>
     handlers.page(request, async ({ ctx, operator }) => {
       const filters = filtersOf(ctx.url);
       const tenantCtx = await access.tenantContext(request, filters.tenant ?? DEFAULT_TENANT_SLUG);

@@ -9,7 +9,7 @@ import { button, postForm } from "../components.ts";
 import type { PageContext, Pages } from "../context.ts";
 import { html } from "../html.ts";
 import { layout } from "../layout.ts";
-import { ADMIN_CSS } from "./shell.ts";
+import { ADMIN_CSS, ADMIN_PAGE_DETAIL } from "./shell.ts";
 
 interface Impersonation {
   readonly userId: string;
@@ -38,7 +38,7 @@ export function impersonationPages(pages: Pages) {
 ${postForm(ctx, "/admin/impersonation/stop", button(ctx.t("admin.impersonation.stop")))}`,
       { wide: true, stylesheets: [ADMIN_CSS], bodyClass: "admin" },
     );
-  return new Elysia({ name: "admin-impersonation" })
+  return new Elysia({ name: "admin-impersonation", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/impersonation", async ({ request }) => {
       const ctx = await pages.context(request);
       const who = await impersonation(pages, request);

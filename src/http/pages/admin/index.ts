@@ -16,7 +16,7 @@ import { impersonationPages } from "./impersonation.ts";
 import { memberPages } from "./members.ts";
 import { overviewPages } from "./overview.ts";
 import { rulesPages } from "./rules.ts";
-import { ADMIN_CSS } from "./shell.ts";
+import { ADMIN_CSS, ADMIN_PAGE_DETAIL } from "./shell.ts";
 import { tenantsPages } from "./tenants.ts";
 import { userDetailPages } from "./user-detail.ts";
 import { usersPages } from "./users.ts";
@@ -27,14 +27,14 @@ const STYLESHEET = join(import.meta.dir, "assets", "admin.css");
 
 export function adminPages(pages: Pages, services: AdminServices, healthDeps: HealthDeps) {
   const handlers = createHandlers(pages, createAccess(pages, services));
-  return new Elysia({ name: "admin-console" })
+  return new Elysia({ name: "admin-console", detail: ADMIN_PAGE_DETAIL })
     .get(
       ADMIN_CSS,
       () =>
         new Response(Bun.file(STYLESHEET), {
           headers: { "content-type": "text/css; charset=utf-8", "cache-control": CACHE },
         }),
-      { detail: { hide: true } },
+      { detail: ADMIN_PAGE_DETAIL },
     )
     .use(overviewPages(services, handlers, healthDeps))
     .use(usersPages(services, handlers))

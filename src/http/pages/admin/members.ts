@@ -13,7 +13,7 @@ import { formValues, missingFields } from "../form-errors.ts";
 import { type Html, html } from "../html.ts";
 import type { AdminServices, Operator } from "./access.ts";
 import type { AdminRequest, Handlers } from "./handler.ts";
-import { adminPage, attempt, dateTime, refusalAlert, refusalText } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, dateTime, refusalAlert, refusalText } from "./shell.ts";
 import { tenantNav, tenantPath } from "./tenants.ts";
 import { statusLabel } from "./user-list.ts";
 
@@ -115,7 +115,7 @@ ${postForm(ctx, `${base}/remove`, button(t("admin.tenant.remove"), "secondary"),
   const refused = (r: AdminRequest, tenant: string, id: string, error: AppError) =>
     showMember(r, tenant, id, refusalAlert(r.ctx, error), error.status);
 
-  return new Elysia({ name: "admin-members" })
+  return new Elysia({ name: "admin-members", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/tenants/:tenant/members/new", ({ request, params }) =>
       handlers.page(request, async ({ ctx, operator }) => {
         const tenantCtx = await access.tenantContext(request, params.tenant);

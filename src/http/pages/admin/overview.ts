@@ -9,7 +9,7 @@ import { createHealthService, type HealthDeps } from "../../ops/health/service.t
 import { html } from "../html.ts";
 import type { AdminServices, Operator } from "./access.ts";
 import type { Handlers } from "./handler.ts";
-import { adminPage } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage } from "./shell.ts";
 import { tenantPath } from "./tenants.ts";
 
 function requirePlatformAdmin(operator: Operator): void {
@@ -19,7 +19,7 @@ function requirePlatformAdmin(operator: Operator): void {
 export function overviewPages(services: AdminServices, handlers: Handlers, healthDeps: HealthDeps) {
   const { pages } = handlers;
   const health = createHealthService(healthDeps);
-  return new Elysia({ name: "admin-overview" })
+  return new Elysia({ name: "admin-overview", detail: ADMIN_PAGE_DETAIL })
     .get("/admin", ({ request }) =>
       handlers.page(request, async ({ ctx, operator }) => {
         handlers.requireOperator(operator);

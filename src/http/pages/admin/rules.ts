@@ -16,7 +16,7 @@ import { formValues } from "../form-errors.ts";
 import { type Html, html } from "../html.ts";
 import { type AdminServices, headersFor, type Operator } from "./access.ts";
 import type { AdminRequest, Handlers } from "./handler.ts";
-import { adminPage, attempt, refusalAlert, refusalText } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, refusalAlert, refusalText } from "./shell.ts";
 import { tenantNav, tenantPath } from "./tenants.ts";
 
 /** Actions on the tenant as a whole that the tester can ask about (those with a Tenant resource). */
@@ -139,7 +139,7 @@ ${button(t("admin.rules.test"), "secondary")}`,
   const record = (ctx: V1Context, type: "policy.created" | "policy.updated" | "policy.deleted", id: string) =>
     services.audit.record({ ...auditBy(ctx), type, subjectType: "policy", subjectId: id });
 
-  return new Elysia({ name: "admin-rules" })
+  return new Elysia({ name: "admin-rules", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/tenants/:tenant/rules", ({ request, params }) =>
       handlers.page(request, (r) => show(r, params.tenant)),
     )

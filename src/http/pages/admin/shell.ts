@@ -13,6 +13,9 @@ import type { Operator } from "./access.ts";
 
 export const ADMIN_CSS = "/admin/assets/admin.css";
 
+/** The console's routes are HTML for people, not API operations: left out of /openapi.json, as every page is. */
+export const ADMIN_PAGE_DETAIL = { hide: true } as const;
+
 export type Section = "home" | "users" | "roles" | "tenants" | "audit" | "health";
 
 function nav(ctx: PageContext, operator: Operator, current: Section | string): Html {

@@ -11,7 +11,7 @@ import { formValues, messageOf, missingFields } from "../form-errors.ts";
 import { type Html, html } from "../html.ts";
 import { type AdminServices, headersFor, type Operator } from "./access.ts";
 import type { Handlers } from "./handler.ts";
-import { adminPage, attempt, refusalAlert } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, refusalAlert } from "./shell.ts";
 import { filtersOf, listUsers, userListSection } from "./user-list.ts";
 
 /** The platform list shows this many tenants (a longer list is found by slug with the form above it). */
@@ -73,7 +73,7 @@ ${button(t("admin.tenants.create"))}`,
   const visibleTenants = async (operator: Operator) =>
     operator.isPlatformAdmin ? services.tenants.listTenants(TENANT_LIST_MAX) : operator.managed;
 
-  return new Elysia({ name: "admin-tenants" })
+  return new Elysia({ name: "admin-tenants", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/tenants", ({ request }) =>
       handlers.page(request, async ({ ctx, operator }) => {
         handlers.requireOperator(operator);
@@ -147,8 +147,8 @@ ${list}`,
             operator,
             "tenants",
             t("admin.tenant.rolesTitle", { name: tenantCtx.tenant.name }),
-            html`${tenantNav(ctx, tenantCtx.tenant.id, "roles")}<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.tenant.roleDescription")}</th><th scope="col">${t("admin.tenant.builtIn")}</th></tr></thead><tbody>
-${roles.map((role) => html`<tr><td>${role.name}</td><td>${role.description ?? "—"}</td><td>${role.builtIn ? t("admin.common.yes") : t("admin.common.no")}</td></tr>`)}
+            html`${tenantNav(ctx, tenantCtx.tenant.id, "roles")}<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.tenant.roleDescription")}</th><th scope="col">${t("admin.tenant.origin")}</th></tr></thead><tbody>
+${roles.map((role) => html`<tr><td>${role.name}</td><td>${role.description ?? "—"}</td><td>${role.builtIn ? t("admin.tenant.builtInRole") : t("admin.tenant.ownRole")}</td></tr>`)}
 </tbody></table></div>`,
           ),
         );

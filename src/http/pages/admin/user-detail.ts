@@ -16,7 +16,7 @@ import { formValues, messageOf } from "../form-errors.ts";
 import { type Html, html } from "../html.ts";
 import type { AdminServices, Operator } from "./access.ts";
 import type { AdminRequest, Handlers } from "./handler.ts";
-import { adminPage, attempt, dateTime, refusalAlert } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, dateTime, refusalAlert } from "./shell.ts";
 import { statusLabel } from "./user-list.ts";
 
 /** Ban lengths offered, in seconds (better-auth's banExpiresIn); "" is a ban without end. */
@@ -163,7 +163,7 @@ ${postForm(ctx, `${base}/sessions/revoke-all`, button(t("admin.user.revokeAll"),
       );
     });
 
-  return new Elysia({ name: "admin-user-detail" })
+  return new Elysia({ name: "admin-user-detail", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/users/:id", ({ request, params }) => handlers.page(request, (r) => show(r, params.id)))
     .post("/admin/users/:id/profile", ({ request, params, body }) =>
       post(params.id, request, body, async (r, values) => {

@@ -11,7 +11,7 @@ import { formValues, missingFields } from "../form-errors.ts";
 import { type Html, html } from "../html.ts";
 import type { AdminServices, Operator } from "./access.ts";
 import type { Handlers } from "./handler.ts";
-import { adminPage, attempt, refusalAlert, refusalText } from "./shell.ts";
+import { ADMIN_PAGE_DETAIL, adminPage, attempt, refusalAlert, refusalText } from "./shell.ts";
 import { filtersOf, listUsers, userListSection } from "./user-list.ts";
 
 const CREATE_FIELDS = ["email", "name", "username", "phoneNumber", "password", "globalRole"] as const;
@@ -56,7 +56,7 @@ ${button(t("admin.users.create"))}`,
     );
   };
 
-  return new Elysia({ name: "admin-users" })
+  return new Elysia({ name: "admin-users", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/users", ({ request }) =>
       handlers.page(request, async ({ ctx, operator }) => {
         const tenantCtx = await handlers.access.tenantContext(request, DEFAULT_TENANT_SLUG);

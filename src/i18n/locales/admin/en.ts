@@ -8,8 +8,6 @@ export const enAdmin = {
     backHome: "Back to the console",
     reload: "Open the page again",
     notices: "Why",
-    yes: "Yes",
-    no: "No",
     otherTenant: "You do not manage this tenant.",
   },
   nav: {
@@ -121,6 +119,9 @@ export const enAdmin = {
     create: "Create a tenant",
   },
   tenant: {
+    origin: "Origin",
+    builtInRole: "Built in",
+    ownRole: "The tenant’s own",
     keys: "API keys",
     title: "Tenant {{name}}",
     navLabel: "Tenant",
@@ -138,7 +139,6 @@ export const enAdmin = {
     rolesTitle: "Roles of {{name}}",
     roleName: "Role",
     roleDescription: "Description",
-    builtIn: "Built in",
   },
   rules: {
     title: "Rules of {{name}}",

@@ -5,8 +5,6 @@ export const jaAdmin = {
     backHome: "コンソールに戻る",
     reload: "ページを開き直す",
     notices: "理由",
-    yes: "はい",
-    no: "いいえ",
     otherTenant: "このテナントを管理する権限がありません。",
   },
   nav: {
@@ -118,6 +116,9 @@ export const jaAdmin = {
     create: "テナントを作成",
   },
   tenant: {
+    origin: "種類",
+    builtInRole: "組み込み",
+    ownRole: "テナント独自",
     keys: "API キー",
     title: "テナント {{name}}",
     navLabel: "テナント",
@@ -135,7 +136,6 @@ export const jaAdmin = {
     rolesTitle: "{{name}} のロール",
     roleName: "ロール",
     roleDescription: "説明",
-    builtIn: "組み込み",
   },
   rules: {
     title: "{{name}} のルール",
@@ -196,7 +196,7 @@ export const jaAdmin = {
     database: "データベース",
     cache: "キャッシュ",
     mail: "メール",
-    sms: "SMS",
+    sms: "SMS 送信",
     version: "バージョン",
     uptime: "稼働時間",
     seconds: "{{seconds}} 秒",

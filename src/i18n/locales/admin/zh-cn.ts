@@ -5,8 +5,6 @@ export const zhCNAdmin = {
     backHome: "返回控制台",
     reload: "重新打开页面",
     notices: "原因",
-    yes: "是",
-    no: "否",
     otherTenant: "您不管理此租户。",
   },
   nav: {
@@ -118,6 +116,9 @@ export const zhCNAdmin = {
     create: "创建租户",
   },
   tenant: {
+    origin: "来源",
+    builtInRole: "内置",
+    ownRole: "租户自有",
     keys: "API 密钥",
     title: "租户 {{name}}",
     navLabel: "租户",
@@ -135,7 +136,6 @@ export const zhCNAdmin = {
     rolesTitle: "{{name}} 的角色",
     roleName: "角色",
     roleDescription: "说明",
-    builtIn: "内置",
   },
   rules: {
     title: "{{name}} 的规则",
