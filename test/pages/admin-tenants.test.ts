@@ -177,6 +177,11 @@ describeBrowser("/admin tenants in Chromium", () => {
       await screenshots(page, "admin-tenants");
       // Their own tenant opens.
       expect((await page.goto(`/admin/tenants/${tenantB}`))?.status()).toBe(200);
+      // And its audit trail, which the tenant's owners and admins may read (src/authz/policies/tenant-admins.cedar).
+      expect((await page.goto(`/admin/audit?tenant=${tenantB}`))?.status()).toBe(200);
+      expect(await page.locator("h1").innerText()).toContain("Audit trail of bravo-");
+      await expectAccessible(page);
+      await screenshots(page, "admin-tenant-audit");
     },
     FLOW_TIMEOUT,
   );
