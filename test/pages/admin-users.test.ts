@@ -125,6 +125,7 @@ describeBrowser("/admin users in Chromium", () => {
         "banned and signed out everywhere",
       );
       expect(await page.getByTestId("status").innerText()).toBe("Disabled");
+      expect(await page.getByTestId("ban").innerText()).toContain("Banned: Spam from this account.");
       // The session the user held before the ban is gone: the API no longer knows the token.
       expect(await sessionUser(target.token)).toBeNull();
       expect((await t.request("/v1/users", { token: target.token })).status).toBe(401);

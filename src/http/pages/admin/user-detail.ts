@@ -36,6 +36,11 @@ interface SessionRow {
   readonly impersonatedBy: string | null;
 }
 
+interface BanInfo {
+  readonly reason: string | null;
+  readonly expires: string | null;
+}
+
 function sessionsOf(answer: AuthAnswer): SessionRow[] {
   const list = answer.ok ? answer.body?.sessions : undefined;
   return Array.isArray(list) ? (list as SessionRow[]) : [];
@@ -61,6 +66,7 @@ export function userDetailPages(services: AdminServices, handlers: Handlers) {
     sessions: readonly SessionRow[],
     roles: readonly string[],
     alert: Html | false,
+    ban: BanInfo | undefined,
   ): Html {
     const { t } = ctx;
     const base = `/admin/users/${encodeURIComponent(account.id)}`;
@@ -96,7 +102,7 @@ ${button(t("admin.user.save"))}`,
 <section class="panel" aria-labelledby="ban-heading"><h2 id="ban-heading">${account.banned ? t("admin.user.unban") : t("admin.user.ban")}</h2>
 ${
   account.banned
-    ? postForm(ctx, `${base}/unban`, button(t("admin.user.unban")))
+    ? html`${ban && html`<p data-testid="ban">${t("admin.user.bannedFor", { reason: ban.reason ?? "—" })} ${ban.expires ? t("admin.user.bannedUntil", { date: dateTime(ctx, ban.expires) }) : t("admin.user.banForever")}</p>`}${postForm(ctx, `${base}/unban`, button(t("admin.user.unban")))}`
     : postForm(
         ctx,
         `${base}/ban`,
@@ -126,13 +132,25 @@ ${postForm(ctx, `${base}/sessions/revoke-all`, button(t("admin.user.revokeAll"),
     );
   }
 
+  /** The reason and end of a ban, as better-auth's admin endpoint reports them (the core's view has neither). */
+  async function banOf(request: Request, id: string): Promise<BanInfo | undefined> {
+    const answer = await pages.callAuth(request, "/admin/get-user", { query: { id } });
+    if (!answer.ok || !answer.body) return undefined;
+    const { banReason, banExpires } = answer.body;
+    return {
+      reason: typeof banReason === "string" && banReason ? banReason : null,
+      expires: typeof banExpires === "string" && banExpires ? banExpires : null,
+    };
+  }
+
   async function show(r: AdminRequest, id: string, alert: Html | false = false, status = 200) {
     const { account } = await load(r.request, id);
+    const ban = account.banned ? await banOf(r.request, id) : undefined;
     const sessions = sessionsOf(
       await pages.callAuth(r.request, "/admin/list-user-sessions", { body: { userId: id } }),
     );
     const roles = await services.globalRoles.list();
-    return pages.page(r.ctx, detailPage(r.ctx, r.operator, account, sessions, roles, alert), { status });
+    return pages.page(r.ctx, detailPage(r.ctx, r.operator, account, sessions, roles, alert, ban), { status });
   }
 
   /** Back to the page with a confirmation, or the page again with the refusal above it. */

@@ -57,6 +57,8 @@ export const deAdmin = {
     identifierRequired: "Geben Sie eine E-Mail-Adresse, einen Benutzernamen oder eine Telefonnummer an.",
   },
   user: {
+    bannedFor: "Gesperrt: {{reason}}.",
+    bannedUntil: "Bis {{date}}.",
     verified: "bestätigt",
     lastLogin: "Letzte Anmeldung",
     edit: "Profil und globale Rolle",

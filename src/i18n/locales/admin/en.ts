@@ -60,6 +60,8 @@ export const enAdmin = {
     identifierRequired: "Give an e-mail address, a username or a phone number.",
   },
   user: {
+    bannedFor: "Banned: {{reason}}.",
+    bannedUntil: "Until {{date}}.",
     verified: "verified",
     lastLogin: "Last sign-in",
     edit: "Profile and global role",

@@ -57,6 +57,8 @@ export const esAdmin = {
     identifierRequired: "Indique un correo electrónico, un nombre de usuario o un teléfono.",
   },
   user: {
+    bannedFor: "Bloqueado: {{reason}}.",
+    bannedUntil: "Hasta el {{date}}.",
     verified: "verificado",
     lastLogin: "Último inicio de sesión",
     edit: "Perfil y rol global",

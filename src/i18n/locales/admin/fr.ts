@@ -57,6 +57,8 @@ export const frAdmin = {
     identifierRequired: "Indiquez une adresse e-mail, un nom d’utilisateur ou un numéro de téléphone.",
   },
   user: {
+    bannedFor: "Banni : {{reason}}.",
+    bannedUntil: "Jusqu’au {{date}}.",
     verified: "vérifiée",
     lastLogin: "Dernière connexion",
     edit: "Profil et rôle global",

@@ -57,6 +57,8 @@ export const jaAdmin = {
     identifierRequired: "メールアドレス、ユーザー名、電話番号のいずれかを入力してください。",
   },
   user: {
+    bannedFor: "利用停止中: {{reason}}。",
+    bannedUntil: "{{date}} まで。",
     verified: "確認済み",
     lastLogin: "最終サインイン",
     edit: "プロフィールとグローバルロール",

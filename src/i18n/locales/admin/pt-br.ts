@@ -57,6 +57,8 @@ export const ptBRAdmin = {
     identifierRequired: "Informe um e-mail, um nome de usuário ou um telefone.",
   },
   user: {
+    bannedFor: "Banido: {{reason}}.",
+    bannedUntil: "Até {{date}}.",
     verified: "verificado",
     lastLogin: "Último acesso",
     edit: "Perfil e papel global",

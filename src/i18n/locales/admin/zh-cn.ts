@@ -57,6 +57,8 @@ export const zhCNAdmin = {
     identifierRequired: "请填写电子邮件地址、用户名或电话号码。",
   },
   user: {
+    bannedFor: "已封禁:{{reason}}。",
+    bannedUntil: "至 {{date}}。",
     verified: "已验证",
     lastLogin: "上次登录",
     edit: "资料和全局角色",
