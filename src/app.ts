@@ -27,6 +27,7 @@ import { healthModule } from "./http/ops/health/index.ts";
 import { i18nModule } from "./http/ops/i18n/index.ts";
 import { metricsModule } from "./http/ops/metrics/index.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
+import { adminPages } from "./http/pages/admin/index.ts";
 import { createPagesSurface, PAGE_PREFIXES } from "./http/pages/index.ts";
 import { jsonBodiesOnly } from "./http/pipeline/content-type.ts";
 import { databaseOutageScope } from "./http/pipeline/database-outage.ts";
@@ -87,7 +88,11 @@ export function createApp(deps: Deps) {
     .use(surface("hasura", hasuraErrorRenderer, false).use(hasuraModule(v1)))
     .use(surface("geolens", geolensErrorRenderer, false).onParse(geolensBody).use(geolensModule(v1)))
     // HTML forms post urlencoded bodies, which Elysia parses itself.
-    .use(surface("pages", hostedPages.renderer, false).use(hostedPages.routes))
+    .use(
+      surface("pages", hostedPages.renderer, false)
+        .use(hostedPages.routes)
+        .use(adminPages(hostedPages.pages, v1, deps)),
+    )
     .use(
       surface("native", native, true)
         .use(healthModule(deps))

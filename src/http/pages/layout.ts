@@ -35,7 +35,13 @@ export function layout(
   ctx: PageContext,
   title: string,
   content: Renderable,
-  options: { wide?: boolean } = {},
+  options: {
+    wide?: boolean;
+    /** More stylesheets of this host (the admin console's), after the pages' own. */
+    stylesheets?: readonly string[];
+    /** A class on <body>, for a surface's own styles. */
+    bodyClass?: string;
+  } = {},
 ): Html {
   const { brand } = ctx;
   return html`<html lang="${ctx.locale}">
@@ -45,9 +51,10 @@ export function layout(
 <title>${title} · ${brand.appName}</title>
 <link rel="stylesheet" href="${ASSET_PATHS.css}">
 <link rel="stylesheet" href="${ASSET_PATHS.brandCss}">
+${(options.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
 <script src="${ASSET_PATHS.js}" defer></script>
 </head>
-<body>
+<body${options.bodyClass ? html` class="${options.bodyClass}"` : ""}>
 <a class="skip-link" href="#main">${ctx.t("pages.common.skipToContent")}</a>
 <header class="site-header">
   <a class="brand" href="/sign-in">${brand.logoUrl && html`<img class="brand-logo" src="${brand.logoUrl}" alt="">`}<span class="brand-name">${brand.appName}</span></a>

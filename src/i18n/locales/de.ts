@@ -1,6 +1,7 @@
 /** German. */
 import { defineLocale } from "../define.ts";
 import { deAccountPage } from "./account-page/de.ts";
+import { deAdmin } from "./admin/de.ts";
 import { dePages } from "./pages/de.ts";
 
 export const de = defineLocale("de")({
@@ -321,4 +322,5 @@ export const de = defineLocale("de")({
   },
   pages: dePages,
   accountPage: deAccountPage,
+  admin: deAdmin,
 });

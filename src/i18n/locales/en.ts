@@ -5,6 +5,7 @@
  * codes — a new module adds its codes there.
  */
 import { enAccountPage } from "./account-page/en.ts";
+import { enAdmin } from "./admin/en.ts";
 import { enPages } from "./pages/en.ts";
 
 export const en = {
@@ -320,4 +321,5 @@ export const en = {
   },
   pages: enPages,
   accountPage: enAccountPage,
+  admin: enAdmin,
 } as const;

@@ -1,6 +1,7 @@
 /** Spanish. */
 import { defineLocale } from "../define.ts";
 import { esAccountPage } from "./account-page/es.ts";
+import { esAdmin } from "./admin/es.ts";
 import { esPages } from "./pages/es.ts";
 
 export const es = defineLocale("es")({
@@ -319,4 +320,5 @@ export const es = defineLocale("es")({
   },
   pages: esPages,
   accountPage: esAccountPage,
+  admin: esAdmin,
 });

@@ -1,6 +1,7 @@
 /** French. */
 import { defineLocale } from "../define.ts";
 import { frAccountPage } from "./account-page/fr.ts";
+import { frAdmin } from "./admin/fr.ts";
 import { frPages } from "./pages/fr.ts";
 
 export const fr = defineLocale("fr")({
@@ -328,4 +329,5 @@ export const fr = defineLocale("fr")({
   },
   pages: frPages,
   accountPage: frAccountPage,
+  admin: frAdmin,
 });

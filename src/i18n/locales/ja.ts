@@ -1,6 +1,7 @@
 /** Japanese. */
 import { defineLocale } from "../define.ts";
 import { jaAccountPage } from "./account-page/ja.ts";
+import { jaAdmin } from "./admin/ja.ts";
 import { jaPages } from "./pages/ja.ts";
 
 export const ja = defineLocale("ja")({
@@ -309,4 +310,5 @@ export const ja = defineLocale("ja")({
   },
   pages: jaPages,
   accountPage: jaAccountPage,
+  admin: jaAdmin,
 });

@@ -1,6 +1,7 @@
 /** Brazilian Portuguese. */
 import { defineLocale } from "../define.ts";
 import { ptBRAccountPage } from "./account-page/pt-br.ts";
+import { ptBRAdmin } from "./admin/pt-br.ts";
 import { ptBRPages } from "./pages/pt-br.ts";
 
 export const ptBR = defineLocale("pt-BR")({
@@ -322,4 +323,5 @@ export const ptBR = defineLocale("pt-BR")({
   },
   pages: ptBRPages,
   accountPage: ptBRAccountPage,
+  admin: ptBRAdmin,
 });

@@ -1,6 +1,7 @@
 /** Simplified Chinese. */
 import { defineLocale } from "../define.ts";
 import { zhCNAccountPage } from "./account-page/zh-cn.ts";
+import { zhCNAdmin } from "./admin/zh-cn.ts";
 import { zhCNPages } from "./pages/zh-cn.ts";
 
 export const zhCN = defineLocale("zh-CN")({
@@ -295,4 +296,5 @@ export const zhCN = defineLocale("zh-CN")({
   },
   pages: zhCNPages,
   accountPage: zhCNAccountPage,
+  admin: zhCNAdmin,
 });

@@ -101,7 +101,14 @@ export function createUserQueries(db: Db) {
       }
       if (filter.q) {
         const q = filter.q;
-        query = query.where((eb) => eb.or([containsText("u.email", q), containsText("u.name", q)]));
+        query = query.where((eb) =>
+          eb.or([
+            containsText("u.email", q),
+            containsText("u.name", q),
+            containsText("u.username", q),
+            containsText("u.phoneNumber", q),
+          ]),
+        );
       }
       if (filter.status) {
         const status = filter.status;

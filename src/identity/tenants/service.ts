@@ -237,6 +237,16 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
       );
     },
 
+    /** Tenants by name, `limit` at most (the admin console's list for platform admins). */
+    async listTenants(limit: number): Promise<Tenant[]> {
+      const rows = await (await adapter()).findMany<OrganizationRow>({
+        model: "organization",
+        sortBy: { field: "name", direction: "asc" },
+        limit,
+      });
+      return rows.map((row) => ({ id: row.id, slug: row.slug, name: row.name }));
+    },
+
     async tenantsOf(userId: string): Promise<string[]> {
       const rows = await (await adapter()).findMany<MemberRow>({
         model: "member",

@@ -73,7 +73,9 @@ export const UserListQuery = t.Object({
   // error no longer names the field.
   limit: t.Optional(t.Integer({ description: "Page size, 1 to 200 (default 50)" })),
   cursor: t.Optional(t.String({ maxLength: 512 })),
-  q: t.Optional(t.String({ maxLength: 200, description: "Search in e-mail and name" })),
+  q: t.Optional(
+    t.String({ maxLength: 200, description: "Search in e-mail, name, username and phone number" }),
+  ),
   role: t.Optional(t.String({ maxLength: 64 })),
   status: t.Optional(t.Union([t.Literal("active"), t.Literal("pending"), t.Literal("disabled")])),
 });
