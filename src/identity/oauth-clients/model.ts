@@ -57,7 +57,8 @@ export interface OAuthClient {
 
 export interface CreateOAuthClientInput {
   readonly name: string;
-  readonly type: OAuthClientType;
+  /** `public` or `confidential` (checked by rules.ts, so a wire value can be passed as it came). */
+  readonly type: string;
   readonly redirectUris?: readonly string[] | undefined;
   readonly postLogoutRedirectUris?: readonly string[] | undefined;
   /** Default: authorization_code and refresh_token (client_credentials alone for a machine client). */
