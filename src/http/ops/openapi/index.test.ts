@@ -254,6 +254,8 @@ describe("the OpenAPI contract", () => {
   function errorShape(path: string): string[] {
     if (path.startsWith("/api/auth/")) return ["code", "message"];
     if (path.startsWith("/api/admin/users")) return ["detail"];
+    // RFC 7591's `{error, error_description}`; the pipeline's refusals there (413, 415) carry `error` too.
+    if (path === "/v1/oauth-clients/register") return ["error"];
     if (/^\/v1\/(users|roles|api-keys|policies)(\/|$)/.test(path)) return ["code", "error", "message"];
     if (path.startsWith("/v1/")) return ["code", "message"];
     return ["code", "error", "message"];
