@@ -156,6 +156,9 @@ export function createAuth(deps: AuthDeps) {
       // A reset link is a credential kept as a verification row: store only its SHA-256, so a reader of the
       // database or of Redis cannot use a live one. better-auth hashes on every look-up (findVerificationValue).
       storeIdentifier: { default: "plain", overrides: { "reset-password:": "hashed" } },
+      // better-auth would otherwise delete every expired verification in one unbatched statement inside a
+      // request (a look-up, once a minute); the scheduled pass of src/platform/db/cleanup.ts does it in batches.
+      disableCleanup: true,
     },
     account: {
       accountLinking: { enabled: true, trustedProviders: ["email-password"] },

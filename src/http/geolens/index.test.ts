@@ -690,6 +690,7 @@ describe("GET /openapi.json (GeoLens)", () => {
       "422",
       "429",
       "500",
+      "503",
     ]);
   });
 });

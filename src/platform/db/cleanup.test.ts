@@ -87,4 +87,34 @@ describe("cleanup of expired rows", () => {
     // Nothing left to do: a second pass deletes nothing.
     expect(await t.deps.cleanup.runOnce()).toEqual({ session: 0, verification: 0 });
   });
+
+  it("leaves expired verifications to the scheduled pass: a request that looks one up deletes none", async () => {
+    const { dialect, kysely } = t.deps.db;
+    const past = dateParam(dialect, new Date(Date.now() - HOUR_MS));
+    await kysely
+      .insertInto("verification")
+      .values({
+        id: "expired-kept",
+        identifier: "cleanup-kept",
+        value: "x",
+        expiresAt: past,
+        createdAt: past,
+        updatedAt: past,
+      })
+      .execute();
+
+    // A reset with an unknown token looks its verification up (better-auth's findVerificationValue).
+    const reset = await t.request("/api/auth/reset-password", {
+      json: { token: "no-such-token", newPassword: "cleanup-password-2" },
+    });
+    expect(reset.status).toBe(400);
+
+    const kept = await kysely
+      .selectFrom("verification")
+      .select("id")
+      .where("id", "=", "expired-kept")
+      .executeTakeFirst();
+    expect(kept?.id).toBe("expired-kept");
+    expect(await t.deps.cleanup.runOnce()).toEqual({ session: 0, verification: 1 });
+  });
 });

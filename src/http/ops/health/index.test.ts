@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADMIN, createTestApp, type TestApp } from "../../../../test/helpers/test-app.ts";
+import { dateParam } from "../../../platform/db/values.ts";
 
 const HEALTH_TOKEN = "health-token-for-monitoring-0123456789";
 
@@ -78,8 +79,9 @@ describe("GET /health/detailed", () => {
       driver: t.deps.cache.driver,
       latency_ms: expect.any(Number),
     });
-    expect(body.mail).toEqual({ transport: "smtp" });
-    expect(body.sms).toEqual({ transport: t.deps.sms.transport });
+    expect(body.mail).toMatchObject({ transport: "smtp", waiting: expect.any(Number) });
+    expect(body.sms).toMatchObject({ transport: t.deps.sms.transport, waiting: expect.any(Number) });
+    expect(body.cache?.outstanding_invalidations).toBe(0);
     expect(body.memory?.rss_bytes).toBeGreaterThan(0);
     expect(body.memory?.heap_used_bytes).toBeGreaterThan(0);
     expect(body.event_loop?.delay_ms).toMatchObject({ p99: expect.any(Number), max: expect.any(Number) });
@@ -96,6 +98,50 @@ describe("GET /health/detailed", () => {
     // Both sign-ins above opened a session that is still valid.
     expect(counts.active_sessions).toBeGreaterThanOrEqual(2);
     expect(counts.tenants).toBe(await adapter.count({ model: "organization" }));
+  });
+
+  it("shows the outbox backlog per channel: how many messages wait and how long the oldest has", async () => {
+    const { dialect, kysely } = t.deps.db;
+    // The mail of the sign-up above may still be on its way to the SMTP peer: start from an empty outbox.
+    const pending = async () => (await kysely.selectFrom("mail_outbox").select("id").execute()).length;
+    for (let tries = 0; (await pending()) > 0 && tries < 100; tries++) await Bun.sleep(50);
+    expect(await pending()).toBe(0);
+    const minutesAgo = (minutes: number) => dateParam(dialect, new Date(Date.now() - minutes * 60_000));
+    // Undelivered messages as a failing provider leaves them: leased into the future, so no retry takes them.
+    const leased = dateParam(dialect, new Date(Date.now() + 60 * 60_000));
+    const row = (id: string, channel: string, minutes: number) => ({
+      id,
+      channel,
+      payload: "not-a-real-payload",
+      attempts: 3,
+      createdAt: minutesAgo(minutes),
+      availableAt: leased,
+    });
+    await kysely
+      .insertInto("mail_outbox")
+      .values([
+        row("backlog-mail-1", "mail", 10),
+        row("backlog-mail-2", "mail", 2),
+        row("backlog-sms-1", "sms", 5),
+      ])
+      .execute();
+    try {
+      const response = await t.request("/health/detailed", { token: HEALTH_TOKEN });
+      const body = (await response.json()) as Record<string, { waiting: number; oldest_age_seconds: number }>;
+      expect(body.mail?.waiting).toBe(2);
+      expect(body.mail?.oldest_age_seconds).toBeGreaterThanOrEqual(600);
+      expect(body.mail?.oldest_age_seconds).toBeLessThan(900);
+      expect(body.sms?.waiting).toBe(1);
+      expect(body.sms?.oldest_age_seconds).toBeGreaterThanOrEqual(300);
+      expect(body.sms?.oldest_age_seconds).toBeLessThan(600);
+    } finally {
+      await kysely.deleteFrom("mail_outbox").where("id", "like", "backlog-%").execute();
+    }
+    const after = (await (await t.request("/health/detailed", { token: HEALTH_TOKEN })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(after.mail).toMatchObject({ waiting: 0, oldest_age_seconds: null });
   });
 
   it("accepts the HEALTH_TOKEN as a Bearer token", async () => {

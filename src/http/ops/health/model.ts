@@ -26,6 +26,16 @@ export const ErrorBody = t.Object({
   notices: t.Optional(t.Array(t.String())),
 });
 
+/** The outbox backlog of one channel (src/http/ops/health/outbox.ts); null when the database does not answer. */
+const OutboxBacklog = {
+  waiting: t.Nullable(
+    t.Integer({ description: "Messages not yet delivered: being sent or waiting for a retry" }),
+  ),
+  oldest_age_seconds: t.Nullable(
+    t.Integer({ description: "How long the oldest undelivered message has waited; null when none waits" }),
+  ),
+};
+
 export const HealthDetailed = t.Object({
   status: HealthStatus,
   version: t.String(),
@@ -53,9 +63,15 @@ export const HealthDetailed = t.Object({
     driver: t.Union([t.Literal("memory"), t.Literal("redis")]),
     latency_ms: t.Nullable(t.Number()),
     hit_rate: t.Nullable(t.Number({ description: "Reads answered from the cache since start, 0–1" })),
+    outstanding_invalidations: t.Integer({
+      description:
+        "Cache writes and deletes (revocations among them) that could not reach the cache and are not yet " +
+        "applied, as this node sees them; non-zero while the cache is unreachable, cache reads of the keys " +
+        "they name are corrected by them meanwhile",
+    }),
   }),
-  mail: t.Object({ transport: t.Union([t.Literal("smtp"), t.Literal("outbox")]) }),
-  sms: t.Object({ transport: t.Union([t.Literal("api"), t.Literal("outbox")]) }),
+  mail: t.Object({ transport: t.Union([t.Literal("smtp"), t.Literal("outbox")]), ...OutboxBacklog }),
+  sms: t.Object({ transport: t.Union([t.Literal("api"), t.Literal("outbox")]), ...OutboxBacklog }),
   memory: t.Object({
     rss_bytes: t.Integer(),
     heap_used_bytes: t.Integer(),

@@ -13,6 +13,7 @@ import type { Db } from "../../../platform/db/index.ts";
 import type { Mailer } from "../../../platform/mail/index.ts";
 import type { SmsSender } from "../../../platform/sms/index.ts";
 import type { HealthDetailed, HealthSummary } from "./model.ts";
+import { type OutboxBacklog, outboxBacklog } from "./outbox.ts";
 
 export interface HealthDeps {
   readonly db: Db;
@@ -104,6 +105,15 @@ export function createHealthService(deps: HealthDeps) {
     }
   }
 
+  /** null when the database does not answer (the outbox lives there). */
+  async function backlog(): Promise<OutboxBacklog | null> {
+    try {
+      return await outboxBacklog(deps.db);
+    } catch {
+      return null;
+    }
+  }
+
   function hitRate(): number | null {
     let hits = 0;
     let reads = 0;
@@ -142,6 +152,8 @@ export function createHealthService(deps: HealthDeps) {
 
     async detailed(): Promise<HealthDetailed> {
       const [db, cache] = await Promise.all([probeDb(), probeCache()]);
+      const outbox = db.status === "down" ? null : await backlog();
+      const unknown = { waiting: null, oldest_age_seconds: null };
       const memory = process.memoryUsage();
       return {
         status: overall(db, cache),
@@ -160,9 +172,10 @@ export function createHealthService(deps: HealthDeps) {
           driver: deps.cache.driver,
           latency_ms: cache.ms,
           hit_rate: hitRate(),
+          outstanding_invalidations: deps.cache.outstandingInvalidations(),
         },
-        mail: { transport: deps.mailer.transport },
-        sms: { transport: deps.sms.transport },
+        mail: { transport: deps.mailer.transport, ...(outbox?.mail ?? unknown) },
+        sms: { transport: deps.sms.transport, ...(outbox?.sms ?? unknown) },
         memory: {
           rss_bytes: memory.rss,
           heap_used_bytes: memory.heapUsed,

@@ -6,7 +6,8 @@
  *   hooks hold an empty parser list, is documented with `content: {}` by Elysia's generator; its `t` schema is
  *   the body it accepts, as JSON.
  * - Statuses: every error an operation can answer, in its surface's shape (surfaces.ts) — validation, 413 and
- *   415 for a body, 404 for a path parameter, 429 where a rate-limit rule applies, 500 everywhere.
+ *   415 for a body, 404 for a path parameter, 429 where a rate-limit rule applies, 503 with Retry-After where
+ *   the database is reached (every operation but DATABASE_FREE), 500 everywhere.
  * - Security and the tenant: the credentials each surface takes, X-Tenant-ID on the native /v1 routes.
  * - Operation ids: present, unique, and usable as identifiers by client generators.
  */
@@ -24,6 +25,22 @@ type Route = AnyElysia["routes"][number];
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 const WITH_BODY = new Set(["post", "put", "patch"]);
 
+/**
+ * The operations that never reach the database: every other one (a credential, a tenant, an account, a saved
+ * locale) is answered 503 `database_unavailable` with Retry-After while the database is away or refuses writes
+ * (src/http/pipeline/error-renderer.ts). A route missing here is documented with the 503, the safe side.
+ */
+const DATABASE_FREE = new Set([
+  "get /metrics",
+  "get /health",
+  "get /cache/health",
+  "get /i18n/test",
+  "get /i18n/test-params",
+  "get /i18n/type-safety",
+  "get /openapi.json",
+  "get /docs",
+]);
+
 /** Operations that also answer without any credential (seed 003: POST /v1/users is then a public sign-up). */
 const ALSO_ANONYMOUS = new Set(["post /v1/users"]);
 
@@ -38,12 +55,18 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "422": "Unprocessable: the request is well-formed but cannot be applied",
   "429": "Too many requests: Retry-After says when to try again",
   "500": "Internal error (the body never carries details)",
+  "503":
+    "Service unavailable: the database is away or refuses writes (database_unavailable); Retry-After says " +
+    "when to try again",
 };
 
 const RETRY_AFTER: OpenAPIV3_1.HeaderObject = {
   description: "Seconds until the request may be retried",
   schema: { type: "integer", minimum: 0 },
 };
+
+/** The statuses that come with Retry-After: a rate limit, and a database outage. */
+const RETRIED = new Set(["429", "503"]);
 
 const ref = (name: string): OpenAPIV3_1.ReferenceObject => ({ $ref: `#/components/schemas/${name}` });
 
@@ -109,7 +132,7 @@ function errorResponse(surface: Surface, status: string, description?: string): 
   const shapes = schema === surface.error ? ref(schema) : { anyOf: [ref(schema), ref(surface.error)] };
   return {
     description: description || (DESCRIPTIONS[status] ?? `Status ${status}`),
-    ...(status === "429" ? { headers: { "Retry-After": RETRY_AFTER } } : {}),
+    ...(RETRIED.has(status) ? { headers: { "Retry-After": RETRY_AFTER } } : {}),
     content: { "application/json": { schema: shapes } },
   };
 }
@@ -128,13 +151,33 @@ function errorStatuses(path: string, method: string, operation: Operation, surfa
   // Every native route resolves a credential and a tenant (X-Tenant-ID may name an unknown one: 404).
   if (surface.name === "native") add("400", "401", "403", "404");
   if (surface.name === "better-auth" || rateLimited(path, method)) add("429");
+  if (!DATABASE_FREE.has(`${method} ${path}`)) add("503");
   return statuses;
+}
+
+/**
+ * A route that declares a 503 of its own (a health report saying `down`) answers the outage's 503 too, when the
+ * credential it checks cannot be looked up: both bodies are documented, and the Retry-After that comes with the
+ * outage's.
+ */
+function withOutage(own: Response, surface: Surface): Response {
+  const outage = errorResponse(surface, "503");
+  const ownSchema = own.content?.["application/json"]?.schema;
+  const outageSchema = outage.content?.["application/json"]?.schema;
+  if (!ownSchema || !outageSchema) return { ...outage, description: own.description || outage.description };
+  return {
+    description: `${own.description ? `${own.description}; or ` : ""}${DESCRIPTIONS["503"]}`,
+    headers: { ...own.headers, "Retry-After": RETRY_AFTER },
+    content: { ...own.content, "application/json": { schema: { anyOf: [ownSchema, outageSchema] } } },
+  };
 }
 
 function completeResponses(path: string, method: string, operation: Operation, surface: Surface): void {
   const responses = (operation.responses ?? {}) as Record<string, Response>;
   for (const status of errorStatuses(path, method, operation, surface)) {
     if (!responses[status]) responses[status] = errorResponse(surface, status);
+    else if (status === "503" && surface.name !== "better-auth")
+      responses[status] = withOutage(responses[status], surface);
   }
   for (const [status, response] of Object.entries(responses)) {
     if (!/^[45]/.test(status)) continue;

@@ -287,6 +287,42 @@ describe("the OpenAPI contract", () => {
     expect(problems).toEqual([]);
   });
 
+  it("documents 503 database_unavailable with Retry-After, in the surface's shape, where the database is reached", () => {
+    // The operations that never reach the database (src/http/ops/openapi/contract.ts DATABASE_FREE).
+    const free = new Set([
+      "get /metrics",
+      "get /health",
+      "get /cache/health",
+      "get /i18n/test",
+      "get /i18n/test-params",
+      "get /i18n/type-safety",
+    ]);
+    const problems: string[] = [];
+    let documented = 0;
+    for (const { path, method, op } of allOperations(resolved)) {
+      const where = `${method} ${path}`;
+      const response = (op.responses as Record<string, OpenAPIV3_1.ResponseObject> | undefined)?.["503"];
+      if (free.has(where)) continue;
+      if (!response) {
+        problems.push(`${where}: no 503`);
+        continue;
+      }
+      documented++;
+      if (!response.headers?.["Retry-After"]) problems.push(`${where} 503: no Retry-After`);
+      const schema = jsonSchemaOf(response);
+      const branches = schema?.anyOf ? (schema.anyOf as Schema[]) : [schema];
+      const fits = branches.some((branch) =>
+        errorShape(path).every((field) => branch?.required?.includes(field)),
+      );
+      if (!fits) problems.push(`${where} 503: not in the shape ${errorShape(path).join(", ")}`);
+    }
+    expect(problems).toEqual([]);
+    expect(documented).toBeGreaterThan(100);
+    for (const path of ["/api/auth/sign-up/email", "/v1/users", "/api/admin/users/", "/v1/signup"]) {
+      expect(operation(path, "post")?.responses?.["503"], path).toBeDefined();
+    }
+  });
+
   it("documents 429 with Retry-After where a rate limit applies", () => {
     for (const [path, method] of [
       ["/v1/users", "post"],
