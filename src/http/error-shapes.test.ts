@@ -578,12 +578,24 @@ describe("a database that refuses writes is a 503 in each surface's shape, with 
         json: { provider: "email", data: { email: "ro-h@example.com", password: PASSWORD } },
       },
     },
-    // The hosted sign-up form still answers 422 "Failed to create user" here (src/http/pages/sign-up.ts renders
-    // better-auth's FAILED_TO_CREATE_USER as a form error): a known gap, so the pages row is the reset form.
     {
       surface: "pages",
       shape: "pages",
       probe: { path: "/forgot-password", form: { email: ADMIN.email } },
+    },
+    // better-auth answers the outage with 422 FAILED_TO_CREATE_USER; the page must not show it as a form error.
+    {
+      surface: "pages",
+      shape: "pages",
+      probe: {
+        path: "/sign-up",
+        form: {
+          name: "Read Only",
+          email: "ro-page@example.com",
+          password: PASSWORD,
+          confirmPassword: PASSWORD,
+        },
+      },
     },
   ];
   for (const c of cases) {

@@ -5,13 +5,15 @@
  * are handed back to the browser. The page has already checked the request's origin and CSRF token, so the
  * call carries BASE_URL as its Origin.
  *
- * A 429 and a failure of better-auth itself (5xx) are thrown, so the pages' error renderer answers them as the
+ * A 429, a database outage and a failure of better-auth itself (5xx) are thrown, so the pages' error renderer answers them as the
  * "too many attempts" or "something went wrong" page (with Retry-After), the same on every page.
  */
 import type { Auth } from "../../auth/index.ts";
 import { codeForStatus } from "../../i18n/auth-errors.ts";
 import { CLIENT_IP_HEADER } from "../../platform/client-ip.ts";
+import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { AppError } from "../../platform/errors.ts";
+import { databaseUnavailable } from "../pipeline/error-renderer.ts";
 import { rateLimited } from "../pipeline/rate-limit/errors.ts";
 
 export interface AuthAnswer {
@@ -57,6 +59,9 @@ export function createAuthCaller(auth: Auth, baseUrl: string) {
         ...(method === "POST" ? { body: JSON.stringify(call.body ?? {}) } : {}),
       }),
     );
+    // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500 (as on /api/auth,
+    // src/http/better-auth/routes.ts): a call that met one did not do what the form asked, so the page is the 503.
+    if (outageOfThisRequest()) throw databaseUnavailable();
     if (response.status === 429) {
       // better-auth's limiter says when to retry in X-Retry-After (seconds).
       throw rateLimited(Number(response.headers.get("x-retry-after")) || 60);
