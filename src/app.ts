@@ -21,6 +21,7 @@ import { nativeErrorRenderer } from "./http/native/error-renderer.ts";
 import { policiesModule } from "./http/native/policies/index.ts";
 import { rolesModule } from "./http/native/roles/index.ts";
 import { usersModule } from "./http/native/users/index.ts";
+import { createOidcSurface, OIDC_PREFIXES, oidcErrorRenderer } from "./http/oidc/index.ts";
 import { cacheModule } from "./http/ops/cache/index.ts";
 import { docsModule } from "./http/ops/docs/index.ts";
 import { healthModule } from "./http/ops/health/index.ts";
@@ -60,7 +61,10 @@ export function createApp(deps: Deps) {
       renderer: hasuraErrorRenderer,
     },
     { name: "pages", prefixes: PAGE_PREFIXES, renderer: hostedPages.renderer },
+    { name: "oidc", prefixes: OIDC_PREFIXES, renderer: oidcErrorRenderer },
   ];
+  // The OpenID Provider (src/http/oidc/index.ts): its login and consent use the hosted pages' context.
+  const oidc = createOidcSurface({ ...deps, identity: v1, pages: hostedPages.pages });
   /** A surface: its routes, behind its renderer; `json` refuses non-JSON bodies (415) before parsing. */
   const surface = (name: string, renderer: ErrorRenderer, json: boolean) => {
     const instance = new Elysia({ name: `surface-${name}` }).onError(surfaceErrors(renderer, logger));
@@ -88,6 +92,8 @@ export function createApp(deps: Deps) {
     .use(surface("geolens", geolensErrorRenderer, false).onParse(geolensBody).use(geolensModule(v1)))
     // HTML forms post urlencoded bodies, which Elysia parses itself.
     .use(surface("pages", hostedPages.renderer, false).use(hostedPages.routes))
+    // oidc-provider parses its own bodies (forms, JSON) behind the bridge.
+    .use(surface("oidc", oidcErrorRenderer, false).use(oidc.routes))
     .use(
       surface("native", native, true)
         .use(healthModule(deps))

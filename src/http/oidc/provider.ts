@@ -1,0 +1,162 @@
+/**
+ * The OpenID Provider: the certified `oidc-provider` (see README "OpenID Provider" for why this library), with
+ * its state in our database (adapter.ts), its keys shared by every node (keys.ts), accounts from the account
+ * service (accounts.ts) and its login and consent on Gatehouse's pages (interaction.ts). Built on the first
+ * request that needs it, because its keys come from the database.
+ */
+import { createHash } from "node:crypto";
+import Provider, { type Configuration, errors } from "oidc-provider";
+import type { Config } from "../../config.ts";
+import type { Identity } from "../../identity/index.ts";
+import type { Db } from "../../platform/db/index.ts";
+import { escapeHtml } from "../pages/html.ts";
+import { createAccountFinder, SCOPE_CLAIMS } from "./accounts.ts";
+import { createPayloadAdapter } from "./adapter.ts";
+import { type ClientSource, EXTRA_CLIENT_METADATA } from "./clients.ts";
+import { loadSigningKeys } from "./keys.ts";
+
+/** Every endpoint of the provider lives under this prefix; discovery stays at /.well-known/openid-configuration. */
+export const OIDC_PREFIX = "/oidc";
+
+export const OIDC_ROUTES = {
+  authorization: `${OIDC_PREFIX}/auth`,
+  token: `${OIDC_PREFIX}/token`,
+  userinfo: `${OIDC_PREFIX}/userinfo`,
+  jwks: `${OIDC_PREFIX}/jwks`,
+  end_session: `${OIDC_PREFIX}/session/end`,
+  introspection: `${OIDC_PREFIX}/token/introspection`,
+  revocation: `${OIDC_PREFIX}/token/revocation`,
+  registration: `${OIDC_PREFIX}/reg`,
+  pushed_authorization_request: `${OIDC_PREFIX}/request`,
+  code_verification: `${OIDC_PREFIX}/device`,
+  device_authorization: `${OIDC_PREFIX}/device/auth`,
+  backchannel_authentication: `${OIDC_PREFIX}/backchannel`,
+  challenge: `${OIDC_PREFIX}/challenge`,
+} as const;
+
+/** The `acr` of a login through Gatehouse's sign-in (interaction.ts). */
+export const ACR_PASSWORD = "urn:gatehouse:acr:password";
+
+/** The page the provider sends a browser to for login and consent (interaction.ts). */
+export const interactionPath = (uid: string) => `${OIDC_PREFIX}/interaction/${uid}`;
+
+// Lifetimes, in seconds. An authorization code is used within seconds of its issue; 60 s is the ceiling the
+// issue sets. Access and ID tokens are short (an hour, the common default of providers), refresh tokens last two
+// weeks of inactivity at most; a login session a day, as better-auth's own sessions are renewed.
+export const TTL = {
+  AuthorizationCode: 60,
+  AccessToken: 3600,
+  ClientCredentials: 3600,
+  IdToken: 3600,
+  RefreshToken: 14 * 24 * 3600,
+  Interaction: 3600,
+  Session: 24 * 3600,
+  Grant: 14 * 24 * 3600,
+} as const;
+
+export interface ProviderDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly identity: Pick<Identity, "accounts" | "tenants">;
+  readonly clients: ClientSource;
+}
+
+/** The resource (RFC 8707) whose access tokens are JWTs (RFC 9068): Gatehouse's own API at BASE_URL. */
+export const defaultResource = (config: Config) => config.baseUrl;
+
+export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const { config, db, clients } = deps;
+  const keys = await loadSigningKeys(db, config.authSecret);
+  const accounts = createAccountFinder(deps.identity);
+  const StoredAdapter = createPayloadAdapter(db);
+  // Clients come from the ClientSource (clients.ts), every other model from the table.
+  class Adapter extends StoredAdapter {
+    override async find(id: string) {
+      if (this.model === "Client") return clients.findClient(id);
+      return super.find(id);
+    }
+  }
+  const resource = defaultResource(config);
+  const configuration: Configuration = {
+    adapter: Adapter,
+    // biome-ignore lint/suspicious/noExplicitAny: oidc-provider types findAccount's ctx as its Koa context
+    findAccount: accounts.findAccount as any,
+    jwks: { keys: keys as never },
+    cookies: {
+      // Derived from AUTH_SECRET so that every node signs and checks the provider's cookies alike.
+      keys: [
+        createHash("sha256").update("gatehouse oidc cookies\0").update(config.authSecret).digest("base64url"),
+      ],
+    },
+    routes: OIDC_ROUTES,
+    scopes: ["openid", "offline_access", "profile", "email", "phone", "tenant"],
+    // oidc-provider's standalone claims (its defaults, plus amr), then the claims of each scope (accounts.ts).
+    claims: {
+      acr: null,
+      amr: null,
+      sid: null,
+      auth_time: null,
+      iss: null,
+      ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, names]) => [scope, [...names]])),
+    },
+    // auth_time in every ID token (the issue asks for it); a client may still turn it off in its metadata.
+    clientDefaults: {
+      grant_types: ["authorization_code"],
+      id_token_signed_response_alg: "RS256",
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+      require_auth_time: true,
+    },
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA] },
+    // One level today: a password (or a session opened by one) at Gatehouse's sign-in.
+    acrValues: [ACR_PASSWORD],
+    clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+    responseTypes: ["code"],
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
+    rotateRefreshToken: true,
+    ttl: { ...TTL },
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      userinfo: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        // Without `resource`, the access token is opaque and serves userinfo; with it, a JWT for that API.
+        defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
+        useGrantedResource: async () => false,
+        getResourceServerInfo: async (_ctx, indicator) => {
+          if (indicator !== resource) throw new errors.InvalidTarget();
+          return {
+            scope: "api",
+            audience: resource,
+            accessTokenFormat: "jwt",
+            accessTokenTTL: TTL.AccessToken,
+            jwt: { sign: { alg: "RS256" } },
+          };
+        },
+      },
+    },
+    // The `tenant` scope asks for the client's own tenant; `tenant=` names it (and must, when given, match).
+    extraParams: ["tenant"],
+    renderError: async (ctx, out) => {
+      ctx.type = "html";
+      ctx.body = errorPage(String(out.error), String(out.error_description ?? ""));
+    },
+  };
+  const provider = new Provider(config.baseUrl, configuration);
+  // Gatehouse forwards with X-Forwarded-Host/Proto set from BASE_URL (bridge.ts).
+  provider.proxy = true;
+  // `sid` in every ID token (the issue lists it): oidc-provider adds it only for back-channel logout clients
+  // (Client#includeSid in its lib/models/client.js), so the provider's own client class says yes for all.
+  Object.defineProperty(provider.Client.prototype, "includeSid", { value: () => true });
+  return provider;
+}
+
+/** The provider's own error page (no redirect possible: unknown client, unregistered redirect_uri). */
+function errorPage(error: string, description: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head><body><main><h1>Sign-in error</h1><p><code>${escapeHtml(error)}</code></p><p>${escapeHtml(description)}</p></main></body></html>`;
+}
