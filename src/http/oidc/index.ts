@@ -43,6 +43,7 @@ export function createOidcSurface(deps: OidcDeps) {
         config: deps.config,
         db: deps.db,
         identity: deps.identity,
+        auth: deps.auth,
         clients: deps.clients ?? storedClients(deps.db),
       });
       provider.on("server_error", (_ctx, err) => deps.logger.error({ err }, "oidc provider error"));

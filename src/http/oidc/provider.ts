@@ -5,7 +5,8 @@
  * request that needs it, because its keys come from the database.
  */
 import { createHash } from "node:crypto";
-import Provider, { type Configuration, errors } from "oidc-provider";
+import Provider, { type Configuration, errors, interactionPolicy } from "oidc-provider";
+import type { Auth } from "../../auth/index.ts";
 import type { Config } from "../../config.ts";
 import type { Identity } from "../../identity/index.ts";
 import type { Db } from "../../platform/db/index.ts";
@@ -59,6 +60,35 @@ export interface ProviderDeps {
   readonly db: Db;
   readonly identity: Pick<Identity, "accounts" | "tenants">;
   readonly clients: ClientSource;
+  readonly auth: Auth;
+}
+
+/**
+ * oidc-provider's prompts, with one more check on login: the browser's Gatehouse session must still be there and
+ * be the same account. Signing out of Gatehouse, a ban or a deletion (each ends better-auth's sessions) thus
+ * ends single sign-on for every client too: the next authorization asks for a login (`login_required` with
+ * `prompt=none`) instead of riding the provider's own session cookie.
+ */
+function interactionPolicyFor(auth: Auth) {
+  const policy = interactionPolicy.base();
+  const login = policy.get("login");
+  login?.checks.add(
+    new interactionPolicy.Check(
+      "gatehouse_session",
+      "End-User authentication is required",
+      "login_required",
+      async (ctx) => {
+        const accountId = ctx.oidc.session?.accountId;
+        if (!accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        const headers = new Headers({ cookie: String(ctx.get("cookie") ?? "") });
+        const current = await auth.api.getSession({ headers }).catch(() => null);
+        return current?.user.id === accountId
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT;
+      },
+    ),
+  );
+  return policy;
 }
 
 /** The resource (RFC 8707) whose access tokens are JWTs (RFC 9068): Gatehouse's own API at BASE_URL. */
@@ -115,7 +145,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
     rotateRefreshToken: true,
     ttl: { ...TTL },
-    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
+    interactions: {
+      url: (_ctx, interaction) => interactionPath(interaction.uid),
+      policy: interactionPolicyFor(deps.auth),
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
