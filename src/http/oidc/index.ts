@@ -7,6 +7,7 @@ import { Elysia } from "elysia";
 import type Provider from "oidc-provider";
 import type { Auth } from "../../auth/index.ts";
 import type { Config } from "../../config.ts";
+import { LOCALE_COOKIE, LOCALE_QUERY } from "../../i18n/negotiate.ts";
 import type { Identity } from "../../identity/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -62,7 +63,13 @@ export function createOidcSurface(deps: OidcDeps) {
     const ctx = await pages.context(request);
     if (step.kind === "redirect") return pages.redirect(ctx, step.location);
     if (step.kind === "consent") {
-      return pages.page(ctx, consentPage(ctx, step.interaction.uid, step.clientName, step.scopes));
+      // ui_locales picks the page's language unless the person chose one (`?lang=`, the locale cookie).
+      const uiLocale = String(step.interaction.params.ui_locales ?? "").split(" ")[0];
+      const url = new URL(request.url);
+      const asked = uiLocale && !url.searchParams.has(LOCALE_QUERY) && !hasLocaleCookie(request);
+      if (asked) url.searchParams.set(LOCALE_QUERY, uiLocale);
+      const pageCtx = asked ? await pages.context(new Request(url, { headers: request.headers })) : ctx;
+      return pages.page(pageCtx, consentPage(pageCtx, step.interaction.uid, step.clientName, step.scopes));
     }
     return pages.page(ctx, interactionGone(), { status: 400 });
   }
@@ -89,6 +96,12 @@ export function createOidcSurface(deps: OidcDeps) {
       if (started) await (await started.catch(() => undefined))?.bridge.close();
     },
   };
+}
+
+function hasLocaleCookie(request: Request): boolean {
+  return (request.headers.get("cookie") ?? "")
+    .split(";")
+    .some((part) => part.trim().startsWith(`${LOCALE_COOKIE}=`));
 }
 
 function interactionGone() {
