@@ -107,6 +107,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     }
   }
   const resource = defaultResource(config);
+  // Set once the provider exists: the introspection policy looks up the token's client.
+  let Client: Provider["Client"];
   const configuration: Configuration = {
     adapter: Adapter,
     // biome-ignore lint/suspicious/noExplicitAny: oidc-provider types findAccount's ctx as its Koa context
@@ -152,8 +154,21 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client introspects its own tokens, or (a resource server) those of clients of its own tenant.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === "none" || !token.clientId) return false;
+          const owner = await Client.find(token.clientId);
+          return tenantOfClient(owner) === tenantOfClient(client);
+        },
+      },
+      // A client revokes only its own tokens (RFC 7009, section 2.1: "issued to the client making the request").
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },
       resourceIndicators: {
@@ -181,6 +196,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
   };
   const provider = new Provider(config.baseUrl, configuration);
+  Client = provider.Client;
   // Gatehouse forwards with X-Forwarded-Host/Proto set from BASE_URL (bridge.ts).
   provider.proxy = true;
   // `sid` in every ID token (the issue lists it): oidc-provider adds it only for back-channel logout clients
@@ -192,4 +208,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
 /** The provider's own error page (no redirect possible: unknown client, unregistered redirect_uri). */
 function errorPage(error: string, description: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head><body><main><h1>Sign-in error</h1><p><code>${escapeHtml(error)}</code></p><p>${escapeHtml(description)}</p></main></body></html>`;
+}
+
+/** The tenant a client belongs to (clients.ts: `tenant_id`, else `default`). */
+function tenantOfClient(client: unknown): string {
+  const tenant = (client as { tenant_id?: unknown } | undefined)?.tenant_id;
+  return typeof tenant === "string" ? tenant : "default";
 }
