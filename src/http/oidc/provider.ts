@@ -5,7 +5,8 @@
  * request that needs it, because its keys come from the database.
  */
 import { createHash } from "node:crypto";
-import Provider, { type Configuration, errors, interactionPolicy } from "oidc-provider";
+import type Provider from "oidc-provider";
+import type { Configuration } from "oidc-provider";
 import type { Auth } from "../../auth/index.ts";
 import type { Config } from "../../config.ts";
 import type { Identity } from "../../identity/index.ts";
@@ -69,7 +70,7 @@ export interface ProviderDeps {
  * ends single sign-on for every client too: the next authorization asks for a login (`login_required` with
  * `prompt=none`) instead of riding the provider's own session cookie.
  */
-function interactionPolicyFor(auth: Auth) {
+function interactionPolicyFor(auth: Auth, { interactionPolicy }: OidcModule) {
   const policy = interactionPolicy.base();
   const login = policy.get("login");
   login?.checks.add(
@@ -94,7 +95,28 @@ function interactionPolicyFor(auth: Auth) {
 /** The resource (RFC 8707) whose access tokens are JWTs (RFC 9068): Gatehouse's own API at BASE_URL. */
 export const defaultResource = (config: Config) => config.baseUrl;
 
+type OidcModule = typeof import("oidc-provider");
+
+/**
+ * oidc-provider, loaded when the provider is first needed. Its module warns on import that it supports only
+ * Node.js LTS; Gatehouse runs on Bun by decision (docs/architecture.md) and its tests run the provider there,
+ * so that one line is not printed — a start-up failure must stay one line (test/restart.test.ts).
+ */
+async function loadOidcProvider(): Promise<OidcModule> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes("oidc-provider WARNING: Unsupported runtime")) warn(...args);
+  };
+  try {
+    return await import("oidc-provider");
+  } finally {
+    console.warn = warn;
+  }
+}
+
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const oidcModule = await loadOidcProvider();
+  const { default: Provider, errors } = oidcModule;
   const { config, db, clients } = deps;
   const keys = await loadSigningKeys(db, config.authSecret);
   const accounts = createAccountFinder(deps.identity);
@@ -149,7 +171,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     ttl: { ...TTL },
     interactions: {
       url: (_ctx, interaction) => interactionPath(interaction.uid),
-      policy: interactionPolicyFor(deps.auth),
+      policy: interactionPolicyFor(deps.auth, oidcModule),
     },
     features: {
       devInteractions: { enabled: false },
