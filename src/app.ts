@@ -18,6 +18,8 @@ import { hasuraErrorRenderer, hasuraModule } from "./http/hasura/index.ts";
 import { apiKeysModule } from "./http/native/api-keys/index.ts";
 import { auditModule } from "./http/native/audit/index.ts";
 import { nativeErrorRenderer } from "./http/native/error-renderer.ts";
+import { oauthClientsModule } from "./http/native/oauth-clients/index.ts";
+import { oauthClientRegistrationModule } from "./http/native/oauth-clients/registration.ts";
 import { policiesModule } from "./http/native/policies/index.ts";
 import { rolesModule } from "./http/native/roles/index.ts";
 import { usersModule } from "./http/native/users/index.ts";
@@ -103,7 +105,9 @@ export function createApp(deps: Deps) {
         .use(rolesModule(v1))
         .use(apiKeysModule(v1))
         .use(policiesModule(v1))
-        .use(auditModule(v1)),
+        .use(auditModule(v1))
+        .use(oauthClientsModule(v1))
+        .use(oauthClientRegistrationModule(v1, config.oidcRegistrationToken)),
     );
   // Last, so the document it serves covers every route registered above.
   return app

@@ -62,6 +62,11 @@ export interface Config {
   readonly healthToken: string | undefined;
   /** METRICS_TOKEN: when set, /metrics and /cache/metrics need this Bearer token or a platform admin. */
   readonly metricsToken: string | undefined;
+  /**
+   * OIDC_REGISTRATION_TOKEN: the initial access token of dynamic client registration (RFC 7591); undefined =
+   * only platform admins register clients there.
+   */
+  readonly oidcRegistrationToken: string | undefined;
   readonly defaultLocale: string;
   /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
   readonly defaultTenantRoles: readonly string[];
@@ -145,6 +150,14 @@ const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debu
 
 function fail(variable: string, expected: string, got: string): never {
   throw new ConfigError(`${variable}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+/** A bearer credential that lets its holder register OAuth clients: as long as AUTH_SECRET, so not guessable. */
+function registrationToken(env: Env): string | undefined {
+  const token = optional(env, "OIDC_REGISTRATION_TOKEN");
+  if (token !== undefined && token.length < 32)
+    fail("OIDC_REGISTRATION_TOKEN", "at least 32 characters", "<hidden>");
+  return token;
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -417,6 +430,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       url(env, "GOOGLE_JWKS_URL", ["http:", "https:"]) ?? "https://www.googleapis.com/oauth2/v3/certs",
     healthToken: optional(env, "HEALTH_TOKEN"),
     metricsToken: optional(env, "METRICS_TOKEN"),
+    oidcRegistrationToken: registrationToken(env),
     defaultLocale: optional(env, "DEFAULT_LOCALE") ?? "en",
     defaultTenantRoles: tenantRoles(env),
     argon2: {

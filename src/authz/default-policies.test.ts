@@ -38,6 +38,7 @@ describe("default policies", () => {
       "forbid grant-held-roles-only",
       "forbid owner-grants-owner",
       "forbid owner-protected",
+      "forbid first-party-clients-platform-only",
       "permit platform-admin",
       "permit tenant-admins",
       "permit self-read",

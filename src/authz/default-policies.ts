@@ -6,6 +6,7 @@
  */
 import { policySetTextToParts, policyToJson } from "@cedar-policy/cedar-wasm/nodejs";
 import accounts from "./policies/accounts.cedar" with { type: "text" };
+import oauthClients from "./policies/oauth-clients.cedar" with { type: "text" };
 import platformAdmin from "./policies/platform-admin.cedar" with { type: "text" };
 import roleGrants from "./policies/role-grants.cedar" with { type: "text" };
 import selfService from "./policies/self-service.cedar" with { type: "text" };
@@ -28,6 +29,7 @@ export interface DefaultPolicy {
 const SOURCES: Readonly<Record<string, string>> = {
   "tenant-isolation.cedar": tenantIsolation,
   "role-grants.cedar": roleGrants,
+  "oauth-clients.cedar": oauthClients,
   "platform-admin.cedar": platformAdmin,
   "tenant-admins.cedar": tenantAdmins,
   "self-service.cedar": selfService,

@@ -67,6 +67,19 @@ export interface ApiKeyResource {
   readonly roles: readonly string[];
 }
 
+/** An OAuth client of `tenantId`; `firstParty` clients skip the consent page. */
+export interface OAuthClientResource {
+  readonly type: "OAuthClient";
+  readonly id: string;
+  readonly tenantId: string;
+  readonly firstParty: boolean;
+}
+
+/** Whether a create or update marks the client first-party (only platform admins may: oauth-clients.cedar). */
+export interface FirstPartyMarking {
+  readonly firstParty: boolean;
+}
+
 /** Fields of a user that users.update can change; `context.changes` lists the ones a request changes. */
 export type UserField = "name" | "avatar" | "roles" | "active";
 
@@ -106,6 +119,12 @@ export interface ActionShapes {
   "apiKeys.revoke": { readonly resource: ApiKeyResource };
   "audit.list": { readonly resource: TenantResource };
   "audit.listAll": { readonly resource: TenantResource };
+  "oauthClients.list": { readonly resource: TenantResource };
+  "oauthClients.create": { readonly resource: TenantResource; readonly context: FirstPartyMarking };
+  "oauthClients.get": { readonly resource: OAuthClientResource };
+  "oauthClients.update": { readonly resource: OAuthClientResource; readonly context: FirstPartyMarking };
+  "oauthClients.delete": { readonly resource: OAuthClientResource };
+  "oauthClients.rotateSecret": { readonly resource: OAuthClientResource };
 }
 
 export type AuthzAction = keyof ActionShapes;
@@ -142,6 +161,12 @@ export const ACTION_RESOURCE_TYPES: { readonly [A in AuthzAction]: ActionShapes[
   "apiKeys.revoke": "ApiKey",
   "audit.list": "Tenant",
   "audit.listAll": "Tenant",
+  "oauthClients.list": "Tenant",
+  "oauthClients.create": "Tenant",
+  "oauthClients.get": "OAuthClient",
+  "oauthClients.update": "OAuthClient",
+  "oauthClients.delete": "OAuthClient",
+  "oauthClients.rotateSecret": "OAuthClient",
 };
 
 /**

@@ -82,6 +82,12 @@ function resourceEntity(resource: AuthzResource): EntityJson {
         attrs: { tenant: { __entity: tenant }, roles: effectiveRoles(resource.roles) },
         parents,
       };
+    case "OAuthClient":
+      return {
+        uid: uid("OAuthClient", resource.id),
+        attrs: { tenant: { __entity: tenant }, firstParty: resource.firstParty },
+        parents,
+      };
   }
 }
 
@@ -89,7 +95,7 @@ function contextOf(request: AuthzRequest): Context {
   if (!("context" in request)) return {};
   const context: Context = {};
   for (const [key, value] of Object.entries(request.context)) {
-    context[key] = typeof value === "string" ? value : [...value];
+    context[key] = typeof value === "string" || typeof value === "boolean" ? value : [...value];
   }
   return context;
 }

@@ -39,6 +39,7 @@ function requestFor(action: AuthzAction, principal: AuthzPrincipal, tenantId: st
     Role: { type: "Role", name: "support", tenantId },
     Policy: { type: "Policy", id: "p1", tenantId },
     ApiKey: { type: "ApiKey", id: "k-target", tenantId, roles: ["user"] },
+    OAuthClient: { type: "OAuthClient", id: "c-target", tenantId, firstParty: false },
   };
   const contexts: Partial<Record<AuthzAction, object>> = {
     "users.create": { roles: ["user"] },
@@ -47,6 +48,8 @@ function requestFor(action: AuthzAction, principal: AuthzPrincipal, tenantId: st
     "roles.create": { role: "support" },
     "apiKeys.create": { roles: ["user"] },
     "accounts.update": { changes: ["name"] },
+    "oauthClients.create": { firstParty: false },
+    "oauthClients.update": { firstParty: false },
   };
   const context = contexts[action];
   // The two tables above are keyed by the same action list the request type is built from.

@@ -1,4 +1,4 @@
-/** Builds the identity core once per app: tenants, accounts, roles, API keys, policies and their guard. */
+/** Builds the identity core once per app: tenants, accounts, roles, API keys, OAuth clients, policies, guard. */
 import type { Auth } from "../auth/index.ts";
 import type { Principal } from "../auth/principal.ts";
 import { type Authorizer, createAuthorizer } from "../authz/service.ts";
@@ -15,6 +15,7 @@ import type { AuditService } from "./audit/service.ts";
 import type { V1Context } from "./context.ts";
 import { V1Errors } from "./errors.ts";
 import { createGuard } from "./guard.ts";
+import { createOAuthClientService } from "./oauth-clients/service.ts";
 import { createPolicyService } from "./policies/service.ts";
 import { createTenantService, DEFAULT_TENANT_SLUG } from "./tenants/service.ts";
 
@@ -29,6 +30,8 @@ export interface IdentityDeps {
     readonly signUpEnabled: boolean;
     readonly requireEmailVerification: boolean;
     readonly pwnedPasswordsUrl?: string | undefined;
+    /** The OAuth clients' secrets are encrypted under a key derived from it. */
+    readonly authSecret: string;
   };
 }
 
@@ -86,6 +89,12 @@ export function createIdentity(deps: IdentityDeps) {
     ...(config.pwnedPasswordsUrl ? { pwned: createPwnedCheck(config.pwnedPasswordsUrl, logger) } : {}),
   });
   const credentials = createCredentialService({ auth });
+  const oauthClients = createOAuthClientService({
+    db,
+    authorize,
+    record: (event) => audit.record(event),
+    authSecret: config.authSecret,
+  });
 
   /**
    * The context of a platform-wide request (GeoLens, Hasura): the caller acting on accounts, seen from the
@@ -125,6 +134,8 @@ export function createIdentity(deps: IdentityDeps) {
     accounts,
     globalRoles,
     credentials,
+    /** The tenants' OAuth clients; the OpenID Provider reads them with `findForProvider`. */
+    oauthClients,
     platformContext,
     audit,
     /** GET /v1/audit-events: the events the caller may read. */

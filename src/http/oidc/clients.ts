@@ -1,8 +1,9 @@
 /**
- * Where the provider finds its clients. Until the tenant-managed client store (/v1/oauth-clients) is wired in,
- * clients are rows of `oidc_payload` with model `Client` (oidc-provider's own client model), holding
- * oidc-provider client metadata plus Gatehouse's `first_party` (skips consent) and `tenant_id` (the tenant whose
- * members it serves; `default` when absent).
+ * Where the provider finds its clients: the tenants' client store (/v1/oauth-clients,
+ * src/identity/oauth-clients/service.ts `findForProvider`), then rows of `oidc_payload` with model `Client`
+ * (oidc-provider's own client model: tests and operators' scripts). Both hold oidc-provider client metadata plus
+ * Gatehouse's `first_party` (skips consent) and `tenant_id` (the tenant whose members it serves; `default` when
+ * absent).
  */
 import type { Db } from "../../platform/db/index.ts";
 
@@ -37,4 +38,17 @@ export async function saveClient(db: Db, metadata: ClientMetadata): Promise<void
     .values({ model: "Client", id: metadata.client_id, ...values })
     .onConflict((c) => c.columns(["model", "id"]).doUpdateSet(values))
     .execute();
+}
+
+/** The first source that knows the client. */
+export function firstOf(...sources: readonly ClientSource[]): ClientSource {
+  return {
+    async findClient(clientId) {
+      for (const source of sources) {
+        const found = await source.findClient(clientId);
+        if (found) return found;
+      }
+      return undefined;
+    },
+  };
 }

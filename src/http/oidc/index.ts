@@ -16,7 +16,7 @@ import type { Pages } from "../pages/context.ts";
 import { PAGE_ROUTE } from "../pages/context.ts";
 import { raw } from "../pages/html.ts";
 import { type Bridge, startBridge } from "./bridge.ts";
-import { type ClientSource, storedClients } from "./clients.ts";
+import { type ClientMetadata, firstOf, storedClients } from "./clients.ts";
 import { createInteractions, type InteractionStep } from "./interaction.ts";
 import { createProvider, OIDC_PREFIX } from "./provider.ts";
 
@@ -30,10 +30,8 @@ export interface OidcDeps {
   readonly db: Db;
   readonly auth: Auth;
   readonly logger: Logger;
-  readonly identity: Pick<Identity, "accounts" | "tenants">;
+  readonly identity: Pick<Identity, "accounts" | "tenants" | "oauthClients">;
   readonly pages: Pages;
-  /** Where clients are found; the interim store in `oidc_payload` unless given (clients.ts). */
-  readonly clients?: ClientSource;
 }
 
 export function createOidcSurface(deps: OidcDeps) {
@@ -45,7 +43,13 @@ export function createOidcSurface(deps: OidcDeps) {
         db: deps.db,
         identity: deps.identity,
         auth: deps.auth,
-        clients: deps.clients ?? storedClients(deps.db),
+        clients: firstOf(
+          {
+            findClient: (id) =>
+              deps.identity.oauthClients.findForProvider(id) as Promise<ClientMetadata | undefined>,
+          },
+          storedClients(deps.db),
+        ),
       });
       provider.on("server_error", (_ctx, err) => deps.logger.error({ err }, "oidc provider error"));
       return { provider, bridge: await startBridge(provider, deps.config.baseUrl) };

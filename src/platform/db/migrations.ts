@@ -209,6 +209,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    // OAuth clients (relying parties) of a tenant (src/identity/oauth-clients/). The secret is stored encrypted,
+    // not hashed: the OpenID Provider needs the secret itself (it may sign with it, as HS256 ID tokens and
+    // client_secret_jwt require). `secretHash` is its SHA-256, for constant-time comparisons without decrypting.
+    // List columns hold JSON arrays; `jwks` a JSON object.
+    "008_oauth_client": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .createTable("oauth_client")
+          .ifNotExists()
+          .addColumn("clientId", "text", (c) => c.primaryKey())
+          .addColumn("organizationId", "text", (c) =>
+            c.notNull().references("organization.id").onDelete("cascade"),
+          )
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("secretEncrypted", "text")
+          .addColumn("secretHash", "text")
+          .addColumn("redirectUris", "text", (c) => c.notNull())
+          .addColumn("postLogoutRedirectUris", "text", (c) => c.notNull())
+          .addColumn("grantTypes", "text", (c) => c.notNull())
+          .addColumn("scopes", "text", (c) => c.notNull())
+          .addColumn("tokenEndpointAuthMethod", "text", (c) => c.notNull())
+          .addColumn("jwks", "text")
+          .addColumn("jwksUri", "text")
+          .addColumn("firstParty", sql.raw(bool), (c) => c.notNull())
+          .addColumn("createdAt", sql.raw(timestamp), (c) => c.notNull())
+          .addColumn("updatedAt", sql.raw(timestamp), (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("oauth_client_organization_idx")
+          .ifNotExists()
+          .on("oauth_client")
+          .columns(["organizationId", "createdAt"])
+          .execute();
+      },
+    },
     // The OpenID Provider's state (src/http/oidc/adapter.ts): one row per oidc-provider model instance
     // (session, interaction, code, token, grant, signing key), keyed by model and id; grantId, uid, userCode and
     // accountId are copied out of the payload so revocation by grant or account is one indexed delete.
