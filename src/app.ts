@@ -23,6 +23,7 @@ import { oauthClientRegistrationModule } from "./http/native/oauth-clients/regis
 import { policiesModule } from "./http/native/policies/index.ts";
 import { rolesModule } from "./http/native/roles/index.ts";
 import { usersModule } from "./http/native/users/index.ts";
+import { createOidcSurface, OIDC_PREFIXES, oidcErrorRenderer } from "./http/oidc/index.ts";
 import { cacheModule } from "./http/ops/cache/index.ts";
 import { docsModule } from "./http/ops/docs/index.ts";
 import { healthModule } from "./http/ops/health/index.ts";
@@ -63,7 +64,10 @@ export function createApp(deps: Deps) {
       renderer: hasuraErrorRenderer,
     },
     { name: "pages", prefixes: PAGE_PREFIXES, renderer: hostedPages.renderer },
+    { name: "oidc", prefixes: OIDC_PREFIXES, renderer: oidcErrorRenderer },
   ];
+  // The OpenID Provider (src/http/oidc/index.ts): its login and consent use the hosted pages' context.
+  const oidc = createOidcSurface({ ...deps, identity: v1, pages: hostedPages.pages });
   /** A surface: its routes, behind its renderer; `json` refuses non-JSON bodies (415) before parsing. */
   const surface = (name: string, renderer: ErrorRenderer, json: boolean) => {
     const instance = new Elysia({ name: `surface-${name}` }).onError(surfaceErrors(renderer, logger));
@@ -95,6 +99,8 @@ export function createApp(deps: Deps) {
         .use(hostedPages.routes)
         .use(adminPages(hostedPages.pages, v1, deps)),
     )
+    // oidc-provider parses its own bodies (forms, JSON) behind the bridge.
+    .use(surface("oidc", oidcErrorRenderer, false).use(oidc.routes))
     .use(
       surface("native", native, true)
         .use(healthModule(deps))

@@ -245,6 +245,35 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // The OpenID Provider's state (src/http/oidc/adapter.ts): one row per oidc-provider model instance
+    // (session, interaction, code, token, grant, signing key), keyed by model and id; grantId, uid, userCode and
+    // accountId are copied out of the payload so revocation by grant or account is one indexed delete.
+    "009_oidc_payload": {
+      async up(db: Kysely<Tables>) {
+        await db.schema
+          .createTable("oidc_payload")
+          .ifNotExists()
+          .addColumn("model", "text", (c) => c.notNull())
+          .addColumn("id", "text", (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("grantId", "text")
+          .addColumn("userCode", "text")
+          .addColumn("uid", "text")
+          .addColumn("accountId", "text")
+          .addColumn("expiresAt", sql.raw(timestamp))
+          .addColumn("consumedAt", sql.raw(timestamp))
+          .addPrimaryKeyConstraint("oidc_payload_pk", ["model", "id"])
+          .execute();
+        for (const column of ["grantId", "uid", "userCode", "accountId", "expiresAt"]) {
+          await db.schema
+            .createIndex(`oidc_payload_${column}_idx`)
+            .ifNotExists()
+            .on("oidc_payload")
+            .column(column)
+            .execute();
+        }
+      },
+    },
   };
 }
 

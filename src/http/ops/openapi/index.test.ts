@@ -4,6 +4,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { seedEndpoints } from "../../../../test/helpers/fixtures.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../../test/helpers/test-app.ts";
+import { OIDC_PREFIXES } from "../../oidc/index.ts";
 import { PAGE_PREFIXES } from "../../pages/index.ts";
 import { SCALAR_ASSET_PATH } from "../docs/index.ts";
 
@@ -107,8 +108,9 @@ describe("GET /openapi.json", () => {
   it("documents every route the app registers", () => {
     const hidden = new Set(["/api/auth/*", "/openapi.json", "/docs", SCALAR_ASSET_PATH]);
     // The hosted pages are HTML for people, not API operations (src/http/pages/context.ts PAGE_ROUTE).
+    // The OpenID Provider's endpoints are described by its discovery document, not OpenAPI (src/http/oidc/index.ts).
     const isPage = (path: string) =>
-      PAGE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+      [...PAGE_PREFIXES, ...OIDC_PREFIXES].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
     const missing = t.app.routes
       .filter((route) => !hidden.has(route.path) && !isPage(route.path) && route.method !== "OPTIONS")
       .map((route) => [route.method, route.path.replace(/:(\w+)/g, "{$1}")] as const)

@@ -1,0 +1,116 @@
+/**
+ * The OpenID Provider surface: discovery and every endpoint of oidc-provider (forwarded through bridge.ts), and
+ * the login / consent interaction on Gatehouse's side (interaction.ts, pages in src/http/pages/consent.ts). The
+ * provider is built on the first request (its keys are read from the database) and once per app.
+ */
+import { Elysia } from "elysia";
+import type Provider from "oidc-provider";
+import type { Auth } from "../../auth/index.ts";
+import type { Config } from "../../config.ts";
+import { LOCALE_COOKIE, LOCALE_QUERY } from "../../i18n/negotiate.ts";
+import type { Identity } from "../../identity/index.ts";
+import type { Db } from "../../platform/db/index.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { consentPage } from "../pages/consent.ts";
+import type { Pages } from "../pages/context.ts";
+import { PAGE_ROUTE } from "../pages/context.ts";
+import { raw } from "../pages/html.ts";
+import { type Bridge, startBridge } from "./bridge.ts";
+import { type ClientMetadata, firstOf, storedClients } from "./clients.ts";
+import { createInteractions, type InteractionStep } from "./interaction.ts";
+import { createProvider, OIDC_PREFIX } from "./provider.ts";
+
+export { oidcErrorRenderer } from "./error-renderer.ts";
+
+/** The paths this surface owns, for errors raised before a route is chosen (surface-router.ts). */
+export const OIDC_PREFIXES = [OIDC_PREFIX, "/.well-known/openid-configuration"] as const;
+
+export interface OidcDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly auth: Auth;
+  readonly logger: Logger;
+  readonly identity: Pick<Identity, "accounts" | "tenants" | "oauthClients">;
+  readonly pages: Pages;
+}
+
+export function createOidcSurface(deps: OidcDeps) {
+  let started: Promise<{ provider: Provider; bridge: Bridge }> | undefined;
+  const ready = () => {
+    started ??= (async () => {
+      const provider = await createProvider({
+        config: deps.config,
+        db: deps.db,
+        identity: deps.identity,
+        auth: deps.auth,
+        clients: firstOf(
+          {
+            findClient: (id) =>
+              deps.identity.oauthClients.findForProvider(id) as Promise<ClientMetadata | undefined>,
+          },
+          storedClients(deps.db),
+        ),
+      });
+      provider.on("server_error", (_ctx, err) => deps.logger.error({ err }, "oidc provider error"));
+      return { provider, bridge: await startBridge(provider, deps.config.baseUrl) };
+    })();
+    // A failed start (database down) is tried again by the next request.
+    started.catch(() => {
+      started = undefined;
+    });
+    return started;
+  };
+  const interactions = createInteractions(deps);
+  const { pages } = deps;
+
+  async function answer(request: Request, step: InteractionStep): Promise<Response> {
+    const ctx = await pages.context(request);
+    if (step.kind === "redirect") return pages.redirect(ctx, step.location);
+    if (step.kind === "consent") {
+      // ui_locales picks the page's language unless the person chose one (`?lang=`, the locale cookie).
+      const uiLocale = String(step.interaction.params.ui_locales ?? "").split(" ")[0];
+      const url = new URL(request.url);
+      const asked = uiLocale && !url.searchParams.has(LOCALE_QUERY) && !hasLocaleCookie(request);
+      if (asked) url.searchParams.set(LOCALE_QUERY, uiLocale);
+      const pageCtx = asked ? await pages.context(new Request(url, { headers: request.headers })) : ctx;
+      return pages.page(pageCtx, consentPage(pageCtx, step.interaction.uid, step.clientName, step.scopes));
+    }
+    return pages.page(ctx, interactionGone(), { status: 400 });
+  }
+
+  const forward = async ({ request }: { request: Request }) => (await ready()).bridge.forward(request);
+  const routes = new Elysia({ name: "oidc", detail: PAGE_ROUTE })
+    .get("/.well-known/openid-configuration", forward)
+    .get(`${OIDC_PREFIX}/interaction/:uid`, async ({ request, params }) => {
+      const { provider } = await ready();
+      return answer(request, await interactions.step(provider, request, params.uid));
+    })
+    .post(`${OIDC_PREFIX}/interaction/:uid/consent`, async ({ request, params, body }) => {
+      const ctx = await pages.context(request);
+      if (!pages.csrfOk(ctx, body)) return pages.page(ctx, interactionGone(), { status: 403 });
+      const { provider } = await ready();
+      const approve = (body as Record<string, unknown> | undefined)?.decision === "allow";
+      return answer(request, await interactions.decide(provider, params.uid, approve));
+    })
+    .all(`${OIDC_PREFIX}/*`, forward, { parse: "none" });
+  return {
+    routes,
+    ready,
+    async close() {
+      if (started) await (await started.catch(() => undefined))?.bridge.close();
+    },
+  };
+}
+
+function hasLocaleCookie(request: Request): boolean {
+  return (request.headers.get("cookie") ?? "")
+    .split(";")
+    .some((part) => part.trim().startsWith(`${LOCALE_COOKIE}=`));
+}
+
+function interactionGone() {
+  // Plain and short: the sign-in request ran out or is unknown; the application starts a new one.
+  return raw(
+    '<html lang="en"><body><main><h1>This sign-in request has expired</h1><p>Go back to the application and sign in again.</p></main></body></html>',
+  );
+}

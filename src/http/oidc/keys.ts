@@ -1,0 +1,127 @@
+/**
+ * The provider's signing keys: generated at the first start, stored in `oidc_payload` (model `SigningKey`)
+ * encrypted with a key derived from AUTH_SECRET (as src/platform/mail/durable-queue.ts encrypts its outbox), so
+ * every node signs with the same keys. `rotateSigningKey` adds a new key that signs from then on; the keys it
+ * retires stay in the JWKS until every token they signed has expired (`expiresAt` of their row).
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+} from "node:crypto";
+import type { Db } from "../../platform/db/index.ts";
+import { dateParam, toDate } from "../../platform/db/values.ts";
+
+const MODEL = "SigningKey";
+// RSA 2048 with RS256: the one algorithm every OIDC client must support (OpenID Connect Core 1.0, section 15.1).
+const MODULUS_BITS = 2048;
+
+export interface SigningJwk {
+  readonly kid: string;
+  readonly kty: string;
+  readonly alg: string;
+  readonly use: string;
+  readonly [member: string]: unknown;
+}
+
+function keyFrom(secret: string): Buffer {
+  return createHash("sha256").update("gatehouse oidc signing keys\0").update(secret).digest();
+}
+
+function encrypt(key: Buffer, value: unknown): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
+}
+
+function decrypt<T>(key: Buffer, payload: string): T {
+  const raw = Buffer.from(payload, "base64");
+  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return JSON.parse(
+    Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8"),
+  ) as T;
+}
+
+function newKey(): SigningJwk {
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: MODULUS_BITS });
+  return {
+    ...privateKey.export({ format: "jwk" }),
+    kid: randomUUID(),
+    alg: "RS256",
+    use: "sig",
+  } as SigningJwk;
+}
+
+interface KeyRow {
+  id: string;
+  payload: string;
+  expiresAt: unknown;
+  uid: unknown;
+}
+
+/** Live keys, the signing one (newest) first: oidc-provider signs with the first key of an algorithm. */
+async function liveKeys(db: Db, secret: string): Promise<SigningJwk[]> {
+  const rows = (await db.kysely
+    .selectFrom("oidc_payload")
+    .select(["id", "payload", "expiresAt", "uid"])
+    .where("model", "=", MODEL)
+    .execute()) as KeyRow[];
+  const key = keyFrom(secret);
+  return (
+    rows
+      .filter((row) => {
+        const expiresAt = toDate(row.expiresAt, true);
+        return !expiresAt || expiresAt.getTime() > Date.now();
+      })
+      // `uid` holds the creation time (ISO text sorts in time order): newest first.
+      .sort((a, b) => String(b.uid).localeCompare(String(a.uid)))
+      .map((row) => decrypt<{ jwk: SigningJwk }>(key, row.payload).jwk)
+  );
+}
+
+async function insertKey(db: Db, secret: string, jwk: SigningJwk): Promise<void> {
+  await db.kysely
+    .insertInto("oidc_payload")
+    .values({
+      model: MODEL,
+      id: jwk.kid,
+      payload: encrypt(keyFrom(secret), { jwk }),
+      uid: new Date().toISOString(),
+      grantId: null,
+      userCode: null,
+      accountId: null,
+      expiresAt: null,
+      consumedAt: null,
+    })
+    .execute();
+}
+
+/** The keys to serve, made at the first start. Two nodes starting at once may both make one; both then serve. */
+export async function loadSigningKeys(db: Db, secret: string): Promise<SigningJwk[]> {
+  const keys = await liveKeys(db, secret);
+  if (keys.length > 0) return keys;
+  await insertKey(db, secret, newKey());
+  return liveKeys(db, secret);
+}
+
+/**
+ * Makes a new signing key; the current ones stay published for `retainSeconds` (at least the longest lifetime of
+ * a token they signed), then drop out of the JWKS. Nodes pick the new key up when they next start.
+ */
+export async function rotateSigningKey(db: Db, secret: string, retainSeconds: number): Promise<string> {
+  const retireAt = dateParam(db.dialect, new Date(Date.now() + retainSeconds * 1000));
+  await db.kysely
+    .updateTable("oidc_payload")
+    .set({ expiresAt: retireAt })
+    .where("model", "=", MODEL)
+    .where("expiresAt", "is", null)
+    .execute();
+  const jwk = newKey();
+  await insertKey(db, secret, jwk);
+  return jwk.kid;
+}
