@@ -40,6 +40,8 @@ describe("GET /.well-known/openid-configuration", () => {
     expect(body.introspection_endpoint).toBeString();
     expect(body.revocation_endpoint).toBeString();
     expect(body.code_challenge_methods_supported).toEqual(["S256"]);
+    expect(body.registration_endpoint).toBe(`${gatehouse.baseUrl}/v1/oauth-clients/register`);
+    expect(body.ui_locales_supported).toEqual(expect.arrayContaining(["en", "de", "ja"]));
     expect(body.scopes_supported).toEqual(
       expect.arrayContaining(["openid", "profile", "email", "phone", "tenant", "offline_access"]),
     );

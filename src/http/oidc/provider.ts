@@ -9,6 +9,7 @@ import type Provider from "oidc-provider";
 import type { Configuration } from "oidc-provider";
 import type { Auth } from "../../auth/index.ts";
 import type { Config } from "../../config.ts";
+import { SUPPORTED_LOCALES } from "../../i18n/index.ts";
 import type { Identity } from "../../identity/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { escapeHtml } from "../pages/html.ts";
@@ -143,6 +144,13 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       ],
     },
     routes: OIDC_ROUTES,
+    discovery: {
+      claim_types_supported: ["normal"],
+      ui_locales_supported: [...SUPPORTED_LOCALES],
+      // RFC 7591 registration is served by the native surface over the client store
+      // (src/http/native/oauth-clients/registration.ts), not by oidc-provider's own registration feature.
+      registration_endpoint: `${config.baseUrl}/v1/oauth-clients/register`,
+    },
     scopes: ["openid", "offline_access", "profile", "email", "phone", "tenant"],
     // oidc-provider's standalone claims (its defaults, plus amr), then the claims of each scope (accounts.ts).
     claims: {
