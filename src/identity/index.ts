@@ -16,6 +16,7 @@ import type { V1Context } from "./context.ts";
 import { V1Errors } from "./errors.ts";
 import { createGuard } from "./guard.ts";
 import { createPolicyService } from "./policies/service.ts";
+import { createRoleService } from "./roles/service.ts";
 import { createTenantService, DEFAULT_TENANT_SLUG } from "./tenants/service.ts";
 
 export interface IdentityDeps {
@@ -118,6 +119,8 @@ export function createIdentity(deps: IdentityDeps) {
 
   return {
     tenants,
+    /** Every rule about a tenant's role catalogue (/v1/roles and the console). */
+    roles: createRoleService({ tenants, authorize, audit }),
     apiKeys,
     policies,
     authorize,
