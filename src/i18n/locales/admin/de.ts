@@ -183,6 +183,7 @@ export const deAdmin = {
     shownOnce: "Der Schlüssel „{{name}}“ — kopieren Sie ihn jetzt: Er wird nur dieses eine Mal angezeigt.",
     expiresOn: "Läuft ab am",
     expiresHint: "Leer lassen für 90 Tage ab heute; höchstens ein Jahr im Voraus.",
+    expiresInvalid: "Wählen Sie einen Tag zwischen morgen und einem Jahr im Voraus.",
   },
   audit: {
     title: "Prüfprotokoll",

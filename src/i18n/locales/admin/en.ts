@@ -184,6 +184,7 @@ export const enAdmin = {
     shownOnce: "The key “{{name}}” — copy it now: it is shown this once and never again.",
     expiresOn: "Expires on",
     expiresHint: "Leave empty for 90 days from today; at most a year ahead.",
+    expiresInvalid: "Pick a day from tomorrow to a year ahead.",
   },
   audit: {
     title: "Audit trail",

@@ -182,6 +182,7 @@ export const esAdmin = {
     shownOnce: "La clave «{{name}}»: cópiela ahora, solo se muestra esta vez.",
     expiresOn: "Caduca el",
     expiresHint: "Déjelo vacío para 90 días desde hoy; como mucho un año.",
+    expiresInvalid: "Elija un día entre mañana y dentro de un año.",
   },
   audit: {
     title: "Registro de auditoría",

@@ -182,6 +182,7 @@ export const frAdmin = {
     shownOnce: "La clé « {{name}} » — copiez-la maintenant : elle n’est affichée que cette fois.",
     expiresOn: "Expire le",
     expiresHint: "Laisser vide pour 90 jours à partir d’aujourd’hui ; un an au plus.",
+    expiresInvalid: "Choisissez un jour entre demain et dans un an.",
   },
   audit: {
     title: "Journal d’audit",

@@ -182,6 +182,7 @@ export const jaAdmin = {
     shownOnce: "キー「{{name}}」は今すぐコピーしてください。表示されるのはこの一度だけです。",
     expiresOn: "有効期限",
     expiresHint: "空欄なら今日から 90 日。最長 1 年先まで。",
+    expiresInvalid: "明日から 1 年先までの日付を選んでください。",
   },
   audit: {
     title: "監査ログ",

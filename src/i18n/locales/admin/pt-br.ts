@@ -182,6 +182,7 @@ export const ptBRAdmin = {
     shownOnce: "A chave “{{name}}” — copie-a agora: ela só é mostrada desta vez.",
     expiresOn: "Expira em",
     expiresHint: "Deixe vazio para 90 dias a partir de hoje; no máximo um ano.",
+    expiresInvalid: "Escolha um dia entre amanhã e daqui a um ano.",
   },
   audit: {
     title: "Trilha de auditoria",

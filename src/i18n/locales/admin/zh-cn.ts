@@ -181,6 +181,7 @@ export const zhCNAdmin = {
     shownOnce: "密钥“{{name}}”——请立即复制:它只显示这一次。",
     expiresOn: "到期日期",
     expiresHint: "留空则为今天起 90 天;最多一年以内。",
+    expiresInvalid: "请选择明天到一年以内的日期。",
   },
   audit: {
     title: "审计日志",
