@@ -464,7 +464,8 @@ describe("POST /api/auth/delete-user", () => {
     const victim = uniqueEmail("delete-victim");
     const { id, token } = await signUp(victim);
     const { token: attacker } = await signUp(uniqueEmail("delete-attacker"));
-    await clientFor(token).deleteUser({});
+    // With a callbackURL of its own the client gets better-auth's callback link (without one, the hosted page's).
+    await clientFor(token).deleteUser({ callbackURL: "/goodbye" });
     const link = linkIn(await mailWithLink(victim, "/delete-user/callback?token="), t.baseUrl);
     const res = await follow(link, attacker);
     expect(res.status).toBe(404);

@@ -140,8 +140,19 @@ export function createAuth(deps: AuthDeps) {
       deleteUser: {
         enabled: true,
         deleteTokenExpiresIn: HOUR,
-        sendDeleteAccountVerification: ({ user, url }, request) =>
-          sendLater(renderLinkMail("delete-account", user.email, url, { locale: localeFor(user, request) })),
+        // The link opens the page that confirms the deletion (src/http/pages/account/links.ts), not the API's
+        // callback, which answers JSON and deletes only with the account's own session. An API client that
+        // named its own callbackURL keeps better-auth's link, which redirects there (the seed 000 contract).
+        sendDeleteAccountVerification: ({ user, url, token }, request) => {
+          const callback = new URL(url).searchParams.get("callbackURL");
+          const ownCallback = callback !== null && !["", "/", "/account/deleted"].includes(callback);
+          const page = new URL("/account/confirm-delete", config.baseUrl);
+          page.searchParams.set("token", token);
+          const link = ownCallback ? url : page.toString();
+          return sendLater(
+            renderLinkMail("delete-account", user.email, link, { locale: localeFor(user, request) }),
+          );
+        },
       },
     },
     session: {

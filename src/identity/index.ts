@@ -9,6 +9,7 @@ import { createCredentialService } from "./accounts/credentials.ts";
 import { createGlobalRoleCatalogue } from "./accounts/global-roles.ts";
 import { createUserQueries } from "./accounts/queries.ts";
 import { createAccountService } from "./accounts/service.ts";
+import { createApiKeyActions } from "./api-keys/actions.ts";
 import { createApiKeyService } from "./api-keys/service.ts";
 import { createAuditReader } from "./audit/reader.ts";
 import type { AuditService } from "./audit/service.ts";
@@ -17,6 +18,7 @@ import { V1Errors } from "./errors.ts";
 import { createGuard } from "./guard.ts";
 import { createOAuthClientService } from "./oauth-clients/service.ts";
 import { createPolicyService } from "./policies/service.ts";
+import { createRoleService } from "./roles/service.ts";
 import { createTenantService, DEFAULT_TENANT_SLUG } from "./tenants/service.ts";
 
 export interface IdentityDeps {
@@ -127,7 +129,11 @@ export function createIdentity(deps: IdentityDeps) {
 
   return {
     tenants,
+    /** Every rule about a tenant's role catalogue (/v1/roles and the console). */
+    roles: createRoleService({ tenants, authorize, audit }),
     apiKeys,
+    /** Creating and revoking keys as an actor: every rule about it (/v1/api-keys and the console). */
+    apiKeyActions: createApiKeyActions({ apiKeys, tenants, authorize, audit }),
     policies,
     authorize,
     /** The one account service behind every API (/v1, GeoLens, Hasura). */

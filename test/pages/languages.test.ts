@@ -94,7 +94,7 @@ describeBrowser("sign-up, verification and sign-in in German and Japanese", () =
       await page.getByLabel(tr("pages.common.password"), { exact: true }).fill(PASSWORD);
       await submit(page.getByRole("button", { name: tr("pages.signIn.submit") }));
       await page.waitForURL("**/account");
-      expect(await page.locator("h1").innerText()).toBe(tr("pages.account.title"));
+      expect(await page.locator("h1").innerText()).toBe(tr("accountPage.title"));
       await expectNoEnglish(page);
     });
   }

@@ -20,7 +20,7 @@ export interface FormState {
 export interface FieldOptions {
   readonly name: string;
   readonly label: string;
-  readonly type?: "text" | "email" | "password" | "tel";
+  readonly type?: "text" | "email" | "password" | "tel" | "date";
   readonly autocomplete?: string;
   readonly required?: boolean;
   readonly hint?: string;

@@ -13,6 +13,7 @@ import type { ParamsArg, TranslationKey } from "../../i18n/types.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { type AuthCaller, createAuthCaller } from "./auth-call.ts";
 import type { Html } from "./html.ts";
+import { type Impersonation, impersonationOf, mayBeImpersonating } from "./impersonation.ts";
 import { allowedTarget } from "./redirect-target.ts";
 import { CSRF_FIELD, type CsrfState, createCsrf, pageContentSecurityPolicy } from "./security.ts";
 
@@ -37,6 +38,8 @@ export interface PageContext {
   readonly csrf: CsrfState;
   /** Cookies to set on whatever this request answers (the CSRF nonce, the chosen language). */
   readonly cookies: string[];
+  /** Set while an admin acts as this user: the layout shows it on every page, with the way back. */
+  readonly impersonating?: Impersonation | undefined;
 }
 
 /** A year: the language a person picked stays picked. */
@@ -63,7 +66,8 @@ export function createPages(deps: PagesDeps) {
     const asked = closestLocale(url.searchParams.get(LOCALE_QUERY));
     if (asked && isLocale(asked)) cookies.push(localeCookie(asked, secure));
     const t: Translate = (key, ...params) => translate(locale, key, ...params);
-    return { request, url, locale, t, brand: deps.config.brand, csrf, cookies };
+    const impersonating = mayBeImpersonating(request) ? await impersonationOf(callAuth, request) : undefined;
+    return { request, url, locale, t, brand: deps.config.brand, csrf, cookies, impersonating };
   }
 
   function headers(ctx: PageContext | undefined, extra: readonly string[] = []): Headers {

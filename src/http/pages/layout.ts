@@ -6,6 +6,7 @@
 import { RESOURCES, SUPPORTED_LOCALES } from "../../i18n/index.ts";
 import { LOCALE_QUERY } from "../../i18n/negotiate.ts";
 import { ASSET_PATHS } from "./assets.ts";
+import { csrfField } from "./components.ts";
 import type { PageContext } from "./context.ts";
 import { type Html, html, type Renderable } from "./html.ts";
 
@@ -29,6 +30,15 @@ function languageSwitcher(ctx: PageContext): Html {
   <input type="hidden" name="return_to" value="${returnPath(ctx.url)}">
   <button type="submit" class="button button--secondary button--small">${ctx.t("pages.common.changeLanguage")}</button>
 </form>`;
+}
+
+/** While an admin acts as someone: whom, and the way back (the console's stop route), on every page but the one saying it. */
+function impersonationBanner(ctx: PageContext): Html | false {
+  if (!ctx.impersonating || ctx.url.pathname === "/admin/impersonation") return false;
+  return html`<div class="alert alert--info impersonation-banner" role="status" data-testid="impersonation-banner">
+  <p>${ctx.t("admin.impersonation.actingAs", { name: ctx.impersonating.name })}</p>
+  <form method="post" action="/admin/impersonation/stop">${csrfField(ctx)}<button type="submit" class="button button--secondary button--small">${ctx.t("admin.impersonation.stop")}</button></form>
+</div>`;
 }
 
 export function layout(
@@ -61,6 +71,7 @@ ${(options.stylesheets ?? []).map((href) => html`<link rel="stylesheet" href="${
   ${languageSwitcher(ctx)}
 </header>
 <main id="main" class="main">
+  ${impersonationBanner(ctx)}
   <div class="card${options.wide ? " card--wide" : ""}">
     <h1>${title}</h1>
     ${content}

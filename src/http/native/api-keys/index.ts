@@ -1,14 +1,13 @@
-/** /v1/api-keys: tenant-bound keys for automation. The raw key is in the creation response only. */
+/**
+ * /v1/api-keys: tenant-bound keys for automation, over src/identity/api-keys/actions.ts. The raw key is in the
+ * creation response only.
+ */
 import { Elysia, t } from "elysia";
-import type { Principal } from "../../../auth/principal.ts";
 import {
   API_KEY_DEFAULT_TTL_DAYS,
   API_KEY_MAX_TTL_DAYS,
   type ApiKey,
-  latestApiKeyExpiry,
 } from "../../../identity/api-keys/service.ts";
-import { auditBy } from "../../../identity/audit/actor.ts";
-import { V1Errors } from "../../../identity/errors.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
 
@@ -42,16 +41,7 @@ function render(key: ApiKey) {
 }
 
 export function apiKeysModule(services: V1Services) {
-  const { apiKeys, tenants, authorize, authorizeOnTenant, resolveContext, audit } = services;
-  /** The person a new key answers to: the signed-in creator, or the creator of the key that creates it. */
-  async function answerableUser(principal: Principal | null): Promise<string> {
-    if (principal?.kind === "user") return principal.userId;
-    const parent =
-      principal?.kind === "apiKey" ? await apiKeys.get(principal.tenantId, principal.keyId) : null;
-    // Unreachable: an authorized caller is a user or a live key, and a live key has a creator.
-    if (!parent?.createdBy) throw V1Errors.unauthenticated();
-    return parent.createdBy;
-  }
+  const { apiKeys, apiKeyActions, authorizeOnTenant, resolveContext } = services;
   return new Elysia({ name: "api-keys", prefix: "/v1/api-keys" })
     .get(
       "",
@@ -67,43 +57,11 @@ export function apiKeysModule(services: V1Services) {
     .post(
       "",
       async ({ body, request, set }) => {
-        const ctx = await resolveContext(request.headers);
-        const roles = [...new Set(body.roles)];
-        await authorize(ctx, (actor) => ({
-          principal: actor,
-          action: "apiKeys.create",
-          resource: { type: "Tenant", id: ctx.tenant.id },
-          context: { roles },
-        }));
-        const catalogue = await tenants.roleNames(ctx.tenant.id);
-        const invalid = roles.filter((role) => !catalogue.has(role));
-        if (invalid.length > 0) throw V1Errors.invalidRoles(invalid);
         const expiresAt = body.expires_at === undefined ? undefined : new Date(body.expires_at);
-        if (
-          expiresAt &&
-          (Number.isNaN(expiresAt.getTime()) ||
-            expiresAt.getTime() <= Date.now() ||
-            expiresAt > latestApiKeyExpiry())
-        ) {
-          throw V1Errors.invalidRequest(
-            `expires_at must be a date-time in the next ${API_KEY_MAX_TTL_DAYS} days`,
-            { field: "expires_at" },
-          );
-        }
-        const createdBy = await answerableUser(ctx.principal);
-        const { key, raw } = await apiKeys.create({
-          tenantId: ctx.tenant.id,
+        const { key, raw } = await apiKeyActions.create(await resolveContext(request.headers), {
           name: body.name,
-          roles,
-          createdBy,
+          roles: body.roles,
           expiresAt,
-        });
-        await audit.record({
-          ...auditBy(ctx),
-          type: "api_key.created",
-          subjectType: "api_key",
-          subjectId: key.id,
-          details: { roles, name: body.name },
         });
         set.status = 201;
         return { ...render(key), key: raw };
@@ -129,21 +87,7 @@ export function apiKeysModule(services: V1Services) {
     .delete(
       "/:id",
       async ({ params, request, set }) => {
-        const ctx = await resolveContext(request.headers);
-        const key = await apiKeys.get(ctx.tenant.id, params.id);
-        if (!key) throw V1Errors.notFound("api_key");
-        await authorize(ctx, (actor) => ({
-          principal: actor,
-          action: "apiKeys.revoke",
-          resource: { type: "ApiKey", id: key.id, tenantId: key.tenantId, roles: key.roles },
-        }));
-        await apiKeys.revoke(ctx.tenant.id, key.id);
-        await audit.record({
-          ...auditBy(ctx),
-          type: "api_key.revoked",
-          subjectType: "api_key",
-          subjectId: key.id,
-        });
+        await apiKeyActions.revoke(await resolveContext(request.headers), params.id);
         set.status = 204;
         return null;
       },

@@ -1,8 +1,7 @@
-/** /v1/roles: a tenant's role catalogue (owner, admin, user, plus the tenant's own). */
+/** /v1/roles: a tenant's role catalogue (owner, admin, user, plus the tenant's own), over src/identity/roles. */
 import { Elysia, t } from "elysia";
-import { auditBy } from "../../../identity/audit/actor.ts";
-import { V1Errors } from "../../../identity/errors.ts";
-import { BASE_TENANT_ROLES } from "../../../identity/tenants/service.ts";
+import { ROLE_DESCRIPTION_MAX, ROLE_NAME_PATTERN } from "../../../identity/roles/service.ts";
+import type { TenantRole } from "../../../identity/tenants/service.ts";
 import type { V1Services } from "../../services.ts";
 import { ErrorBody } from "../users/model.ts";
 
@@ -12,20 +11,21 @@ const Role = t.Object(
 );
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ["Users"];
-const ROLE_NAME = "^[a-z][a-z0-9_-]{0,63}$";
+
+const render = (role: TenantRole) => ({
+  name: role.name,
+  description: role.description,
+  built_in: role.builtIn,
+});
 
 export function rolesModule(services: V1Services) {
-  const { tenants, authorize, authorizeOnTenant, resolveContext, audit } = services;
+  const { roles, resolveContext } = services;
   return new Elysia({ name: "roles", prefix: "/v1/roles" })
     .get(
       "",
-      async ({ request }) => {
-        const ctx = await authorizeOnTenant(request.headers, "roles.list");
-        const roles = await tenants.listRoles(ctx.tenant.id);
-        return {
-          data: roles.map((r) => ({ name: r.name, description: r.description, built_in: r.builtIn })),
-        };
-      },
+      async ({ request }) => ({
+        data: (await roles.list(await resolveContext(request.headers))).map(render),
+      }),
       {
         response: { 200: t.Object({ data: t.Array(Role) }), ...errors },
         detail: { tags, summary: "List the tenant's roles" },
@@ -34,28 +34,14 @@ export function rolesModule(services: V1Services) {
     .post(
       "",
       async ({ body, request, set }) => {
-        const ctx = await resolveContext(request.headers);
-        await authorize(ctx, (actor) => ({
-          principal: actor,
-          action: "roles.create",
-          resource: { type: "Tenant", id: ctx.tenant.id },
-          context: { role: body.name },
-        }));
-        if (!(await tenants.createRole(ctx.tenant.id, body.name, body.description ?? null)))
-          throw V1Errors.roleExists();
-        await audit.record({
-          ...auditBy(ctx),
-          type: "role.created",
-          subjectType: "role",
-          subjectId: body.name,
-        });
+        const role = await roles.create(await resolveContext(request.headers), body);
         set.status = 201;
-        return { name: body.name, description: body.description ?? null, built_in: false };
+        return render(role);
       },
       {
         body: t.Object({
-          name: t.String({ pattern: ROLE_NAME, description: "Lower-case letters, digits, - and _" }),
-          description: t.Optional(t.Nullable(t.String({ maxLength: 500 }))),
+          name: t.String({ pattern: ROLE_NAME_PATTERN, description: "Lower-case letters, digits, - and _" }),
+          description: t.Optional(t.Nullable(t.String({ maxLength: ROLE_DESCRIPTION_MAX }))),
         }),
         response: { 201: Role, ...errors },
         detail: { tags, summary: "Add a role to the tenant's catalogue" },
@@ -64,24 +50,7 @@ export function rolesModule(services: V1Services) {
     .delete(
       "/:name",
       async ({ params, request, set }) => {
-        const ctx = await resolveContext(request.headers);
-        await authorize(ctx, (actor) => ({
-          principal: actor,
-          action: "roles.delete",
-          resource: { type: "Role", name: params.name, tenantId: ctx.tenant.id },
-        }));
-        if ((BASE_TENANT_ROLES as readonly string[]).includes(params.name)) {
-          throw V1Errors.builtInRole(params.name);
-        }
-        const holders = await tenants.countRoleHolders(ctx.tenant.id, params.name);
-        if (holders > 0) throw V1Errors.roleInUse(holders);
-        if (!(await tenants.deleteRole(ctx.tenant.id, params.name))) throw V1Errors.notFound("role");
-        await audit.record({
-          ...auditBy(ctx),
-          type: "role.deleted",
-          subjectType: "role",
-          subjectId: params.name,
-        });
+        await roles.remove(await resolveContext(request.headers), params.name);
         set.status = 204;
         return null;
       },

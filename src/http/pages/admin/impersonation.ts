@@ -8,23 +8,9 @@ import { Elysia } from "elysia";
 import { button, postForm } from "../components.ts";
 import type { PageContext, Pages } from "../context.ts";
 import { html } from "../html.ts";
+import { type Impersonation, impersonationOf } from "../impersonation.ts";
 import { layout } from "../layout.ts";
 import { ADMIN_CSS, ADMIN_PAGE_DETAIL } from "./shell.ts";
-
-interface Impersonation {
-  readonly userId: string;
-  readonly name: string;
-}
-
-async function impersonation(pages: Pages, request: Request): Promise<Impersonation | undefined> {
-  if (!(request.headers.get("cookie") ?? "").includes("session_token")) return undefined;
-  const answer = await pages.callAuth(request, "/get-session");
-  const session = answer.ok ? (answer.body?.session as Record<string, unknown> | undefined) : undefined;
-  const user = answer.ok ? (answer.body?.user as Record<string, unknown> | undefined) : undefined;
-  if (!session?.impersonatedBy || typeof user?.id !== "string") return undefined;
-  const name = [user.name, user.email, user.username].find((v) => typeof v === "string" && v !== "");
-  return { userId: user.id, name: String(name ?? user.id) };
-}
 
 export function impersonationPages(pages: Pages) {
   const page = (ctx: PageContext, who: Impersonation, error?: string) =>
@@ -41,13 +27,13 @@ ${postForm(ctx, "/admin/impersonation/stop", button(ctx.t("admin.impersonation.s
   return new Elysia({ name: "admin-impersonation", detail: ADMIN_PAGE_DETAIL })
     .get("/admin/impersonation", async ({ request }) => {
       const ctx = await pages.context(request);
-      const who = await impersonation(pages, request);
+      const who = await impersonationOf(pages.callAuth, request);
       if (!who) return pages.redirect(ctx, "/admin");
       return pages.page(ctx, page(ctx, who));
     })
     .post("/admin/impersonation/stop", async ({ request, body }) => {
       const ctx = await pages.context(request);
-      const who = await impersonation(pages, request);
+      const who = await impersonationOf(pages.callAuth, request);
       if (!who) return pages.redirect(ctx, "/admin");
       if (!pages.csrfOk(ctx, body)) {
         return pages.page(ctx, page(ctx, who, ctx.t("pages.common.formExpired")), { status: 403 });

@@ -15,6 +15,7 @@ import { createHandlers } from "./handler.ts";
 import { impersonationPages } from "./impersonation.ts";
 import { memberPages } from "./members.ts";
 import { overviewPages } from "./overview.ts";
+import { rolePages } from "./roles.ts";
 import { rulesPages } from "./rules.ts";
 import { ADMIN_CSS, ADMIN_PAGE_DETAIL } from "./shell.ts";
 import { tenantsPages } from "./tenants.ts";
@@ -42,6 +43,7 @@ export function adminPages(pages: Pages, services: AdminServices, healthDeps: He
     .use(impersonationPages(pages))
     .use(tenantsPages(services, handlers))
     .use(memberPages(services, handlers))
+    .use(rolePages(services, handlers))
     .use(rulesPages(services, handlers))
     .use(apiKeyPages(services, handlers))
     .use(auditPages(services, handlers));

@@ -9,7 +9,7 @@ import { button, type FormState, field, formMessages, postForm } from "../compon
 import type { PageContext } from "../context.ts";
 import { formValues, messageOf, missingFields } from "../form-errors.ts";
 import { type Html, html } from "../html.ts";
-import { type AdminServices, headersFor, type Operator } from "./access.ts";
+import type { AdminServices, Operator } from "./access.ts";
 import type { Handlers } from "./handler.ts";
 import { ADMIN_PAGE_DETAIL, adminPage, attempt, refusalAlert } from "./shell.ts";
 import { filtersOf, listUsers, userListSection } from "./user-list.ts";
@@ -132,25 +132,6 @@ ${button(t("admin.tenants.create"))}`,
 ${list}`,
           ),
           { status: result.ok ? 200 : result.error.status },
-        );
-      }),
-    )
-    .get("/admin/tenants/:tenant/roles", ({ request, params }) =>
-      handlers.page(request, async ({ ctx, operator }) => {
-        const tenantCtx = await services.authorizeOnTenant(headersFor(request, params.tenant), "roles.list");
-        const roles = await services.tenants.listRoles(tenantCtx.tenant.id);
-        const { t } = ctx;
-        return pages.page(
-          ctx,
-          adminPage(
-            ctx,
-            operator,
-            "tenants",
-            t("admin.tenant.rolesTitle", { name: tenantCtx.tenant.name }),
-            html`${tenantNav(ctx, tenantCtx.tenant.id, "roles")}<div class="table-wrap" tabindex="0" role="region" aria-label="${ctx.t("admin.common.table")}"><table><thead><tr><th scope="col">${t("admin.tenant.roleName")}</th><th scope="col">${t("admin.tenant.roleDescription")}</th><th scope="col">${t("admin.tenant.origin")}</th></tr></thead><tbody>
-${roles.map((role) => html`<tr><td>${role.name}</td><td>${role.description ?? "—"}</td><td>${role.builtIn ? t("admin.tenant.builtInRole") : t("admin.tenant.ownRole")}</td></tr>`)}
-</tbody></table></div>`,
-          ),
         );
       }),
     );

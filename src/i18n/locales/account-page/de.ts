@@ -103,6 +103,15 @@ export const deAccountPage = {
     sent: "Wir haben einen Link an {{email}} geschickt. Öffnen Sie ihn in diesem Browser, um Ihr Konto endgültig zu löschen.",
     deletedTitle: "Konto gelöscht",
     deleted: "Ihr Konto wurde gelöscht. Danke, dass Sie es genutzt haben.",
+    confirmTitle: "Konto löschen?",
+    confirmIntro:
+      "Damit werden Ihr Konto und seine Daten endgültig gelöscht. Das kann nicht rückgängig gemacht werden.",
+    confirmButton: "Mein Konto endgültig löschen",
+    signInFirst:
+      "Um Ihr Konto zu löschen, melden Sie sich in diesem Browser mit dem Konto an, an das dieser Link ging; danach kommen Sie hierher zurück.",
+    signIn: "Anmelden",
+    linkFailed:
+      "Dieser Link funktioniert nicht: Er ist ungültig, abgelaufen oder gehört zu einem anderen Konto.",
   },
   emailChanged: {
     title: "Änderung der E-Mail-Adresse",

@@ -105,6 +105,13 @@ export const enAccountPage = {
     sent: "We sent a link to {{email}}. Open it in this browser to delete your account for good.",
     deletedTitle: "Account deleted",
     deleted: "Your account has been deleted. Thank you for having used it.",
+    confirmTitle: "Delete your account?",
+    confirmIntro: "This deletes your account and its data for good. It cannot be undone.",
+    confirmButton: "Delete my account for good",
+    signInFirst:
+      "To delete your account, sign in on this browser with the account this link was sent to; you then come back here.",
+    signIn: "Sign in",
+    linkFailed: "This link does not work: it is invalid, has expired, or belongs to another account.",
   },
   emailChanged: {
     title: "Change of e-mail address",

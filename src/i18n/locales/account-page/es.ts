@@ -103,6 +103,13 @@ export const esAccountPage = {
     sent: "Hemos enviado un enlace a {{email}}. Ábrelo en este navegador para eliminar tu cuenta definitivamente.",
     deletedTitle: "Cuenta eliminada",
     deleted: "Tu cuenta se ha eliminado. Gracias por haberla usado.",
+    confirmTitle: "¿Eliminar su cuenta?",
+    confirmIntro: "Esto elimina su cuenta y sus datos para siempre. No se puede deshacer.",
+    confirmButton: "Eliminar mi cuenta para siempre",
+    signInFirst:
+      "Para eliminar su cuenta, inicie sesión en este navegador con la cuenta a la que se envió este enlace; después volverá aquí.",
+    signIn: "Iniciar sesión",
+    linkFailed: "Este enlace no funciona: no es válido, ha caducado o pertenece a otra cuenta.",
   },
   emailChanged: {
     title: "Cambio de correo electrónico",

@@ -103,6 +103,13 @@ export const frAccountPage = {
     sent: "Nous avons envoyé un lien à {{email}}. Ouvrez-le dans ce navigateur pour supprimer définitivement votre compte.",
     deletedTitle: "Compte supprimé",
     deleted: "Votre compte a été supprimé. Merci de l’avoir utilisé.",
+    confirmTitle: "Supprimer votre compte ?",
+    confirmIntro: "Cela supprime définitivement votre compte et ses données. C’est irréversible.",
+    confirmButton: "Supprimer définitivement mon compte",
+    signInFirst:
+      "Pour supprimer votre compte, connectez-vous dans ce navigateur avec le compte auquel ce lien a été envoyé ; vous reviendrez ensuite ici.",
+    signIn: "Se connecter",
+    linkFailed: "Ce lien ne fonctionne pas : il est invalide, a expiré ou appartient à un autre compte.",
   },
   emailChanged: {
     title: "Changement d’adresse e-mail",

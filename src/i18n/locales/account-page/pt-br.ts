@@ -102,6 +102,13 @@ export const ptBRAccountPage = {
     sent: "Enviamos um link para {{email}}. Abra-o neste navegador para excluir sua conta de vez.",
     deletedTitle: "Conta excluída",
     deleted: "Sua conta foi excluída. Obrigado por tê-la usado.",
+    confirmTitle: "Excluir sua conta?",
+    confirmIntro: "Isso exclui sua conta e seus dados para sempre. Não pode ser desfeito.",
+    confirmButton: "Excluir minha conta para sempre",
+    signInFirst:
+      "Para excluir sua conta, entre neste navegador com a conta para a qual este link foi enviado; depois você volta para cá.",
+    signIn: "Entrar",
+    linkFailed: "Este link não funciona: é inválido, expirou ou pertence a outra conta.",
   },
   emailChanged: {
     title: "Troca de endereço de e-mail",

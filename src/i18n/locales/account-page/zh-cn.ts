@@ -101,6 +101,12 @@ export const zhCNAccountPage = {
     sent: "我们已向 {{email}} 发送链接。请在此浏览器中打开，以永久删除您的账户。",
     deletedTitle: "账户已删除",
     deleted: "您的账户已删除。感谢您的使用。",
+    confirmTitle: "删除您的账户?",
+    confirmIntro: "这将永久删除您的账户及其数据,无法撤销。",
+    confirmButton: "永久删除我的账户",
+    signInFirst: "要删除账户,请在此浏览器中登录此链接所发送到的账户,之后会回到这里。",
+    signIn: "登录",
+    linkFailed: "此链接无效:它不正确、已过期或属于其他账户。",
   },
   emailChanged: {
     title: "更改电子邮箱",

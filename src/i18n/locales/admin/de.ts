@@ -139,6 +139,10 @@ export const deAdmin = {
     rolesTitle: "Rollen von {{name}}",
     roleName: "Rolle",
     roleDescription: "Beschreibung",
+    roleCreate: "Rolle hinzufügen",
+    roleNameHint: "Kleinbuchstaben, Ziffern, - und _; beginnt mit einem Buchstaben.",
+    roleDelete: "Löschen",
+    roleDeleteNamed: "Rolle {{name}} löschen",
   },
   rules: {
     title: "Regeln von {{name}}",
@@ -177,6 +181,9 @@ export const deAdmin = {
     revoke: "Widerrufen",
     create: "API-Schlüssel erstellen",
     shownOnce: "Der Schlüssel „{{name}}“ — kopieren Sie ihn jetzt: Er wird nur dieses eine Mal angezeigt.",
+    expiresOn: "Läuft ab am",
+    expiresHint: "Leer lassen für 90 Tage ab heute; höchstens ein Jahr im Voraus.",
+    expiresInvalid: "Wählen Sie einen Tag zwischen morgen und einem Jahr im Voraus.",
   },
   audit: {
     title: "Prüfprotokoll",

@@ -141,6 +141,10 @@ export const enAdmin = {
     rolesTitle: "Roles of {{name}}",
     roleName: "Role",
     roleDescription: "Description",
+    roleCreate: "Add a role",
+    roleNameHint: "Lower-case letters, digits, - and _; starting with a letter.",
+    roleDelete: "Delete",
+    roleDeleteNamed: "Delete the role {{name}}",
   },
   rules: {
     title: "Rules of {{name}}",
@@ -178,6 +182,9 @@ export const enAdmin = {
     revoke: "Revoke",
     create: "Create an API key",
     shownOnce: "The key “{{name}}” — copy it now: it is shown this once and never again.",
+    expiresOn: "Expires on",
+    expiresHint: "Leave empty for 90 days from today; at most a year ahead.",
+    expiresInvalid: "Pick a day from tomorrow to a year ahead.",
   },
   audit: {
     title: "Audit trail",

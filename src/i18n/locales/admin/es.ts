@@ -138,6 +138,10 @@ export const esAdmin = {
     rolesTitle: "Roles de {{name}}",
     roleName: "Rol",
     roleDescription: "Descripción",
+    roleCreate: "Añadir un rol",
+    roleNameHint: "Minúsculas, cifras, - y _; empieza por una letra.",
+    roleDelete: "Eliminar",
+    roleDeleteNamed: "Eliminar el rol {{name}}",
   },
   rules: {
     title: "Reglas de {{name}}",
@@ -176,6 +180,9 @@ export const esAdmin = {
     revoke: "Revocar",
     create: "Crear una clave de API",
     shownOnce: "La clave «{{name}}»: cópiela ahora, solo se muestra esta vez.",
+    expiresOn: "Caduca el",
+    expiresHint: "Déjelo vacío para 90 días desde hoy; como mucho un año.",
+    expiresInvalid: "Elija un día entre mañana y dentro de un año.",
   },
   audit: {
     title: "Registro de auditoría",

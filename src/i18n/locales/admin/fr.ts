@@ -138,6 +138,10 @@ export const frAdmin = {
     rolesTitle: "Rôles de {{name}}",
     roleName: "Rôle",
     roleDescription: "Descriptif",
+    roleCreate: "Ajouter un rôle",
+    roleNameHint: "Minuscules, chiffres, - et _ ; commence par une lettre.",
+    roleDelete: "Supprimer",
+    roleDeleteNamed: "Supprimer le rôle {{name}}",
   },
   rules: {
     title: "Règles de {{name}}",
@@ -176,6 +180,9 @@ export const frAdmin = {
     revoke: "Révoquer",
     create: "Créer une clé d’API",
     shownOnce: "La clé « {{name}} » — copiez-la maintenant : elle n’est affichée que cette fois.",
+    expiresOn: "Expire le",
+    expiresHint: "Laisser vide pour 90 jours à partir d’aujourd’hui ; un an au plus.",
+    expiresInvalid: "Choisissez un jour entre demain et dans un an.",
   },
   audit: {
     title: "Journal d’audit",

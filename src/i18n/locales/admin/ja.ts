@@ -138,6 +138,10 @@ export const jaAdmin = {
     rolesTitle: "{{name}} のロール",
     roleName: "ロール",
     roleDescription: "説明",
+    roleCreate: "ロールを追加",
+    roleNameHint: "英小文字・数字・- と _(先頭は英字)。",
+    roleDelete: "削除",
+    roleDeleteNamed: "ロール {{name}} を削除",
   },
   rules: {
     title: "{{name}} のルール",
@@ -176,6 +180,9 @@ export const jaAdmin = {
     revoke: "失効させる",
     create: "API キーを作成",
     shownOnce: "キー「{{name}}」は今すぐコピーしてください。表示されるのはこの一度だけです。",
+    expiresOn: "有効期限",
+    expiresHint: "空欄なら今日から 90 日。最長 1 年先まで。",
+    expiresInvalid: "明日から 1 年先までの日付を選んでください。",
   },
   audit: {
     title: "監査ログ",

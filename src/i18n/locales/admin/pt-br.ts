@@ -138,6 +138,10 @@ export const ptBRAdmin = {
     rolesTitle: "Papéis de {{name}}",
     roleName: "Papel",
     roleDescription: "Descrição",
+    roleCreate: "Adicionar um papel",
+    roleNameHint: "Letras minúsculas, dígitos, - e _; começando por uma letra.",
+    roleDelete: "Excluir",
+    roleDeleteNamed: "Excluir o papel {{name}}",
   },
   rules: {
     title: "Regras de {{name}}",
@@ -176,6 +180,9 @@ export const ptBRAdmin = {
     revoke: "Revogar",
     create: "Criar uma chave de API",
     shownOnce: "A chave “{{name}}” — copie-a agora: ela só é mostrada desta vez.",
+    expiresOn: "Expira em",
+    expiresHint: "Deixe vazio para 90 dias a partir de hoje; no máximo um ano.",
+    expiresInvalid: "Escolha um dia entre amanhã e daqui a um ano.",
   },
   audit: {
     title: "Trilha de auditoria",

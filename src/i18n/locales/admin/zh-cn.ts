@@ -138,6 +138,10 @@ export const zhCNAdmin = {
     rolesTitle: "{{name}} 的角色",
     roleName: "角色",
     roleDescription: "说明",
+    roleCreate: "添加角色",
+    roleNameHint: "小写字母、数字、- 和 _,以字母开头。",
+    roleDelete: "删除",
+    roleDeleteNamed: "删除角色 {{name}}",
   },
   rules: {
     title: "{{name}} 的规则",
@@ -175,6 +179,9 @@ export const zhCNAdmin = {
     revoke: "吊销",
     create: "创建 API 密钥",
     shownOnce: "密钥“{{name}}”——请立即复制:它只显示这一次。",
+    expiresOn: "到期日期",
+    expiresHint: "留空则为今天起 90 天;最多一年以内。",
+    expiresInvalid: "请选择明天到一年以内的日期。",
   },
   audit: {
     title: "审计日志",

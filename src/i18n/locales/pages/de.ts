@@ -114,10 +114,6 @@ export const dePages = {
     intro: "Möchten Sie sich von {{app}} abmelden?",
     submit: "Abmelden",
   },
-  account: {
-    title: "Ihr Konto",
-    signedInAs: "Sie sind angemeldet als {{name}}.",
-  },
   errorPage: {
     home: "Zur Anmeldeseite",
     badRequestTitle: "Die Anfrage war nicht verständlich",

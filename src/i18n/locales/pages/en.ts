@@ -113,10 +113,6 @@ export const enPages = {
     intro: "Do you want to sign out of {{app}}?",
     submit: "Sign out",
   },
-  account: {
-    title: "Your account",
-    signedInAs: "You are signed in as {{name}}.",
-  },
   errorPage: {
     home: "Go to the sign-in page",
     badRequestTitle: "The request could not be understood",

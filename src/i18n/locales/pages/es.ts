@@ -110,10 +110,6 @@ export const esPages = {
     intro: "¿Quieres cerrar la sesión de {{app}}?",
     submit: "Cerrar sesión",
   },
-  account: {
-    title: "Tu cuenta",
-    signedInAs: "Has iniciado sesión como {{name}}.",
-  },
   errorPage: {
     home: "Ir a la página de inicio de sesión",
     badRequestTitle: "No se pudo entender la solicitud",

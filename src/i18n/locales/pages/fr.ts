@@ -112,10 +112,6 @@ export const frPages = {
     intro: "Voulez-vous vous déconnecter de {{app}} ?",
     submit: "Se déconnecter",
   },
-  account: {
-    title: "Votre compte",
-    signedInAs: "Vous êtes connecté en tant que {{name}}.",
-  },
   errorPage: {
     home: "Aller à la page de connexion",
     badRequestTitle: "La requête n’a pas pu être comprise",

@@ -110,10 +110,6 @@ export const jaPages = {
     intro: "{{app}} からサインアウトしますか？",
     submit: "サインアウト",
   },
-  account: {
-    title: "アカウント",
-    signedInAs: "{{name}} としてサインインしています。",
-  },
   errorPage: {
     home: "サインインページへ",
     badRequestTitle: "リクエストを理解できませんでした",

@@ -110,10 +110,6 @@ export const ptBRPages = {
     intro: "Deseja sair do {{app}}?",
     submit: "Sair",
   },
-  account: {
-    title: "Sua conta",
-    signedInAs: "Você entrou como {{name}}.",
-  },
   errorPage: {
     home: "Ir para a página de login",
     badRequestTitle: "Não foi possível entender a solicitação",

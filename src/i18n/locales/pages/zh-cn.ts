@@ -110,10 +110,6 @@ export const zhCNPages = {
     intro: "要退出 {{app}} 吗？",
     submit: "退出登录",
   },
-  account: {
-    title: "您的账户",
-    signedInAs: "您已以 {{name}} 的身份登录。",
-  },
   errorPage: {
     home: "前往登录页面",
     badRequestTitle: "无法理解该请求",
