@@ -1,19 +1,16 @@
 /**
  * The provider's signing keys: generated at the first start, stored in `oidc_payload` (model `SigningKey`)
- * encrypted with a key derived from AUTH_SECRET (as src/platform/mail/durable-queue.ts encrypts its outbox), so
+ * sealed under AUTH_SECRET (src/platform/sealed.ts), so
  * every node signs with the same keys. `rotateSigningKey` adds a new key that signs from then on; the keys it
  * retires stay in the JWKS until every token they signed has expired (`expiresAt` of their row).
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  generateKeyPairSync,
-  randomBytes,
-  randomUUID,
-} from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
+import { createSealer } from "../../platform/sealed.ts";
+
+// The purpose the keys were first sealed under: changing it makes the stored keys unreadable.
+const SEAL_PURPOSE = "gatehouse oidc signing keys";
 
 const MODEL = "SigningKey";
 // RSA 2048 with RS256: the one algorithm every OIDC client must support (OpenID Connect Core 1.0, section 15.1).
@@ -25,26 +22,6 @@ export interface SigningJwk {
   readonly alg: string;
   readonly use: string;
   readonly [member: string]: unknown;
-}
-
-function keyFrom(secret: string): Buffer {
-  return createHash("sha256").update("gatehouse oidc signing keys\0").update(secret).digest();
-}
-
-function encrypt(key: Buffer, value: unknown): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
-}
-
-function decrypt<T>(key: Buffer, payload: string): T {
-  const raw = Buffer.from(payload, "base64");
-  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return JSON.parse(
-    Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8"),
-  ) as T;
 }
 
 function newKey(): SigningJwk {
@@ -71,7 +48,7 @@ async function liveKeys(db: Db, secret: string): Promise<SigningJwk[]> {
     .select(["id", "payload", "expiresAt", "uid"])
     .where("model", "=", MODEL)
     .execute()) as KeyRow[];
-  const key = keyFrom(secret);
+  const sealer = createSealer(secret, SEAL_PURPOSE);
   return (
     rows
       .filter((row) => {
@@ -80,7 +57,7 @@ async function liveKeys(db: Db, secret: string): Promise<SigningJwk[]> {
       })
       // `uid` holds the creation time (ISO text sorts in time order): newest first.
       .sort((a, b) => String(b.uid).localeCompare(String(a.uid)))
-      .map((row) => decrypt<{ jwk: SigningJwk }>(key, row.payload).jwk)
+      .map((row) => sealer.openJson<{ jwk: SigningJwk }>(row.payload).jwk)
   );
 }
 
@@ -90,7 +67,7 @@ async function insertKey(db: Db, secret: string, jwk: SigningJwk): Promise<void>
     .values({
       model: MODEL,
       id: jwk.kid,
-      payload: encrypt(keyFrom(secret), { jwk }),
+      payload: createSealer(secret, SEAL_PURPOSE).sealJson({ jwk }),
       uid: new Date().toISOString(),
       grantId: null,
       userCode: null,

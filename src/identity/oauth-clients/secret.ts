@@ -2,11 +2,12 @@
  * Client secrets. Unlike an API key (src/identity/api-keys/service.ts), a client secret cannot be kept as a
  * one-way hash: the OpenID Provider is handed the secret itself (oidc-provider compares it, and uses it as the
  * HMAC key of HS256-signed ID tokens and client_secret_jwt assertions). So it is stored encrypted with
- * AES-256-GCM under a key derived from AUTH_SECRET (as src/platform/mail/durable-queue.ts does): a reader of
+ * AES-256-GCM under a key derived from AUTH_SECRET (src/platform/sealed.ts): a reader of
  * the database alone learns nothing. Its SHA-256 is kept too, to check a presented secret in constant time
  * without decrypting. Changing AUTH_SECRET makes every stored secret unreadable: rotate the clients' secrets.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createSealer } from "../../platform/sealed.ts";
 
 const SECRET_PREFIX = "ghcs_";
 
@@ -24,22 +25,16 @@ function sha256(value: string): Buffer {
 }
 
 export function createSecretBox(authSecret: string): SecretBox {
-  const key = createHash("sha256").update("gatehouse oauth client secret\0").update(authSecret).digest();
+  // The purpose the secrets were first sealed under: changing it makes every stored secret unreadable.
+  const sealer = createSealer(authSecret, "gatehouse oauth client secret");
   return {
     generate() {
       const raw = `${SECRET_PREFIX}${randomBytes(32).toString("base64url")}`;
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
-      const body = Buffer.concat([cipher.update(raw, "utf8"), cipher.final()]);
-      const encrypted = Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
-      return { raw, encrypted, hash: sha256(raw).toString("hex") };
+      return { raw, encrypted: sealer.seal(raw), hash: sha256(raw).toString("hex") };
     },
     decrypt(encrypted) {
       try {
-        const bytes = Buffer.from(encrypted, "base64");
-        const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
-        decipher.setAuthTag(bytes.subarray(12, 28));
-        return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString("utf8");
+        return sealer.open(encrypted);
       } catch {
         return null;
       }

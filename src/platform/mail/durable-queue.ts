@@ -11,17 +11,21 @@
  *   DELETE. At a graceful shutdown, messages still under way after the grace period are handed back (their lease
  *   ended) so that the next start sends them at once.
  * - The table holds what a mail or SMS holds (reset links, one-time codes), so the payload is encrypted with a
- *   key derived from AUTH_SECRET (AES-256-GCM): a reader of the database learns the recipient count, nothing else.
+ *   key derived from AUTH_SECRET (AES-256-GCM, src/platform/sealed.ts): a reader of the database learns the recipient count, nothing else.
  *   A row that no longer decrypts (the secret was changed) can never be sent and is deleted with an error line.
  * - A message not delivered within MAX_AGE_MS is given up with an error line: every link or code it carries has
  *   expired by then (the longest, e-mail verification, lives a day: src/auth/index.ts).
  * - When the table cannot be written (the database is away), the message is sent anyway, as before: better sent
  *   without a safety net than not at all.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Db } from "../db/index.ts";
 import { dateParam, toDate } from "../db/values.ts";
 import type { Logger } from "../logger.ts";
+import { createSealer } from "../sealed.ts";
+
+// The purpose the outbox was first sealed under (src/platform/sealed.ts): changing it strands queued messages.
+const SEAL_PURPOSE = "gatehouse mail outbox";
 
 export type Channel = "mail" | "sms";
 
@@ -61,26 +65,6 @@ interface Row {
   createdAt: unknown;
 }
 
-function keyFrom(secret: string): Buffer {
-  return createHash("sha256").update("gatehouse mail outbox\0").update(secret).digest();
-}
-
-function encrypt(key: Buffer, value: unknown): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64");
-}
-
-function decrypt<T>(key: Buffer, payload: string): T {
-  const raw = Buffer.from(payload, "base64");
-  const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return JSON.parse(
-    Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8"),
-  ) as T;
-}
-
 export function createDurableQueue<T>(options: {
   channel: Channel;
   /** Without a database (a bare mailer in a script) messages are only tracked in memory. */
@@ -92,7 +76,7 @@ export function createDurableQueue<T>(options: {
   describe(message: T): Record<string, unknown>;
 }): DurableQueue<T> {
   const { channel, db, logger, deliver, describe } = options;
-  const key = keyFrom(options.secret);
+  const sealer = createSealer(options.secret, SEAL_PURPOSE);
   /** Sends under way in this process, by row id (or a random id when the row could not be written). */
   const inFlight = new Map<string, Promise<void>>();
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -111,7 +95,7 @@ export function createDurableQueue<T>(options: {
         .values({
           id,
           channel,
-          payload: encrypt(key, message),
+          payload: sealer.sealJson(message),
           attempts: 1,
           createdAt: at(now),
           availableAt: at(now + LEASE_MS),
@@ -193,7 +177,7 @@ export function createDurableQueue<T>(options: {
       if (Number(claimed.numUpdatedRows) !== 1) continue;
       let message: T;
       try {
-        message = decrypt<T>(key, row.payload);
+        message = sealer.openJson<T>(row.payload);
       } catch {
         logger.error({ channel, id: row.id }, "outbox message unreadable (AUTH_SECRET changed?): deleted");
         await db.kysely.deleteFrom(TABLE).where("id", "=", row.id).execute();
