@@ -4,6 +4,7 @@
 import { type Auth, createAuth } from "./auth/index.ts";
 import { migrate } from "./auth/migrate.ts";
 import type { Config } from "./config.ts";
+import { revokeAccount } from "./http/oidc/adapter.ts";
 import { checkAdminPassword, ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
 import { type AuditService, createAuditService } from "./identity/audit/service.ts";
 import { createTenantService, type TenantService } from "./identity/tenants/service.ts";
@@ -82,6 +83,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     onAccountCreated,
     canActInTenant,
     recordAudit: audit.record,
+    // A banned or deleted account keeps no OpenID Provider grants or refresh tokens.
+    onAccountEnded: (userId) => revokeAccount(db, userId),
   });
   tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
   const tenantService = tenants;

@@ -7,6 +7,7 @@ import type { Mailer } from "../platform/mail/index.ts";
 import type { PasswordHasher } from "../platform/password/index.ts";
 import type { SmsSender } from "../platform/sms/index.ts";
 import type { RecordAuditEvent } from "./audit-event.ts";
+import type { OnAccountEnded } from "./plugins/account-ended.ts";
 
 export interface AuthDeps {
   readonly config: Config;
@@ -29,4 +30,6 @@ export interface AuthDeps {
   readonly canActInTenant?: (tenantId: string, userId: string) => Promise<boolean>;
   /** Stores an audit event (src/identity/audit); better-auth's events reach it through plugins/audit.ts. */
   readonly recordAudit?: RecordAuditEvent;
+  /** Called after an account is banned or deleted (src/auth/plugins/account-ended.ts). */
+  readonly onAccountEnded?: OnAccountEnded;
 }

@@ -20,6 +20,7 @@ import { inputRules } from "./input-rules.ts";
 import { guardedDatabase, lastHolderCodesPlugin } from "./last-owner-guard.ts";
 import { defaultMembershipPlugin } from "./membership-hook.ts";
 import { passwordRules } from "./password-rules.ts";
+import { accountEndedPlugin } from "./plugins/account-ended.ts";
 import { plugins } from "./plugins/index.ts";
 import { singleUsePlugin } from "./plugins/single-use.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
@@ -216,6 +217,7 @@ export function createAuth(deps: AuthDeps) {
       // After newestLinksPlugin: a superseded link is refused before it could be reserved.
       singleUsePlugin(),
       lastHolderCodesPlugin(),
+      ...(deps.onAccountEnded ? [accountEndedPlugin(deps.onAccountEnded)] : []),
       sessionCapPlugin({ maxSessions: config.maxSessionsPerUser, logger, recordAudit: deps.recordAudit }),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
