@@ -68,6 +68,8 @@ export function createApp(deps: Deps) {
   ];
   // The OpenID Provider (src/http/oidc/index.ts): its login and consent use the hosted pages' context.
   const oidc = createOidcSurface({ ...deps, identity: v1, pages: hostedPages.pages });
+  // Its internal node:http server (bridge.ts) listens on a port of its own until the deps close.
+  deps.onClose(oidc.close);
   /** A surface: its routes, behind its renderer; `json` refuses non-JSON bodies (415) before parsing. */
   const surface = (name: string, renderer: ErrorRenderer, json: boolean) => {
     const instance = new Elysia({ name: `surface-${name}` }).onError(surfaceErrors(renderer, logger));

@@ -31,6 +31,8 @@ export interface Deps {
   readonly audit: AuditService;
   /** Deletes expired sessions and verifications every CLEANUP_INTERVAL_SECONDS (src/platform/db/cleanup.ts). */
   readonly cleanup: Cleanup;
+  /** Runs `close` when the deps close, before the database: for what the app starts on top of them. */
+  onClose(close: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   // Mail and SMS that an earlier run (or another node) could not send go out now that the outbox table exists.
   mailer.start();
   sms.start();
+  const closers: (() => Promise<void>)[] = [];
   return {
     config,
     logger,
@@ -115,7 +118,12 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     auth,
     audit,
     cleanup,
+    onClose(close) {
+      closers.push(close);
+    },
     async close() {
+      // What was started last (on top of these deps) stops first.
+      for (const close of closers.splice(0).reverse()) await close();
       await cleanup.stop();
       await mailer.close();
       await sms.close();

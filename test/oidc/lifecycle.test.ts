@@ -4,8 +4,9 @@
  * refresh token) are gone (src/auth/plugins/account-ended.ts → src/http/oidc/adapter.ts revokeAccount).
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import * as oidc from "openid-client";
-import { ADMIN, type TestApp } from "../helpers/test-app.ts";
+import { ADMIN, createTestApp, type TestApp } from "../helpers/test-app.ts";
 import {
   authorize,
   CONFIDENTIAL,
@@ -120,5 +121,44 @@ describe("the end of an account ends its provider grants", () => {
     expect((await providerRows(userId, before.grantIds)).models).toEqual([]);
     const refreshed = await tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken });
     expect(refreshed.body.error).toBe("invalid_grant");
+  });
+});
+
+/** The local ports this process listens on over TCP (IPv4 and IPv6), read from /proc (the machine is Linux). */
+function listeningPorts(): Set<number> {
+  const inodes = new Set(
+    readdirSync("/proc/self/fd").flatMap((fd) => {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+        return match ? [match[1]] : [];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  const ports = new Set<number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // Column 3 is the state (0A = LISTEN), column 9 the socket's inode.
+      if (fields[3] === "0A" && inodes.has(fields[9] ?? "")) {
+        ports.add(Number.parseInt(fields[1]?.split(":")[1] ?? "", 16));
+      }
+    }
+  }
+  return ports;
+}
+
+describe("closing the app's deps", () => {
+  it("closes the provider's internal node:http server", async () => {
+    const app = await createTestApp();
+    const before = listeningPorts();
+    const discovery = await app.request("/.well-known/openid-configuration");
+    expect(discovery.status).toBe(200);
+    const bridgePorts = [...listeningPorts()].filter((port) => !before.has(port));
+    expect(bridgePorts).toHaveLength(1);
+    await app.close();
+    const after = listeningPorts();
+    expect(bridgePorts.filter((port) => after.has(port))).toEqual([]);
   });
 });
