@@ -118,6 +118,32 @@ describe("a client asking for a fresh sign-in", () => {
     });
   }
 
+  it("issues a code once the browser has signed in again after prompt=login", async () => {
+    const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
+    const { verifier, callback } = await codeFor(browser, { prompt: "login" });
+    expect(callback.pathname).toBe("/sign-in");
+    // The new sign-in happens in a later second than the interaction (a person takes longer than that).
+    const signedInAt = Math.floor(Date.now() / 1000) + 2;
+    setSystemTime(new Date(signedInAt * 1000));
+    const again = await browser.fetch(`${gatehouse.baseUrl}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: gatehouse.baseUrl },
+      body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+    });
+    expect(again.status).toBe(200);
+    const back = new URL(callback.searchParams.get("redirect_to") ?? "", gatehouse.baseUrl);
+    const { stoppedAt } = await browser.follow(back, await browser.fetch(back), (next) =>
+      next.href.startsWith(REDIRECT_URI),
+    );
+    const code = stoppedAt.searchParams.get("code");
+    expect(code).toBeTruthy();
+    const tokens = await exchange(code ?? "", verifier);
+    expect(tokens.status).toBe(200);
+    const idToken = String(tokens.body.id_token);
+    const claims = JSON.parse(atob(idToken.split(".")[1]?.replace(/-/g, "+").replace(/_/g, "/") ?? ""));
+    expect(claims.auth_time).toBe(signedInAt);
+  });
+
   it("pre-fills the sign-in page's e-mail field from login_hint, escaped", async () => {
     const hint = 'ada"><script>x</script>@gatehouse.test';
     const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
