@@ -83,8 +83,11 @@ export function createInteractions(deps: InteractionDeps) {
       const current = await session(request);
       const reasons = interaction.prompt.reasons ?? [];
       const startedAt = current ? new Date(current.session.createdAt).getTime() : 0;
+      // The interaction's `iat` is in whole seconds: a session opened in that same second may predate it (the
+      // sign-in the client asked to be repeated), so only a session from a later second counts as fresh.
       const freshEnough =
-        !reasons.some((reason) => FRESH_LOGIN_REASONS.has(reason)) || startedAt >= interaction.iat * 1000;
+        !reasons.some((reason) => FRESH_LOGIN_REASONS.has(reason)) ||
+        startedAt >= (interaction.iat + 1) * 1000;
       if (!current || !freshEnough) return signInRedirect(interaction);
       const denied = await tenantRefusal(
         client as unknown as { tenant_id?: unknown },

@@ -104,7 +104,10 @@ ${postForm(ctx, "/sign-in/two-factor/send-code", html`${hidden("redirect_to", ta
   return new Elysia({ name: "pages-sign-in", detail: PAGE_ROUTE })
     .get("/sign-in", async ({ request, query }) => {
       const ctx = await pages.context(request);
-      return pages.page(ctx, signInPage(ctx, await pages.target(query.redirect_to)));
+      // `login_hint` (an OpenID client's hint, passed on by src/http/oidc/interaction.ts) pre-fills the field.
+      const hint = typeof query.login_hint === "string" ? query.login_hint.trim().slice(0, 320) : "";
+      const state = hint ? { values: { identifier: hint } } : {};
+      return pages.page(ctx, signInPage(ctx, await pages.target(query.redirect_to), state));
     })
     .post("/sign-in", async ({ request, body }) => {
       const ctx = await pages.context(request);
