@@ -204,13 +204,14 @@ describe("OAuth client service", () => {
     const { client } = await v1.oauthClients.create(ownerA, web);
     expect((await v1.oauthClients.list(ownerB)).map((c) => c.id)).not.toContain(client.id);
     expect((await v1.oauthClients.list(ownerA)).map((c) => c.id)).toContain(client.id);
+    // One at a time: started together, the refusals not yet awaited would reject unhandled.
     for (const attempt of [
-      v1.oauthClients.get(ownerB, client.id),
-      v1.oauthClients.update(ownerB, client.id, { name: "Taken" }),
-      v1.oauthClients.rotateSecret(ownerB, client.id),
-      v1.oauthClients.delete(ownerB, client.id),
+      () => v1.oauthClients.get(ownerB, client.id),
+      () => v1.oauthClients.update(ownerB, client.id, { name: "Taken" }),
+      () => v1.oauthClients.rotateSecret(ownerB, client.id),
+      () => v1.oauthClients.delete(ownerB, client.id),
     ]) {
-      expect(await refusal(attempt)).toMatchObject({ code: "not_found", status: 404 });
+      expect(await refusal(attempt())).toMatchObject({ code: "not_found", status: 404 });
     }
     expect((await v1.oauthClients.get(ownerA, client.id)).name).toBe("Web app");
   });
