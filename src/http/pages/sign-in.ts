@@ -9,20 +9,8 @@ import { PAGE_ROUTE, type PageContext, type Pages } from "./context.ts";
 import { formValues, messageOf, missingFields, refusedForm } from "./form-errors.ts";
 import { html } from "./html.ts";
 import { layout } from "./layout.ts";
+import { configuredProviders } from "./providers.ts";
 import { DEFAULT_TARGET } from "./redirect-target.ts";
-
-/** Display names of the built-in social providers (an OIDC provider is shown by its configured id). */
-const PROVIDER_NAMES: Readonly<Record<string, string>> = {
-  google: "Google",
-  github: "GitHub",
-  microsoft: "Microsoft",
-  apple: "Apple",
-  facebook: "Facebook",
-  discord: "Discord",
-  gitlab: "GitLab",
-  linkedin: "LinkedIn",
-  twitter: "X",
-};
 
 /** `?redirect_to=…` for a link that must carry the target on. */
 export function withTarget(path: string, target: string | undefined): string {
@@ -36,10 +24,7 @@ type Method = (typeof METHODS)[number];
 
 export function signInPages(pages: Pages) {
   const { config } = pages.deps;
-  const providers = [
-    ...Object.keys(config.socialProviders).map((id) => ({ id, name: PROVIDER_NAMES[id] ?? id })),
-    ...config.oidcProviders.map((provider) => ({ id: provider.id, name: provider.id })),
-  ];
+  const providers = configuredProviders(config);
 
   function signInPage(ctx: PageContext, target: string | undefined, state: FormState = {}) {
     const { t } = ctx;

@@ -6,9 +6,9 @@
 import type { FormState } from "../components.ts";
 import type { PageContext, Pages } from "../context.ts";
 import { missingFields } from "../form-errors.ts";
+import { configuredProviders } from "../providers.ts";
 import { type AccountData, loadAccount } from "./data.ts";
 import { afterAction, type Notice } from "./notices.ts";
-import { configuredProviders } from "./providers.ts";
 import { ANCHOR, accountPage, type Section, type SectionStates } from "./view.ts";
 
 export const SIGN_IN = "/sign-in?redirect_to=%2Faccount";

@@ -9,10 +9,10 @@ import { button, type FormState, field, formMessages, hidden, postForm } from ".
 import type { PageContext } from "../context.ts";
 import { type Html, html } from "../html.ts";
 import { layout } from "../layout.ts";
+import { type Provider, providerName } from "../providers.ts";
 import type { AccountData, LinkedAccount, SessionRow } from "./data.ts";
 import { deviceName } from "./device.ts";
 import { NOTICES, type Notice } from "./notices.ts";
-import { type Provider, providerName } from "./providers.ts";
 
 export const SECTIONS = [
   "profile",

@@ -1,5 +1,5 @@
-/** The social and OIDC providers this server is configured with, as the linked-accounts section offers them. */
-import type { Config } from "../../../config.ts";
+/** The social and OIDC providers this server is configured with, as /sign-in and /account offer them. */
+import type { Config } from "../../config.ts";
 
 export interface Provider {
   readonly id: string;
