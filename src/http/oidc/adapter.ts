@@ -3,6 +3,14 @@
  * tokens, grants, signing keys) is a row of `oidc_payload` (migration 009_oidc_payload in
  * src/platform/db/migrations.ts), so every node sees the same state. `consume` stamps `consumedAt` once; a code
  * found consumed makes oidc-provider revoke everything issued under its grant (`revokeByGrantId`).
+ *
+ * oidc-provider checks `consumed` on what `find` returned and then calls `consume` without looking at its result
+ * (lib/helpers/grant_source.js consumeGrantSource, lib/actions/grants/refresh_token.js). Requests that found the
+ * code unconsumed at the same time would all issue tokens; so `consume` itself is the single-use check: the one
+ * conditional UPDATE that stamps the row wins, every other caller revokes the grant (as oidc-provider does for a
+ * code found consumed) and throws the provider's error, which the token endpoint answers as `invalid_grant`.
+ * The grant row goes too, so tokens the winner saves after that are refused wherever the grant is looked up
+ * (refresh, userinfo, introspection).
  */
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
@@ -23,7 +31,12 @@ interface Row {
 
 const TABLE = "oidc_payload";
 
-export function createPayloadAdapter(db: Db) {
+export interface PayloadAdapterOptions {
+  /** The error a `consume` that lost (the row was stamped or gone already) throws; oidc-provider renders it. */
+  readonly alreadyConsumed: (model: string) => Error;
+}
+
+export function createPayloadAdapter(db: Db, options: PayloadAdapterOptions) {
   const now = () => dateParam(db.dialect, new Date());
   /** A row still alive: no expiry, or not yet past it. */
   const alive = (row: Row | undefined) => {
@@ -79,13 +92,22 @@ export function createPayloadAdapter(db: Db) {
 
     async consume(id: string): Promise<void> {
       // Only the first use stamps the row: the time of that use is what oidc-provider reports.
-      await db.kysely
+      const stamped = await db.kysely
         .updateTable(TABLE)
         .set({ consumedAt: now() })
         .where("model", "=", this.model)
         .where("id", "=", id)
         .where("consumedAt", "is", null)
-        .execute();
+        .executeTakeFirst();
+      if (Number(stamped.numUpdatedRows) > 0) return;
+      const row = await db.kysely
+        .selectFrom(TABLE)
+        .select("grantId")
+        .where("model", "=", this.model)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (row?.grantId) await revokeGrant(db, String(row.grantId));
+      throw options.alreadyConsumed(this.model);
     }
 
     async destroy(id: string): Promise<void> {
@@ -97,6 +119,16 @@ export function createPayloadAdapter(db: Db) {
       await db.kysely.deleteFrom(TABLE).where("grantId", "=", grantId).execute();
     }
   };
+}
+
+/** Everything issued under a grant, and the grant itself (its row carries no `grantId`: it is its `id`). */
+async function revokeGrant(db: Db, grantId: string): Promise<void> {
+  await db.kysely
+    .deleteFrom(TABLE)
+    .where((eb) =>
+      eb.or([eb("grantId", "=", grantId), eb.and([eb("model", "=", "Grant"), eb("id", "=", grantId)])]),
+    )
+    .execute();
 }
 
 /** Ends everything the provider holds for an account: its sessions, grants and the tokens issued under them. */

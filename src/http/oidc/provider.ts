@@ -57,6 +57,14 @@ export const TTL = {
   Grant: 14 * 24 * 3600,
 } as const;
 
+// The names oidc-provider gives these in its own invalid_grant descriptions (lib/actions/grants/*.js).
+const CONSUMED_LABEL: Readonly<Record<string, string>> = {
+  AuthorizationCode: "authorization code",
+  RefreshToken: "refresh token",
+  DeviceCode: "device code",
+  BackchannelAuthenticationRequest: "backchannel authentication request",
+};
+
 export interface ProviderDeps {
   readonly config: Config;
   readonly db: Db;
@@ -121,7 +129,13 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const { config, db, clients } = deps;
   const keys = await loadSigningKeys(db, config.authSecret);
   const accounts = createAccountFinder(deps.identity);
-  const StoredAdapter = createPayloadAdapter(db);
+  const StoredAdapter = createPayloadAdapter(db, {
+    // A pushed request used twice is a bad authorization request; a code or refresh token, a bad grant.
+    alreadyConsumed: (model) =>
+      model === "PushedAuthorizationRequest"
+        ? new errors.InvalidRequest("request_uri already used")
+        : new errors.InvalidGrant(`${CONSUMED_LABEL[model] ?? model} already consumed`),
+  });
   // Clients come from the ClientSource (clients.ts), every other model from the table.
   class Adapter extends StoredAdapter {
     override async find(id: string) {
