@@ -3,6 +3,7 @@
  */
 import { type Auth, createAuth } from "./auth/index.ts";
 import { migrate } from "./auth/migrate.ts";
+import { signalWhenAllSessionsEnd } from "./auth/plugins/sessions-ended.ts";
 import type { Config } from "./config.ts";
 import { revokeAccount } from "./http/oidc/adapter.ts";
 import { checkAdminPassword, ensurePlatformAdmin } from "./identity/accounts/bootstrap.ts";
@@ -88,6 +89,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     // A banned or deleted account keeps no OpenID Provider grants or refresh tokens.
     onAccountEnded: (userId) => revokeAccount(db, userId),
   });
+  // Signed out everywhere (by any route or service: src/auth/plugins/sessions-ended.ts), the same.
+  signalWhenAllSessionsEnd((await auth.$context).internalAdapter, (userId) => revokeAccount(db, userId));
   tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
   const tenantService = tenants;
   await withStartupLock(db, async () => {

@@ -7,8 +7,13 @@
  * A deletion is seen on the credential rows too: the last-owner guard (src/auth/last-owner-guard.ts) deletes the
  * user row during better-auth's credential step, so the later user-row step finds nothing and fires no hook.
  * A credential deleted while its user is gone therefore also ends the account (an unlinked one does not).
+ *
+ * The same callback runs when the user's other sessions are ended by /revoke-other-sessions (sessions-ended.ts
+ * says why their provider grants end with them); every other way of ending all of a user's sessions is caught
+ * below the routes, by `signalWhenAllSessionsEnd` (src/deps.ts).
  */
 import type { BetterAuthPlugin } from "better-auth";
+import { otherSessionsEndedHook } from "./sessions-ended.ts";
 
 export type OnAccountEnded = (userId: string) => Promise<void>;
 
@@ -57,5 +62,6 @@ export function accountEndedPlugin(onAccountEnded: OnAccountEnded) {
         },
       };
     },
+    hooks: { after: [otherSessionsEndedHook(onAccountEnded)] },
   } satisfies BetterAuthPlugin;
 }
