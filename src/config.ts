@@ -67,6 +67,8 @@ export interface Config {
    * only platform admins register clients there.
    */
   readonly oidcRegistrationToken: string | undefined;
+  /** OIDC_KEY_CHECK_SECONDS: how often a node looks for rotated OpenID Provider signing keys (src/http/oidc). */
+  readonly oidcKeyCheckSeconds: number;
   readonly defaultLocale: string;
   /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
   readonly defaultTenantRoles: readonly string[];
@@ -446,6 +448,8 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     // 5 s lets an ordinary request (and a mail being handed to SMTP) finish, and stays well inside the 10 s or
     // 30 s an orchestrator waits between SIGTERM and SIGKILL.
     shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
+    // 10 s: a rotated key reaches every node's JWKS that soon, for one indexed read per node per interval.
+    oidcKeyCheckSeconds: integer(env, "OIDC_KEY_CHECK_SECONDS", 10, 1, 3600),
     brand: brand(env),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run oidc:rotate-key`: gives the OpenID Provider a new signing key in the configured database
  * (DATABASE_URL, else the SQLite file in DATA_DIR) and prints it as JSON: the new `kid`, and how long the keys it
- * replaces stay published so that tokens they signed still verify. Nodes sign with the new key once restarted
- * (src/http/oidc/keys.ts). The database must have been migrated (a first start of the server does it).
+ * replaces stay published so that tokens they signed still verify. Running nodes serve and sign with the new key
+ * within OIDC_KEY_CHECK_SECONDS, without a restart (src/http/oidc/index.ts). The database must have been migrated
+ * (a first start of the server does it).
  */
 import { loadConfig } from "./config.ts";
 import { rotateSigningKey } from "./http/oidc/keys.ts";

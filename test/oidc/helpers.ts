@@ -6,7 +6,7 @@
 import * as oidc from "openid-client";
 import { saveClient } from "../../src/http/oidc/clients.ts";
 import { type Browser, createBrowser } from "../helpers/browser.ts";
-import { createTestApp, type TestApp } from "../helpers/test-app.ts";
+import { createTestApp, type TestApp, type TestAppOptions } from "../helpers/test-app.ts";
 
 export const REDIRECT_URI = "http://127.0.0.1:1/cb";
 export const POST_LOGOUT_URI = "http://127.0.0.1:1/bye";
@@ -17,8 +17,8 @@ export const CONFIDENTIAL = {
 export const PUBLIC = { id: "public-app" } as const;
 export const MACHINE = { id: "machine-app", secret: "machine-secret-0123456789abcdef012" } as const;
 
-export async function startProvider(): Promise<TestApp> {
-  const gatehouse = await createTestApp();
+export async function startProvider(options: TestAppOptions = {}): Promise<TestApp> {
+  const gatehouse = await createTestApp(options);
   await gatehouse.listen();
   const db = gatehouse.deps.db;
   await saveClient(db, {

@@ -1,7 +1,8 @@
 /**
  * The OpenID Provider surface: discovery and every endpoint of oidc-provider (forwarded through bridge.ts), and
  * the login / consent interaction on Gatehouse's side (interaction.ts, pages in src/http/pages/consent.ts). The
- * provider is built on the first request (its keys are read from the database) and once per app.
+ * provider is built on the first request (its keys are read from the database), and again when the stored keys
+ * change (see checkKeys below).
  */
 import { Elysia } from "elysia";
 import type Provider from "oidc-provider";
@@ -18,6 +19,7 @@ import { raw } from "../pages/html.ts";
 import { type Bridge, startBridge } from "./bridge.ts";
 import { type ClientMetadata, firstOf, storedClients } from "./clients.ts";
 import { createInteractions, type InteractionStep } from "./interaction.ts";
+import { keyVersionOf, loadSigningKeys, signingKeyVersion } from "./keys.ts";
 import { createProvider, OIDC_PREFIX } from "./provider.ts";
 
 export { oidcErrorRenderer } from "./error-renderer.ts";
@@ -34,32 +36,86 @@ export interface OidcDeps {
   readonly pages: Pages;
 }
 
+interface Running {
+  readonly provider: Provider;
+  readonly bridge: Bridge;
+  /** The keys this provider serves (keys.ts keyVersionOf). */
+  readonly keyVersion: string;
+}
+
+// How long a replaced provider's internal server stays open for the requests already forwarded to it: they are
+// database-bound and take milliseconds; a minute is far beyond any of them.
+const RETIRED_BRIDGE_GRACE_MS = 60_000;
+
 export function createOidcSurface(deps: OidcDeps) {
-  let started: Promise<{ provider: Provider; bridge: Bridge }> | undefined;
+  const build = async (): Promise<Running> => {
+    const keys = await loadSigningKeys(deps.db, deps.config.authSecret);
+    const provider = await createProvider({
+      config: deps.config,
+      db: deps.db,
+      identity: deps.identity,
+      auth: deps.auth,
+      keys,
+      clients: firstOf(
+        {
+          findClient: (id) =>
+            deps.identity.oauthClients.findForProvider(id) as Promise<ClientMetadata | undefined>,
+        },
+        storedClients(deps.db),
+      ),
+    });
+    provider.on("server_error", (_ctx, err) => deps.logger.error({ err }, "oidc provider error"));
+    return {
+      provider,
+      bridge: await startBridge(provider, deps.config.baseUrl),
+      keyVersion: keyVersionOf(keys),
+    };
+  };
+  let started: Promise<Running> | undefined;
+  let closed = false;
   const ready = () => {
-    started ??= (async () => {
-      const provider = await createProvider({
-        config: deps.config,
-        db: deps.db,
-        identity: deps.identity,
-        auth: deps.auth,
-        clients: firstOf(
-          {
-            findClient: (id) =>
-              deps.identity.oauthClients.findForProvider(id) as Promise<ClientMetadata | undefined>,
-          },
-          storedClients(deps.db),
-        ),
-      });
-      provider.on("server_error", (_ctx, err) => deps.logger.error({ err }, "oidc provider error"));
-      return { provider, bridge: await startBridge(provider, deps.config.baseUrl) };
-    })();
+    started ??= build();
     // A failed start (database down) is tried again by the next request.
     started.catch(() => {
       started = undefined;
     });
     return started;
   };
+
+  /*
+   * A rotated (or retired) signing key reaches this node without a restart: every OIDC_KEY_CHECK_SECONDS the node
+   * compares the stored key set with the one its provider serves (one cheap read, keys.ts signingKeyVersion) and,
+   * when they differ, builds a new provider with the stored keys and sends the next requests to it (oidc-provider
+   * takes its keys once, at construction; its state is all in the database, so nothing else changes). The bound:
+   * a rotation made anywhere (another node, `npm run oidc:rotate-key`) is in this node's JWKS, and signs its new
+   * tokens, at most OIDC_KEY_CHECK_SECONDS plus one provider build later. Tokens of the retired key still verify:
+   * it stays in the stored set, so in the JWKS, until its row expires.
+   */
+  const retiring = new Set<Bridge>();
+  let checking = false;
+  const checkKeys = async () => {
+    if (checking || closed || !started) return;
+    checking = true;
+    try {
+      const current = await started;
+      if ((await signingKeyVersion(deps.db)) === current.keyVersion) return;
+      const next = await build();
+      if (closed) return void (await next.bridge.close());
+      started = Promise.resolve(next);
+      retiring.add(current.bridge);
+      setTimeout(() => {
+        if (retiring.delete(current.bridge)) void current.bridge.close();
+      }, RETIRED_BRIDGE_GRACE_MS).unref();
+      deps.logger.info({ keys: next.keyVersion }, "oidc signing keys reloaded");
+    } catch (err) {
+      // The database may be down for a moment: the provider goes on with the keys it has; the next check retries.
+      deps.logger.warn({ err }, "oidc signing keys could not be checked");
+    } finally {
+      checking = false;
+    }
+  };
+  const keyCheck = setInterval(checkKeys, deps.config.oidcKeyCheckSeconds * 1000);
+  keyCheck.unref();
   const interactions = createInteractions(deps);
   const { pages } = deps;
 
@@ -97,7 +153,13 @@ export function createOidcSurface(deps: OidcDeps) {
     routes,
     ready,
     async close() {
-      if (started) await (await started.catch(() => undefined))?.bridge.close();
+      closed = true;
+      clearInterval(keyCheck);
+      const bridges = [...retiring];
+      retiring.clear();
+      const running = started && (await started.catch(() => undefined));
+      if (running) bridges.push(running.bridge);
+      await Promise.all(bridges.map((bridge) => bridge.close()));
     },
   };
 }

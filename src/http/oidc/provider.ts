@@ -2,7 +2,7 @@
  * The OpenID Provider: the certified `oidc-provider` (see README "OpenID Provider" for why this library), with
  * its state in our database (adapter.ts), its keys shared by every node (keys.ts), accounts from the account
  * service (accounts.ts) and its login and consent on Gatehouse's pages (interaction.ts). Built on the first
- * request that needs it, because its keys come from the database.
+ * request that needs it, because its keys come from the database, and again when they change (index.ts).
  */
 import { createHash } from "node:crypto";
 import type Provider from "oidc-provider";
@@ -16,7 +16,7 @@ import { escapeHtml } from "../pages/html.ts";
 import { createAccountFinder, SCOPE_CLAIMS } from "./accounts.ts";
 import { createPayloadAdapter } from "./adapter.ts";
 import { type ClientSource, EXTRA_CLIENT_METADATA } from "./clients.ts";
-import { loadSigningKeys } from "./keys.ts";
+import type { SigningJwk } from "./keys.ts";
 
 /** Every endpoint of the provider lives under this prefix; discovery stays at /.well-known/openid-configuration. */
 export const OIDC_PREFIX = "/oidc";
@@ -71,6 +71,8 @@ export interface ProviderDeps {
   readonly identity: Pick<Identity, "accounts" | "tenants">;
   readonly clients: ClientSource;
   readonly auth: Auth;
+  /** The signing keys to serve, the signing one first (keys.ts loadSigningKeys). */
+  readonly keys: readonly SigningJwk[];
 }
 
 /**
@@ -127,7 +129,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const oidcModule = await loadOidcProvider();
   const { default: Provider, errors } = oidcModule;
   const { config, db, clients } = deps;
-  const keys = await loadSigningKeys(db, config.authSecret);
+  const { keys } = deps;
   const accounts = createAccountFinder(deps.identity);
   const StoredAdapter = createPayloadAdapter(db, {
     // A pushed request used twice is a bad authorization request; a code or refresh token, a bad grant.
