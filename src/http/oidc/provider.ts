@@ -207,6 +207,9 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
           if (token.clientId === client.clientId) return true;
           if (client.clientAuthMethod === "none" || !token.clientId) return false;
           const owner = await Client.find(token.clientId);
+          // A token whose client is gone (deleted at /v1/oauth-clients) is dead: it has no tenant to compare,
+          // and oidc-provider would read the missing client's metadata next.
+          if (!owner) return false;
           return tenantOfClient(owner) === tenantOfClient(client);
         },
       },
