@@ -1,8 +1,8 @@
 /**
  * More of what the OpenID Provider refuses (issue 13): an expired authorization code, an RP-initiated logout to a
  * post_logout_redirect_uri the client did not register, a silent login where the client asked for a fresh one
- * (`prompt=login`, `max_age=0`), and a code raced by parallel token requests. Also `login_hint` pre-filling the
- * hosted sign-in page.
+ * (`prompt=login`, `max_age=0`), and a code or a refresh token raced by parallel token requests. Also
+ * `login_hint` pre-filling the hosted sign-in page.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, setSystemTime } from "bun:test";
 import * as oidc from "openid-client";
@@ -191,6 +191,44 @@ describe("a code raced by parallel token requests", () => {
         expect({ trial, ...loser }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
       // The code was used more than once: what its one winner got is revoked (RFC 6749, section 4.1.2).
       expect(await introspect(String(winners[0]?.body.access_token))).toEqual({ active: false });
+    }
+  });
+});
+
+async function refreshWith(refreshToken: string) {
+  const response = await fetch(`${gatehouse.baseUrl}/oidc/token`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${btoa(`${CONFIDENTIAL.id}:${CONFIDENTIAL.secret}`)}`,
+    },
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("a refresh token raced by parallel token requests", () => {
+  // Rotation makes every refresh token single-use like a code (src/http/oidc/adapter.ts consume): two winners
+  // would fork the family into two live refresh tokens.
+  it(`rotates it for exactly one of ${RACERS} requests and then revokes the family (${TRIALS} trials)`, async () => {
+    const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const { verifier, callback } = await codeFor(browser, {
+        scope: "openid offline_access",
+        prompt: "consent",
+      });
+      const issued = await exchange(callback.searchParams.get("code") ?? "", verifier);
+      const refreshToken = String(issued.body.refresh_token);
+      expect(issued.body.refresh_token).toBeString();
+      const results = await Promise.all(Array.from({ length: RACERS }, () => refreshWith(refreshToken)));
+      const winners = results.filter((result) => result.status === 200);
+      expect({ trial, winners: winners.length }).toEqual({ trial, winners: 1 });
+      for (const loser of results.filter((result) => result.status !== 200)) {
+        expect({ trial, ...loser }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+      }
+      // The old token was presented again: the whole family ends, the winner's new refresh token with it.
+      const next = await refreshWith(String(winners[0]?.body.refresh_token));
+      expect({ trial, ...next }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
     }
   });
 });
