@@ -202,6 +202,15 @@ describe("signing a user out everywhere ends their provider sessions and refresh
   });
 });
 
+describe("signing out of one browser", () => {
+  it("ends single sign-on there but keeps the refresh token (offline access outlives a sign-out)", async () => {
+    const signed = await signedInWithRefreshToken();
+    expect((await post(signed.browser, "/api/auth/sign-out")).status).toBe(200);
+    expect(await authorizeFrom(signed.browser)).toBe("login_required");
+    expect(await refresh(signed.refreshToken)).toBe("refreshed");
+  });
+});
+
 describe("ending the user's other sessions ends their provider grants too; the caller stays signed in", () => {
   /** The account signed in in a second browser, the one that ends the others. */
   async function withCaller() {

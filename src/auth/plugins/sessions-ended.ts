@@ -12,6 +12,10 @@
  * better-auth builds its internal adapter after the plugins' `init`, so no plugin can reach the final one; the
  * wrap is applied to the built context instead.
  *
+ * Signing out of one browser (`deleteSession`) is not one of them: it ends single sign-on in that browser (the
+ * login check of src/http/oidc/provider.ts) but keeps the refresh tokens, since offline access is meant to outlive
+ * a sign-out (OpenID Connect Core 1.0, section 11).
+ *
  * /revoke-other-sessions (and the Hasura password change built on it, src/identity/accounts/credentials.ts)
  * ends the sessions one by one through `deleteSession`; `otherSessionsEndedHook` covers it.
  *
