@@ -164,6 +164,8 @@ describe("a client asking for a fresh sign-in", () => {
 // requests are sent together in each of many trials so that some of them read the code before any stamps it.
 const RACERS = 8;
 const TRIALS = 12;
+// Each trial is a whole authorization and eight token requests: seconds in all on a loaded machine.
+const RACE_TIMEOUT_MS = 60_000;
 
 async function introspect(token: string) {
   const response = await fetch(`${gatehouse.baseUrl}/oidc/token/introspection`, {
@@ -178,21 +180,25 @@ async function introspect(token: string) {
 }
 
 describe("a code raced by parallel token requests", () => {
-  it(`gives tokens to exactly one of ${RACERS} requests, invalid_grant to the rest, and revokes the winner's (${TRIALS} trials)`, async () => {
-    const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const { verifier, callback } = await codeFor(browser);
-      const code = callback.searchParams.get("code") ?? "";
-      const results = await Promise.all(Array.from({ length: RACERS }, () => exchange(code, verifier)));
-      const winners = results.filter((result) => result.status === 200);
-      const losers = results.filter((result) => result.status !== 200);
-      expect({ trial, winners: winners.length }).toEqual({ trial, winners: 1 });
-      for (const loser of losers)
-        expect({ trial, ...loser }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
-      // The code was used more than once: what its one winner got is revoked (RFC 6749, section 4.1.2).
-      expect(await introspect(String(winners[0]?.body.access_token))).toEqual({ active: false });
-    }
-  });
+  it(
+    `gives tokens to exactly one of ${RACERS} requests, invalid_grant to the rest, and revokes the winner's (${TRIALS} trials)`,
+    async () => {
+      const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const { verifier, callback } = await codeFor(browser);
+        const code = callback.searchParams.get("code") ?? "";
+        const results = await Promise.all(Array.from({ length: RACERS }, () => exchange(code, verifier)));
+        const winners = results.filter((result) => result.status === 200);
+        const losers = results.filter((result) => result.status !== 200);
+        expect({ trial, winners: winners.length }).toEqual({ trial, winners: 1 });
+        for (const loser of losers)
+          expect({ trial, ...loser }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+        // The code was used more than once: what its one winner got is revoked (RFC 6749, section 4.1.2).
+        expect(await introspect(String(winners[0]?.body.access_token))).toEqual({ active: false });
+      }
+    },
+    RACE_TIMEOUT_MS,
+  );
 });
 
 async function refreshWith(refreshToken: string) {
@@ -210,25 +216,29 @@ async function refreshWith(refreshToken: string) {
 describe("a refresh token raced by parallel token requests", () => {
   // Rotation makes every refresh token single-use like a code (src/http/oidc/adapter.ts consume): two winners
   // would fork the family into two live refresh tokens.
-  it(`rotates it for exactly one of ${RACERS} requests and then revokes the family (${TRIALS} trials)`, async () => {
-    const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const { verifier, callback } = await codeFor(browser, {
-        scope: "openid offline_access",
-        prompt: "consent",
-      });
-      const issued = await exchange(callback.searchParams.get("code") ?? "", verifier);
-      const refreshToken = String(issued.body.refresh_token);
-      expect(issued.body.refresh_token).toBeString();
-      const results = await Promise.all(Array.from({ length: RACERS }, () => refreshWith(refreshToken)));
-      const winners = results.filter((result) => result.status === 200);
-      expect({ trial, winners: winners.length }).toEqual({ trial, winners: 1 });
-      for (const loser of results.filter((result) => result.status !== 200)) {
-        expect({ trial, ...loser }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+  it(
+    `rotates it for exactly one of ${RACERS} requests and then revokes the family (${TRIALS} trials)`,
+    async () => {
+      const browser = await signedInBrowser(gatehouse, ADMIN.email, ADMIN.password);
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const { verifier, callback } = await codeFor(browser, {
+          scope: "openid offline_access",
+          prompt: "consent",
+        });
+        const issued = await exchange(callback.searchParams.get("code") ?? "", verifier);
+        const refreshToken = String(issued.body.refresh_token);
+        expect(issued.body.refresh_token).toBeString();
+        const results = await Promise.all(Array.from({ length: RACERS }, () => refreshWith(refreshToken)));
+        const winners = results.filter((result) => result.status === 200);
+        expect({ trial, winners: winners.length }).toEqual({ trial, winners: 1 });
+        for (const loser of results.filter((result) => result.status !== 200)) {
+          expect({ trial, ...loser }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+        }
+        // The old token was presented again: the whole family ends, the winner's new refresh token with it.
+        const next = await refreshWith(String(winners[0]?.body.refresh_token));
+        expect({ trial, ...next }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
       }
-      // The old token was presented again: the whole family ends, the winner's new refresh token with it.
-      const next = await refreshWith(String(winners[0]?.body.refresh_token));
-      expect({ trial, ...next }).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
-    }
-  });
+    },
+    RACE_TIMEOUT_MS,
+  );
 });
