@@ -24,6 +24,10 @@ export function serverBusy(): AppError {
   });
 }
 
+export function isServerBusy(error: unknown): boolean {
+  return error instanceof AppError && error.code === SERVER_BUSY;
+}
+
 // better-auth's HTTP handler answers an error thrown inside it (the gate's refusal) with its own bare 500: the
 // callers of `auth.handler` run it under `refusingWhenBusy`, which learns of the refusal here and throws it
 // again outside, for the surface to render. One store per process: the record lives as long as its call.

@@ -7,7 +7,13 @@ import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import { verifyPassword as verifyScrypt } from "better-auth/crypto";
 import { createHashingGate, type HashingGate, type HashingGateOptions } from "./gate.ts";
 
-export { refusingWhenBusy, SERVER_BUSY, SERVER_BUSY_RETRY_AFTER_SECONDS, serverBusy } from "./gate.ts";
+export {
+  isServerBusy,
+  refusingWhenBusy,
+  SERVER_BUSY,
+  SERVER_BUSY_RETRY_AFTER_SECONDS,
+  serverBusy,
+} from "./gate.ts";
 
 export interface Argon2Params {
   readonly memoryCost: number;
