@@ -12,6 +12,7 @@ cpSync(join(REPO, "src"), join(root, "src"), { recursive: true });
 cpSync(join(REPO, "package.json"), join(root, "package.json"));
 symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
 const dataDir = join(root, "data");
+const HEALTH_TOKEN = "start-test-health-token";
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -41,6 +42,7 @@ async function start(): Promise<Started> {
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       RATE_LIMIT_ENABLED: "false",
+      HEALTH_TOKEN: HEALTH_TOKEN,
     },
     stdin: "ignore",
     stdout: "pipe",
@@ -80,6 +82,17 @@ describe("npm start (src/start.ts)", () => {
       expect((await css.text()).length).toBeGreaterThan(0);
       const signIn = await fetch(`${started.baseUrl}/sign-in`);
       expect(signIn.status).toBe(200);
+      // A package resolved from a module's folder (the health report's versions) is still found.
+      const detailed = await fetch(`${started.baseUrl}/health/detailed`, {
+        headers: { authorization: `Bearer ${HEALTH_TOKEN}` },
+      });
+      expect(detailed.status).toBe(200);
+      const versions = ((await detailed.json()) as { versions?: { better_auth?: string } }).versions;
+      expect(versions?.better_auth).toMatch(/^\d+\.\d+\.\d+/);
+      // A module loaded on the first request (oidc-provider) loads from the bundle too.
+      const discovery = await fetch(`${started.baseUrl}/.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+      expect(((await discovery.json()) as { issuer?: string }).issuer).toBeString();
     } finally {
       await stop(started);
     }

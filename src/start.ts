@@ -37,16 +37,24 @@ function sourceStamp(): string {
 
 /**
  * A module that finds its files next to itself (`import.meta.dir`: the pages' stylesheets and scripts, the
- * docs' Scalar bundle) keeps finding them there once bundled: its own folder is written in as a literal.
- * (`bun build` already does so for `__dirname` in node_modules.)
+ * docs' Scalar bundle) or resolves a package from there (`import.meta.resolve`: the health report's versions)
+ * keeps doing so once bundled: its own folder is written in as a literal (`bun build` already does so for
+ * `__dirname` in node_modules), which also leaves no `import.meta` in the CommonJS bundle.
  */
 const keepOwnFolder: Bun.BunPlugin = {
   name: "keep-import-meta-dir",
   setup(build) {
     build.onLoad({ filter: /\/src\/.*\.ts$/ }, async ({ path }) => {
       const text = await Bun.file(path).text();
-      if (!text.includes("import.meta.dir")) return { contents: text, loader: "ts" };
-      return { contents: text.replaceAll("import.meta.dir", JSON.stringify(dirname(path))), loader: "ts" };
+      if (!text.includes("import.meta.")) return { contents: text, loader: "ts" };
+      const folder = JSON.stringify(dirname(path));
+      const contents = text
+        .replaceAll("import.meta.dir", folder)
+        .replaceAll(
+          "import.meta.resolve",
+          `((specifier: string) => Bun.pathToFileURL(Bun.resolveSync(specifier, ${folder})).href)`,
+        );
+      return { contents, loader: "ts" };
     });
   },
 };
@@ -57,6 +65,11 @@ async function build(stamp: string, target: string): Promise<void> {
     entrypoints: [ENTRY],
     outdir: temporary,
     target: "bun",
+    // Bun's bytecode cache (index.js.jsc beside the bundle) spares every start the parsing and compiling of
+    // ~6 MB of JavaScript: a third less CPU to ready, measured. It needs the CommonJS format (no top-level await
+    // in src/, which the build would refuse).
+    format: "cjs",
+    bytecode: true,
     plugins: [keepOwnFolder],
   });
   if (!result.success) {
