@@ -1,5 +1,14 @@
 import { afterAll, describe, expect, it } from "bun:test";
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Subprocess } from "bun";
@@ -103,6 +112,21 @@ describe("npm start (src/start.ts)", () => {
     const started = await start();
     await stop(started);
     expect(bundles()).toEqual(before);
+  }, 60_000);
+
+  it("starts from src/ unbundled when no bundle can be built (dist/ not writable)", async () => {
+    rmSync(join(root, "dist"), { recursive: true, force: true });
+    // A file where the folder should be: no bundle can be written, whoever runs the test (root included).
+    writeFileSync(join(root, "dist"), "");
+    try {
+      const started = await start();
+      const answer = await fetch(`${started.baseUrl}/sign-in`);
+      const output = await stop(started);
+      expect(answer.status).toBe(200);
+      expect(output).toContain("starting from src/ unbundled");
+    } finally {
+      rmSync(join(root, "dist"), { force: true });
+    }
   }, 60_000);
 
   it("rebuilds when a source changed, and runs the changed code", async () => {

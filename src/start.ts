@@ -97,9 +97,23 @@ export async function currentBundle(): Promise<string> {
   return join(target, "index.js");
 }
 
+/**
+ * The bundle, or src/index.ts itself when no bundle can be built (a read-only checkout, a full disk): slower
+ * to start, the same server.
+ */
+async function entry(): Promise<string> {
+  try {
+    return await currentBundle();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`gatehouse: starting from src/ unbundled: the bundle could not be built (${reason})`);
+    return ENTRY;
+  }
+}
+
 if (import.meta.main) {
   try {
-    await import(await currentBundle());
+    await import(await entry());
   } catch (error) {
     console.error("gatehouse: failed to start:", error instanceof Error ? error.message : error);
     process.exit(1);
