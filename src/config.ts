@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -73,6 +74,8 @@ export interface Config {
   /** Roles every tenant's catalogue starts with besides owner, admin and user (DEFAULT_TENANT_ROLES). */
   readonly defaultTenantRoles: readonly string[];
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  /** PASSWORD_HASH_CONCURRENCY, PASSWORD_HASH_QUEUE: hashes at once, and calls waiting beyond them (503 after). */
+  readonly passwordHashing: { readonly concurrency: number; readonly queue: number };
   /** MAX_SESSIONS_PER_USER: live sessions one user may hold; the oldest are revoked beyond it. 0 = no cap. */
   readonly maxSessionsPerUser: number;
   /** CLEANUP_INTERVAL_SECONDS: how often expired sessions, verifications and the like are deleted; 0 = never. */
@@ -439,6 +442,12 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
       memoryCost: integer(env, "ARGON2_MEMORY_KIB", 19456, 8192, 1024 * 1024),
       timeCost: integer(env, "ARGON2_ITERATIONS", 2, 1, 16),
       parallelism: integer(env, "ARGON2_PARALLELISM", 1, 1, 16),
+    },
+    // One hash per core keeps every core busy; more only holds more memory (19 MiB each at the default cost).
+    // 64 waiting is ~0.5 s of work on 2 cores at the default cost: a longer queue only answers later.
+    passwordHashing: {
+      concurrency: integer(env, "PASSWORD_HASH_CONCURRENCY", availableParallelism(), 1, 1024),
+      queue: integer(env, "PASSWORD_HASH_QUEUE", 64, 0, 100_000),
     },
     // 100 covers every device and browser a person uses, with room for apps; a script signing in over and over
     // revokes its own oldest sessions instead of piling them up (src/auth/session-cap.ts).

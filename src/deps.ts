@@ -67,7 +67,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
     db,
     secret: config.authSecret,
   });
-  const passwords = createPasswordHasher(config.argon2);
+  const passwords = createPasswordHasher(config.argon2, config.passwordHashing);
   const audit = createAuditService({ db, logger, retentionDays: config.auditRetentionDays });
   // Every account better-auth creates joins `default`; the tenant service needs `auth`, so it is bound late.
   let tenants: TenantService | undefined;

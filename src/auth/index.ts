@@ -8,6 +8,7 @@ import { renderLinkMail } from "../i18n/templates.ts";
 import { createRateLimitStore } from "../platform/cache/rate-limit-store.ts";
 import { CLIENT_IP_HEADER } from "../platform/client-ip.ts";
 import type { Mailer } from "../platform/mail/index.ts";
+import { isServerBusy } from "../platform/password/index.ts";
 import { createPwnedCheck } from "../platform/password/pwned.ts";
 import type { SmsMessage } from "../platform/sms/index.ts";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules.ts";
@@ -78,7 +79,11 @@ export function createAuth(deps: AuthDeps) {
     logger: {
       level: config.logLevel === "silent" ? "error" : "warn",
       disabled: config.logLevel === "silent",
-      log: (level, message, ...args) => logger[level]({ args }, message),
+      // The hashing gate's refusal (server_busy) is load shed on purpose, answered 503 by the surface: a flood
+      // of them must not become a flood of error lines with stacks.
+      log: (level, message, ...args) => {
+        if (!args.some(isServerBusy)) logger[level]({ args }, message);
+      },
     },
     emailAndPassword: {
       enabled: true,

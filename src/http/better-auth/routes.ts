@@ -11,6 +11,7 @@ import { accountStatus } from "../../identity/accounts/status.ts";
 import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { jsonResponse } from "../../platform/errors.ts";
 import { isPlaceholderEmail, PLACEHOLDER_EMAIL_DOMAIN } from "../../platform/mail/index.ts";
+import { refusingWhenBusy } from "../../platform/password/index.ts";
 import { databaseUnavailable, PipelineErrors } from "../pipeline/error-renderer.ts";
 import { methodsByPath, type RouteEntry } from "../pipeline/surface-router.ts";
 
@@ -109,7 +110,12 @@ function authEndpoints(auth: Auth): RouteEntry[] {
 export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   const methodsOf = methodsByPath(authEndpoints(auth));
   async function handle(request: Request): Promise<Response> {
-    const response = await handleAuthRequest(auth, request);
+    // A sign-in or password change refused by the hashing gate is its 503, not better-auth's bare 500. Only
+    // POSTs hash; a GET (the session check every app makes) is spared the scope.
+    const response =
+      request.method === "GET"
+        ? await handleAuthRequest(auth, request)
+        : await refusingWhenBusy(() => handleAuthRequest(auth, request));
     // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500, and some of its
     // writes fail silently (a sign-out's session delete): a request that met an outage did not do what it was
     // asked, so it is the outage's 503 (the renderer adds Retry-After) and the client retries.

@@ -13,6 +13,7 @@ import { codeForStatus } from "../../i18n/auth-errors.ts";
 import { CLIENT_IP_HEADER } from "../../platform/client-ip.ts";
 import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { AppError } from "../../platform/errors.ts";
+import { refusingWhenBusy } from "../../platform/password/index.ts";
 import { databaseUnavailable } from "../pipeline/error-renderer.ts";
 import { rateLimited } from "../pipeline/rate-limit/errors.ts";
 
@@ -52,12 +53,15 @@ export function createAuthCaller(auth: Auth, baseUrl: string) {
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
     const method = call.method ?? (call.body ? "POST" : "GET");
     if (method === "POST") headers.set("content-type", "application/json");
-    const response = await auth.handler(
-      new Request(url, {
-        method,
-        headers,
-        ...(method === "POST" ? { body: JSON.stringify(call.body ?? {}) } : {}),
-      }),
+    // A form refused by the hashing gate is the 503 page (src/platform/password/gate.ts), not a 500.
+    const response = await refusingWhenBusy(() =>
+      auth.handler(
+        new Request(url, {
+          method,
+          headers,
+          ...(method === "POST" ? { body: JSON.stringify(call.body ?? {}) } : {}),
+        }),
+      ),
     );
     // better-auth answers a database outage with its own 422 FAILED_TO_CREATE_USER or 500 (as on /api/auth,
     // src/http/better-auth/routes.ts): a call that met one did not do what the form asked, so the page is the 503.

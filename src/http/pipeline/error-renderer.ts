@@ -20,6 +20,7 @@ import { defineAppErrors } from "../../i18n/app-errors.ts";
 import { outageOfThisRequest } from "../../platform/db/availability.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { SERVER_BUSY, SERVER_BUSY_RETRY_AFTER_SECONDS } from "../../platform/password/index.ts";
 
 export const PipelineErrors = defineAppErrors({
   invalid_request: { status: 400 },
@@ -111,6 +112,9 @@ export function surfaceErrors(renderer: ErrorRenderer, logger: Logger) {
     }
     if (failure.kind === "refusal" && failure.error.code === "database_unavailable") {
       response.headers.set("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+    if (failure.kind === "refusal" && failure.error.code === SERVER_BUSY) {
+      response.headers.set("retry-after", String(SERVER_BUSY_RETRY_AFTER_SECONDS));
     }
     return response;
   };

@@ -34,6 +34,7 @@ export const de = defineLocale("de")({
     built_in_role: "Eingebaute Rollen können nicht entfernt werden",
     cache_unavailable: "Der Cache antwortet nicht; versuchen Sie es erneut, wenn er wieder verfügbar ist",
     database_unavailable: "Die Datenbank ist nicht verfügbar; versuchen Sie es in einigen Sekunden erneut",
+    server_busy: "Der Server ist ausgelastet; versuchen Sie es gleich noch einmal",
     unsupported_locale: "Nicht unterstützte Sprache. Unterstützte Sprachen: {{supported}}",
     username_exists: "Dieser Benutzername ist bereits vergeben",
     phone_exists: "Ein Benutzer mit dieser Telefonnummer existiert bereits",

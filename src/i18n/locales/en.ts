@@ -38,6 +38,7 @@ export const en = {
     built_in_role: "Built-in roles cannot be removed",
     cache_unavailable: "The cache does not answer; try again when it is back",
     database_unavailable: "The database is unavailable; try again in a few seconds",
+    server_busy: "The server is busy; try again in a moment",
     unsupported_locale: "Unsupported locale. Supported locales: {{supported}}",
     username_exists: "This username is already taken",
     phone_exists: "A user with this phone number already exists",

@@ -35,6 +35,7 @@ export const es = defineLocale("es")({
     built_in_role: "Los roles integrados no se pueden eliminar",
     cache_unavailable: "La caché no responde; inténtalo de nuevo cuando vuelva a estar disponible",
     database_unavailable: "La base de datos no está disponible; inténtalo de nuevo en unos segundos",
+    server_busy: "El servidor está ocupado; inténtalo de nuevo en un momento",
     unsupported_locale: "Idioma no admitido. Idiomas admitidos: {{supported}}",
     username_exists: "Este nombre de usuario ya está en uso",
     phone_exists: "Ya existe un usuario con este número de teléfono",

@@ -35,6 +35,7 @@ export const fr = defineLocale("fr")({
     built_in_role: "Les rôles intégrés ne peuvent pas être supprimés",
     cache_unavailable: "Le cache ne répond pas ; réessayez quand il sera de retour",
     database_unavailable: "La base de données est indisponible ; réessayez dans quelques secondes",
+    server_busy: "Le serveur est occupé ; réessayez dans un instant",
     unsupported_locale: "Langue non prise en charge. Langues prises en charge : {{supported}}",
     username_exists: "Ce nom d’utilisateur est déjà pris",
     phone_exists: "Un utilisateur avec ce numéro de téléphone existe déjà",

@@ -33,6 +33,7 @@ export const ja = defineLocale("ja")({
     built_in_role: "組み込みロールは削除できません",
     cache_unavailable: "キャッシュが応答しません。復旧後にもう一度お試しください",
     database_unavailable: "データベースを利用できません。数秒後にもう一度お試しください",
+    server_busy: "サーバーが混み合っています。しばらくしてからもう一度お試しください",
     unsupported_locale: "サポートされていない言語です。サポートされている言語: {{supported}}",
     username_exists: "このユーザー名はすでに使用されています",
     phone_exists: "この電話番号のユーザーはすでに存在します",

@@ -35,6 +35,7 @@ export const ptBR = defineLocale("pt-BR")({
     built_in_role: "Funções integradas não podem ser removidas",
     cache_unavailable: "O cache não responde; tente novamente quando ele voltar",
     database_unavailable: "O banco de dados está indisponível; tente novamente em alguns segundos",
+    server_busy: "O servidor está ocupado; tente novamente em instantes",
     unsupported_locale: "Idioma não suportado. Idiomas suportados: {{supported}}",
     username_exists: "Este nome de usuário já está em uso",
     phone_exists: "Já existe um usuário com este número de telefone",

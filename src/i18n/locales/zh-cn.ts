@@ -32,6 +32,7 @@ export const zhCN = defineLocale("zh-CN")({
     built_in_role: "内置角色无法删除",
     cache_unavailable: "缓存无响应，请在恢复后重试",
     database_unavailable: "数据库不可用，请几秒后重试",
+    server_busy: "服务器繁忙，请稍后重试",
     unsupported_locale: "不支持的语言。支持的语言：{{supported}}",
     username_exists: "该用户名已被占用",
     phone_exists: "使用此电话号码的用户已存在",

@@ -277,6 +277,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/** The names of Gatehouse's own migrations, in order: what a current schema has recorded (src/auth/migrate.ts). */
+export function ownMigrationNames(dialect: Dialect): string[] {
+  return Object.keys(migrations(dialect));
+}
+
 export async function runOwnMigrations(db: Kysely<Tables>, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   // Kysely looks for its bookkeeping tables in every schema unless told which one: name the one in use, so a

@@ -12,12 +12,15 @@ import { PAGE_CONTENT_SECURITY_POLICY } from "../../pipeline/security-headers.ts
 export const SCALAR_ASSET_PATH = "/docs/assets/scalar-api-reference.js";
 
 // One self-contained IIFE (no chunks to load); the package exports no path to it, so it is found beside the
-// package's entry point.
-const SCALAR_BUNDLE = join(
-  dirname(Bun.resolveSync("@scalar/api-reference", import.meta.dir)),
-  "browser",
-  "standalone.js",
-);
+// package's entry point — on the first request for it: resolving the package costs every start ~25 ms, and
+// most servers never serve the docs.
+let scalarBundle: string | undefined;
+const scalarBundlePath = () =>
+  (scalarBundle ??= join(
+    dirname(Bun.resolveSync("@scalar/api-reference", import.meta.dir)),
+    "browser",
+    "standalone.js",
+  ));
 
 /**
  * Scalar's features that would reach its servers, switched off: the Inter/JetBrains fonts (fonts.scalar.com), the
@@ -62,7 +65,7 @@ export function docsModule() {
     .get(
       SCALAR_ASSET_PATH,
       () =>
-        new Response(Bun.file(SCALAR_BUNDLE), {
+        new Response(Bun.file(scalarBundlePath()), {
           headers: {
             "content-type": "text/javascript; charset=utf-8",
             // A day: the bundle changes only with the installed package, and a stale copy still renders.
