@@ -63,6 +63,8 @@ export interface ProviderDeps {
   readonly identity: Pick<Identity, "accounts" | "tenants">;
   readonly clients: ClientSource;
   readonly auth: Auth;
+  /** The error page of requests that cannot go back to the client (the pages' one: error-renderer.ts). */
+  readonly renderError?: Configuration["renderError"];
 }
 
 /**
@@ -220,10 +222,12 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
     // The `tenant` scope asks for the client's own tenant; `tenant=` names it (and must, when given, match).
     extraParams: ["tenant"],
-    renderError: async (ctx, out) => {
-      ctx.type = "html";
-      ctx.body = errorPage(String(out.error), String(out.error_description ?? ""));
-    },
+    renderError:
+      deps.renderError ??
+      (async (ctx, out) => {
+        ctx.type = "html";
+        ctx.body = errorPage(String(out.error), String(out.error_description ?? ""));
+      }),
   };
   const provider = new Provider(config.baseUrl, configuration);
   Client = provider.Client;
