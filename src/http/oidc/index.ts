@@ -11,7 +11,7 @@ import { LOCALE_COOKIE, LOCALE_QUERY } from "../../i18n/negotiate.ts";
 import type { Identity } from "../../identity/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { consentPage } from "../pages/consent.ts";
+import { consentPage, continuePage, isSameOriginNavigation } from "../pages/consent.ts";
 import type { PageContext, Pages } from "../pages/context.ts";
 import { PAGE_ROUTE } from "../pages/context.ts";
 import { html } from "../pages/html.ts";
@@ -68,6 +68,11 @@ export function createOidcSurface(deps: OidcDeps) {
 
   async function answer(request: Request, step: InteractionStep): Promise<Response> {
     const ctx = await pages.context(request);
+    if (step.kind === "redirect" && step.resume && isSameOriginNavigation(request)) {
+      const response = pages.page(ctx, continuePage(ctx, step.location));
+      response.headers.set("refresh", `0; url=${step.location}`);
+      return response;
+    }
     if (step.kind === "redirect") return pages.redirect(ctx, step.location);
     if (step.kind === "consent") {
       // ui_locales picks the page's language unless the person chose one (`?lang=`, the locale cookie).

@@ -147,4 +147,9 @@ export const dePages = {
     expiredTitle: "Diese Anmeldeanfrage ist abgelaufen",
     expired: "Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.",
   },
+  oidcContinue: {
+    title: "Zurück zur Anwendung",
+    lead: "Sie werden zur Anwendung zurückgeleitet.",
+    link: "Weiter",
+  },
 } as const;

@@ -145,4 +145,9 @@ export const enPages = {
     expiredTitle: "This sign-in request has expired",
     expired: "Go back to the application and sign in again.",
   },
+  oidcContinue: {
+    title: "Back to the application",
+    lead: "You are being sent back to the application.",
+    link: "Continue",
+  },
 } as const;

@@ -143,4 +143,9 @@ export const esPages = {
     expiredTitle: "Esta solicitud de inicio de sesión ha caducado",
     expired: "Vuelva a la aplicación e inicie sesión de nuevo.",
   },
+  oidcContinue: {
+    title: "De vuelta a la aplicación",
+    lead: "Le estamos llevando de vuelta a la aplicación.",
+    link: "Continuar",
+  },
 } as const;

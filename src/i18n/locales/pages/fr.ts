@@ -145,4 +145,9 @@ export const frPages = {
     expiredTitle: "Cette demande de connexion a expiré",
     expired: "Retournez à l'application et connectez-vous à nouveau.",
   },
+  oidcContinue: {
+    title: "Retour à l'application",
+    lead: "Vous êtes redirigé vers l'application.",
+    link: "Continuer",
+  },
 } as const;

@@ -143,4 +143,9 @@ export const jaPages = {
     expiredTitle: "このサインイン要求は期限切れです",
     expired: "アプリケーションに戻って、もう一度サインインしてください。",
   },
+  oidcContinue: {
+    title: "アプリケーションに戻ります",
+    lead: "アプリケーションに戻っています。",
+    link: "続行",
+  },
 } as const;

@@ -143,4 +143,9 @@ export const ptBRPages = {
     expiredTitle: "Esta solicitação de login expirou",
     expired: "Volte ao aplicativo e faça login novamente.",
   },
+  oidcContinue: {
+    title: "De volta ao aplicativo",
+    lead: "Você está sendo levado de volta ao aplicativo.",
+    link: "Continuar",
+  },
 } as const;

@@ -141,4 +141,9 @@ export const zhCNPages = {
     expiredTitle: "此登录请求已过期",
     expired: "请返回该应用并重新登录。",
   },
+  oidcContinue: {
+    title: "返回应用",
+    lead: "正在将您送回该应用。",
+    link: "继续",
+  },
 } as const;
