@@ -98,10 +98,10 @@ export const frAccountPage = {
     intro:
       "Les applications que vous avez autorisées à utiliser votre compte. Révoquer l'une d'elles met fin à son accès immédiatement ; elle devra vous redemander.",
     none: "Aucune application n'a accès à votre compte.",
-    application: "Application",
+    application: "Nom de l'application",
     access: "Accès",
     since: "Autorisée le",
-    actions: "Action",
+    actions: "Opération",
     revoke: "Révoquer l'accès de {{client}}",
     notFound: "Cette application n'a pas accès à votre compte.",
   },

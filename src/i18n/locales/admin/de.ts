@@ -218,7 +218,7 @@ export const deAdmin = {
     nav: "OAuth-Clients",
     title: "OAuth-Clients von {{name}}",
     none: "Dieser Mandant hat keinen OAuth-Client.",
-    name: "Name",
+    name: "Bezeichnung",
     clientId: "Client-ID",
     type: "Art",
     public: "Öffentlich (PKCE, ohne Geheimnis)",

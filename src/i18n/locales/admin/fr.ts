@@ -219,7 +219,7 @@ export const frAdmin = {
     none: "Ce locataire n'a aucun client OAuth.",
     name: "Nom",
     clientId: "Identifiant client",
-    type: "Type",
+    type: "Genre de client",
     public: "Public (PKCE, sans secret)",
     confidential: "Confidentiel (avec un secret)",
     redirectUris: "URI de redirection",
