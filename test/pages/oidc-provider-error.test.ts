@@ -38,7 +38,9 @@ describe("the provider's error page", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("location")).toBeNull();
     expect(response.headers.get("content-type")).toContain("text/html");
-    expect(response.headers.get("content-security-policy")).toContain("default-src");
+    expect(response.headers.get("content-security-policy")).toContain(
+      "default-src 'self'; script-src 'self'; style-src 'self'",
+    );
     expect(response.headers.get("set-cookie")).toBeNull();
     const page = await response.text();
     expect(page).toStartWith("<!doctype html>");
@@ -96,7 +98,7 @@ describe("the provider's error page", () => {
       undefined as never,
     );
     expect(koa.type).toBe("html");
-    expect(koa.sent["content-security-policy"]).toContain("default-src");
+    expect(koa.sent["content-security-policy"]).toContain("default-src 'self'");
     expect(koa.body).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     expect(koa.body).not.toContain("<img src=x");
     expect(koa.body).toContain("The application's sign-in request is not valid.".replace("'", "&#39;"));
