@@ -173,4 +173,21 @@ describeBrowser("the OpenID Provider's hop through the hosted pages", () => {
     expect(landed.searchParams.get("state")).toBe(state);
     expect(landed.searchParams.get("code")).toBeNull();
   });
+
+  it("shows a refused redirect_uri on the hosted error page, which passes axe", async () => {
+    const config = await relyingParty("public");
+    const page = await session.open();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: "https://elsewhere.example/cb",
+      scope: "openid",
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
+    const response = await page.goto(url.href);
+    expect(response?.status()).toBe(400);
+    expect(new URL(page.url()).pathname).toBe("/oidc/auth");
+    expect(await page.locator("h1").innerText()).toBe("Sign-in could not continue");
+    expect(await page.getByTestId("oauth-error").innerText()).toBe("invalid_redirect_uri");
+    await session.check(page, "oidc-error");
+  });
 });
