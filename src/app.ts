@@ -54,7 +54,7 @@ export function createApp(deps: Deps) {
   });
   const native = nativeErrorRenderer(localeOf);
   const betterAuth = betterAuthErrorRenderer(localeOf);
-  const hostedPages = createPagesSurface({ auth, config, localeOf, logger });
+  const hostedPages = createPagesSurface({ auth, config, localeOf, logger, connectedApps: v1.oauthGrants });
   const surfaces: Surface[] = [
     { name: "better-auth", prefixes: ["/api/auth"], renderer: betterAuth },
     { name: "geolens", prefixes: ["/api/admin/users"], renderer: geolensErrorRenderer },

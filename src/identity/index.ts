@@ -16,6 +16,7 @@ import type { AuditService } from "./audit/service.ts";
 import type { V1Context } from "./context.ts";
 import { V1Errors } from "./errors.ts";
 import { createGuard } from "./guard.ts";
+import { createGrantService } from "./oauth-clients/grants.ts";
 import { createOAuthClientService } from "./oauth-clients/service.ts";
 import { createPolicyService } from "./policies/service.ts";
 import { createRoleService } from "./roles/service.ts";
@@ -142,6 +143,8 @@ export function createIdentity(deps: IdentityDeps) {
     credentials,
     /** The tenants' OAuth clients; the OpenID Provider reads them with `findForProvider`. */
     oauthClients,
+    /** The applications each account let in (the provider's grants), listed and revoked on /account. */
+    oauthGrants: createGrantService({ db, record: (event) => audit.record(event) }),
     platformContext,
     audit,
     /** GET /v1/audit-events: the events the caller may read. */

@@ -12,12 +12,14 @@ import { LOCALE_COOKIE, LOCALE_QUERY } from "../../i18n/negotiate.ts";
 import type { Identity } from "../../identity/index.ts";
 import type { Db } from "../../platform/db/index.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { consentPage } from "../pages/consent.ts";
-import type { Pages } from "../pages/context.ts";
+import { consentPage, continuePage, isSameOriginNavigation } from "../pages/consent.ts";
+import type { PageContext, Pages } from "../pages/context.ts";
 import { PAGE_ROUTE } from "../pages/context.ts";
-import { raw } from "../pages/html.ts";
+import { html } from "../pages/html.ts";
+import { layout } from "../pages/layout.ts";
 import { type Bridge, startBridge } from "./bridge.ts";
 import { type ClientMetadata, firstOf, storedClients } from "./clients.ts";
+import { providerErrorPage } from "./error-renderer.ts";
 import { createInteractions, type InteractionStep } from "./interaction.ts";
 import { keyVersionOf, loadSigningKeys, signingKeyVersion } from "./keys.ts";
 import { createProvider, OIDC_PREFIX } from "./provider.ts";
@@ -56,6 +58,7 @@ export function createOidcSurface(deps: OidcDeps) {
       identity: deps.identity,
       auth: deps.auth,
       keys,
+      renderError: providerErrorPage(deps.pages, deps.config.baseUrl),
       clients: firstOf(
         {
           findClient: (id) =>
@@ -121,6 +124,11 @@ export function createOidcSurface(deps: OidcDeps) {
 
   async function answer(request: Request, step: InteractionStep): Promise<Response> {
     const ctx = await pages.context(request);
+    if (step.kind === "redirect" && step.resume && isSameOriginNavigation(request)) {
+      const response = pages.page(ctx, continuePage(ctx, step.location));
+      response.headers.set("refresh", `0; url=${step.location}`);
+      return response;
+    }
     if (step.kind === "redirect") return pages.redirect(ctx, step.location);
     if (step.kind === "consent") {
       // ui_locales picks the page's language unless the person chose one (`?lang=`, the locale cookie).
@@ -131,7 +139,7 @@ export function createOidcSurface(deps: OidcDeps) {
       const pageCtx = asked ? await pages.context(new Request(url, { headers: request.headers })) : ctx;
       return pages.page(pageCtx, consentPage(pageCtx, step.interaction.uid, step.clientName, step.scopes));
     }
-    return pages.page(ctx, interactionGone(), { status: 400 });
+    return pages.page(ctx, interactionGone(ctx), { status: 400 });
   }
 
   const forward = async ({ request }: { request: Request }) => (await ready()).bridge.forward(request);
@@ -143,7 +151,7 @@ export function createOidcSurface(deps: OidcDeps) {
     })
     .post(`${OIDC_PREFIX}/interaction/:uid/consent`, async ({ request, params, body }) => {
       const ctx = await pages.context(request);
-      if (!pages.csrfOk(ctx, body)) return pages.page(ctx, interactionGone(), { status: 403 });
+      if (!pages.csrfOk(ctx, body)) return pages.page(ctx, interactionGone(ctx), { status: 403 });
       const { provider } = await ready();
       const approve = (body as Record<string, unknown> | undefined)?.decision === "allow";
       return answer(request, await interactions.decide(provider, params.uid, approve));
@@ -170,9 +178,11 @@ function hasLocaleCookie(request: Request): boolean {
     .some((part) => part.trim().startsWith(`${LOCALE_COOKIE}=`));
 }
 
-function interactionGone() {
+function interactionGone(ctx: PageContext) {
   // Plain and short: the sign-in request ran out or is unknown; the application starts a new one.
-  return raw(
-    '<html lang="en"><body><main><h1>This sign-in request has expired</h1><p>Go back to the application and sign in again.</p></main></body></html>',
+  return layout(
+    ctx,
+    ctx.t("pages.oidcError.expiredTitle"),
+    html`<p class="lead">${ctx.t("pages.oidcError.expired")}</p>`,
   );
 }

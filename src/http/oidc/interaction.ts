@@ -24,7 +24,12 @@ export interface InteractionDeps {
 }
 
 export type InteractionStep =
-  | { readonly kind: "redirect"; readonly location: string }
+  | {
+      readonly kind: "redirect";
+      readonly location: string;
+      /** Back to the provider, which may answer with a redirect to the client's own origin. */
+      readonly resume?: true;
+    }
   | {
       readonly kind: "consent";
       readonly interaction: Interaction;
@@ -44,7 +49,7 @@ export function createInteractions(deps: InteractionDeps) {
   async function finish(interaction: Interaction, result: InteractionResult): Promise<InteractionStep> {
     interaction.result = { ...interaction.lastSubmission, ...result };
     await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-    return { kind: "redirect", location: interaction.returnTo };
+    return { kind: "redirect", location: interaction.returnTo, resume: true };
   }
 
   function signInRedirect(interaction: Interaction): InteractionStep {

@@ -73,6 +73,8 @@ export interface ProviderDeps {
   readonly auth: Auth;
   /** The signing keys to serve, the signing one first (keys.ts loadSigningKeys). */
   readonly keys: readonly SigningJwk[];
+  /** The error page of requests that cannot go back to the client (the pages' one: error-renderer.ts). */
+  readonly renderError?: Configuration["renderError"];
 }
 
 /**
@@ -239,10 +241,12 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
     // The `tenant` scope asks for the client's own tenant; `tenant=` names it (and must, when given, match).
     extraParams: ["tenant"],
-    renderError: async (ctx, out) => {
-      ctx.type = "html";
-      ctx.body = errorPage(String(out.error), String(out.error_description ?? ""));
-    },
+    renderError:
+      deps.renderError ??
+      (async (ctx, out) => {
+        ctx.type = "html";
+        ctx.body = errorPage(String(out.error), String(out.error_description ?? ""));
+      }),
   };
   const provider = new Provider(config.baseUrl, configuration);
   Client = provider.Client;

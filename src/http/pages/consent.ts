@@ -25,3 +25,27 @@ ${postForm(ctx, `/oidc/interaction/${encodeURIComponent(uid)}/consent`, html`${h
 ${postForm(ctx, `/oidc/interaction/${encodeURIComponent(uid)}/consent`, html`${hidden("decision", "deny")}${button(strings.deny, "secondary")}`)}`,
   );
 }
+
+/**
+ * The step back to the provider after a form (sign-in, consent) when a browser navigates: a page that moves on
+ * by its `Refresh` header (continuePage below), not a 303. The provider's answer to that step may redirect to
+ * the client's origin, and browsers apply the form's `form-action 'self'` to every redirect that follows a form
+ * post; a refresh is a new navigation, so the policy stays strict. The link serves a browser that ignores it.
+ */
+export function continuePage(ctx: PageContext, location: string): Html {
+  const strings = { title: ctx.t("pages.oidcContinue.title"), lead: ctx.t("pages.oidcContinue.lead") };
+  return layout(
+    ctx,
+    strings.title,
+    html`<p class="lead">${strings.lead}</p>
+<p><a class="button button--primary" href="${location}">${ctx.t("pages.oidcContinue.link")}</a></p>`,
+  );
+}
+
+/** A browser's own navigation from a page of this host (a form's answer, a redirect after it), by its Fetch Metadata. */
+export function isSameOriginNavigation(request: Request): boolean {
+  return (
+    request.headers.get("sec-fetch-mode") === "navigate" &&
+    request.headers.get("sec-fetch-site") === "same-origin"
+  );
+}

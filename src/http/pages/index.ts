@@ -6,6 +6,7 @@
  * route is chosen (src/http/pipeline/surface-router.ts).
  */
 import { Elysia } from "elysia";
+import type { ConnectedApps } from "./account/connected-apps.ts";
 import { accountPages } from "./account/index.ts";
 import { assetsModule } from "./assets.ts";
 import { createPages, type PagesDeps } from "./context.ts";
@@ -33,7 +34,8 @@ export const PAGE_PREFIXES = [
   "/pages",
 ] as const;
 
-export function createPagesSurface(deps: PagesDeps) {
+/** `connectedApps`: the provider's grants, for /account's "Connected applications" (account/connected-apps.ts). */
+export function createPagesSurface(deps: PagesDeps & { readonly connectedApps?: ConnectedApps }) {
   const pages = createPages(deps);
   const routes = new Elysia({ name: "pages" })
     .use(assetsModule(deps.config.brand))
@@ -45,6 +47,6 @@ export function createPagesSurface(deps: PagesDeps) {
     .use(verifyEmailPages(pages))
     .use(invitationPages(pages))
     .use(signOutPages(pages))
-    .use(accountPages(pages));
+    .use(accountPages(pages, deps.connectedApps));
   return { pages, routes, renderer: pagesErrorRenderer(pages) };
 }

@@ -7,6 +7,7 @@ import type { FormState } from "../components.ts";
 import type { PageContext, Pages } from "../context.ts";
 import { missingFields } from "../form-errors.ts";
 import { configuredProviders } from "../providers.ts";
+import type { ConnectedApps } from "./connected-apps.ts";
 import { type AccountData, loadAccount } from "./data.ts";
 import { afterAction, type Notice } from "./notices.ts";
 import { ANCHOR, accountPage, type Section, type SectionStates } from "./view.ts";
@@ -28,10 +29,10 @@ export interface ActionInput {
   readonly body: unknown;
 }
 
-export function accountActions(pages: Pages) {
+export function accountActions(pages: Pages, apps?: ConnectedApps) {
   const providers = configuredProviders(pages.deps.config);
 
-  function show(
+  async function show(
     ctx: PageContext,
     data: AccountData,
     options: { states?: SectionStates; status?: number; notice?: Notice } = {},
@@ -39,6 +40,7 @@ export function accountActions(pages: Pages) {
     const view = {
       data,
       providers,
+      apps: apps ? await apps.list(data.user.id) : [],
       ...(options.states ? { states: options.states } : {}),
       ...(options.notice ? { notice: options.notice } : {}),
     };

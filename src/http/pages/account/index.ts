@@ -13,6 +13,8 @@ import { formValues, messageOf, missingFields, refusedForm } from "../form-error
 import { html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { accountActions, PAGE, SIGN_IN } from "./actions.ts";
+import type { ConnectedApps } from "./connected-apps.ts";
+import { connectedAppsRoutes } from "./connected-apps-routes.ts";
 import { loadAccount } from "./data.ts";
 import { accountLinkPages, DELETED, EMAIL_CHANGED } from "./links.ts";
 import { noticeOf } from "./notices.ts";
@@ -25,12 +27,13 @@ function invalidField(answer: { code: string | undefined; body: Record<string, u
   return /\[body\.([A-Za-z]+)\]/.exec(message)?.[1];
 }
 
-export function accountPages(pages: Pages) {
-  const actions = accountActions(pages);
+export function accountPages(pages: Pages, apps?: ConnectedApps) {
+  const actions = accountActions(pages, apps);
   const { providers, show, act, confirmingPassword } = actions;
   return new Elysia({ name: "pages-account" })
     .use(twoFactorPages(pages, actions))
     .use(accountLinkPages(pages))
+    .use(connectedAppsRoutes(actions, apps))
     .get(
       "/account",
       async ({ request, query }) => {

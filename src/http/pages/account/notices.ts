@@ -16,6 +16,7 @@ export const NOTICES = {
   unlinked: "accountPage.notices.unlinked",
   linked: "accountPage.notices.linked",
   "link-failed": "accountPage.notices.linkFailed",
+  "app-revoked": "accountPage.notices.appRevoked",
 } as const satisfies Record<string, TranslationKey>;
 export type Notice = keyof typeof NOTICES;
 

@@ -1,15 +1,17 @@
 /**
  * The /account page: one card with a section per concern — profile, e-mail address, password, sessions,
- * two-step verification, linked accounts, deletion — each a plain form posting to its own path under /account
+ * two-step verification, linked accounts, connected applications, deletion — each a plain form posting to its own path under /account
  * (index.ts). A refused post renders the page again with the error beside its field in that section.
  */
 import { PASSWORD_MIN } from "../../../auth/account-rules.ts";
 import { RESOURCES, SUPPORTED_LOCALES } from "../../../i18n/index.ts";
+import type { ConnectedApp } from "../../../identity/oauth-clients/grants.ts";
 import { button, type FormState, field, formMessages, hidden, postForm } from "../components.ts";
 import type { PageContext } from "../context.ts";
 import { type Html, html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { type Provider, providerName } from "../providers.ts";
+import { connectedAppsSection } from "./connected-apps.ts";
 import type { AccountData, LinkedAccount, SessionRow } from "./data.ts";
 import { deviceName } from "./device.ts";
 import { NOTICES, type Notice } from "./notices.ts";
@@ -21,6 +23,7 @@ export const SECTIONS = [
   "sessions",
   "twoFactor",
   "linked",
+  "connectedApps",
   "delete",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -34,6 +37,7 @@ export const ANCHOR: Record<Section, string> = {
   sessions: "sessions",
   twoFactor: "two-factor",
   linked: "linked",
+  connectedApps: "connected-apps",
   delete: "delete",
 };
 
@@ -50,6 +54,7 @@ function heading(ctx: PageContext, section: Section): string {
     sessions: t("accountPage.sessions.heading"),
     twoFactor: t("accountPage.twoFactor.heading"),
     linked: t("accountPage.linked.heading"),
+    connectedApps: t("accountPage.connectedApps.heading"),
     delete: t("accountPage.delete.heading"),
   };
   return headings[section];
@@ -275,6 +280,8 @@ ${postForm(
 export interface AccountView {
   readonly data: AccountData;
   readonly providers: readonly Provider[];
+  /** The OpenID Provider's clients the person let in (connected-apps.ts). */
+  readonly apps?: readonly ConnectedApp[];
   readonly states?: SectionStates;
   readonly notice?: Notice;
 }
@@ -294,6 +301,7 @@ ${section(ctx, "password", passwordSection(ctx, data, states.password ?? {}))}
 ${section(ctx, "sessions", sessionsSection(ctx, data, states.sessions ?? {}))}
 ${section(ctx, "twoFactor", twoFactorSection(ctx, data, states.twoFactor ?? {}))}
 ${section(ctx, "linked", linkedSection(ctx, data, providers, states.linked ?? {}))}
+${section(ctx, "connectedApps", connectedAppsSection(ctx, view.apps ?? [], states.connectedApps ?? {}, formatDate))}
 ${section(ctx, "delete", deleteSection(ctx, data, states.delete ?? {}))}
 ${postForm(ctx, "/sign-out", button(t("pages.signOut.submit"), "secondary"), "form sign-out")}`;
   return layout(ctx, t("accountPage.title"), content, { wide: true });

@@ -1,8 +1,8 @@
 /**
  * The admin console at /admin, part of the hosted pages surface (its layout, CSRF token, policy and error
- * renderer): users, global roles, tenants with their members, roles and Cedar rules, the audit trail and
- * health. It calls the same identity core as /v1 with the same Actor (access.ts), so it can never allow what
- * the API refuses.
+ * renderer): users, global roles, tenants with their members, roles, Cedar rules, API keys and OAuth clients,
+ * the audit trail and health. It calls the same identity core as /v1 with the same Actor (access.ts), so it can
+ * never allow what the API refuses.
  */
 import { join } from "node:path";
 import { Elysia } from "elysia";
@@ -14,6 +14,7 @@ import { auditPages } from "./audit.ts";
 import { createHandlers } from "./handler.ts";
 import { impersonationPages } from "./impersonation.ts";
 import { memberPages } from "./members.ts";
+import { oauthClientPages } from "./oauth-clients.ts";
 import { overviewPages } from "./overview.ts";
 import { rolePages } from "./roles.ts";
 import { rulesPages } from "./rules.ts";
@@ -46,5 +47,6 @@ export function adminPages(pages: Pages, services: AdminServices, healthDeps: He
     .use(rolePages(services, handlers))
     .use(rulesPages(services, handlers))
     .use(apiKeyPages(services, handlers))
+    .use(oauthClientPages(services, handlers))
     .use(auditPages(services, handlers));
 }

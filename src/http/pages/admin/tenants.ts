@@ -23,7 +23,7 @@ export const tenantPath = (tenant: string, rest = "") =>
 export function tenantNav(
   ctx: PageContext,
   tenant: string,
-  current: "members" | "roles" | "rules" | "keys" | "audit",
+  current: "members" | "roles" | "rules" | "keys" | "oauthClients" | "audit",
 ): Html {
   const { t } = ctx;
   const item = (href: string, label: string, key: string) =>
@@ -33,6 +33,7 @@ ${item(tenantPath(tenant), t("admin.tenant.members"), "members")}
 ${item(tenantPath(tenant, "/roles"), t("admin.tenant.roles"), "roles")}
 ${item(tenantPath(tenant, "/rules"), t("admin.tenant.rules"), "rules")}
 ${item(tenantPath(tenant, "/api-keys"), t("admin.tenant.keys"), "keys")}
+${item(tenantPath(tenant, "/oauth-clients"), t("admin.oauthClients.nav"), "oauthClients")}
 ${item(`/admin/audit?tenant=${encodeURIComponent(tenant)}`, t("admin.tenant.audit"), "audit")}
 </ul></nav>`;
 }

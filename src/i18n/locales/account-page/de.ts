@@ -15,6 +15,7 @@ export const deAccountPage = {
     unlinked: "Die Verknüpfung wurde aufgehoben.",
     linked: "Das Konto wurde verknüpft.",
     linkFailed: "Das Verknüpfen hat nicht geklappt. Bitte versuchen Sie es noch einmal.",
+    appRevoked: "Der Zugriff der Anwendung wurde widerrufen.",
   },
   profile: {
     heading: "Profil",
@@ -91,6 +92,18 @@ export const deAccountPage = {
     passwordMethod: "E-Mail-Adresse und Passwort",
     unlink: "Verknüpfung mit {{provider}} aufheben",
     link: "Mit {{provider}} verknüpfen",
+  },
+  connectedApps: {
+    heading: "Verbundene Anwendungen",
+    intro:
+      "Anwendungen, denen Sie Zugriff auf Ihr Konto erlaubt haben. Ein Widerruf beendet den Zugriff sofort; die Anwendung muss Sie erneut fragen.",
+    none: "Keine Anwendung hat Zugriff auf Ihr Konto.",
+    application: "Anwendung",
+    access: "Zugriff",
+    since: "Erlaubt",
+    actions: "Aktion",
+    revoke: "Zugriff von {{client}} widerrufen",
+    notFound: "Diese Anwendung hat keinen Zugriff auf Ihr Konto.",
   },
   delete: {
     heading: "Konto löschen",

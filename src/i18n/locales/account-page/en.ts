@@ -18,6 +18,7 @@ export const enAccountPage = {
     unlinked: "The account has been unlinked.",
     linked: "The account has been linked.",
     linkFailed: "Linking the account did not work. Please try again.",
+    appRevoked: "The application's access has been revoked.",
   },
   profile: {
     heading: "Profile",
@@ -93,6 +94,18 @@ export const enAccountPage = {
     passwordMethod: "E-mail address and password",
     unlink: "Unlink {{provider}}",
     link: "Link {{provider}}",
+  },
+  connectedApps: {
+    heading: "Connected applications",
+    intro:
+      "Applications you allowed to use your account. Revoking one ends its access at once; it has to ask you again.",
+    none: "No application has access to your account.",
+    application: "Application",
+    access: "Access",
+    since: "Allowed",
+    actions: "Action",
+    revoke: "Revoke access of {{client}}",
+    notFound: "That application has no access to your account.",
   },
   delete: {
     heading: "Delete the account",

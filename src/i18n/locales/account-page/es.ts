@@ -15,6 +15,7 @@ export const esAccountPage = {
     unlinked: "Se ha desvinculado la cuenta.",
     linked: "Se ha vinculado la cuenta.",
     linkFailed: "No se pudo vincular la cuenta. Inténtalo de nuevo.",
+    appRevoked: "Se revocó el acceso de la aplicación.",
   },
   profile: {
     heading: "Perfil",
@@ -91,6 +92,18 @@ export const esAccountPage = {
     passwordMethod: "Correo electrónico y contraseña",
     unlink: "Desvincular {{provider}}",
     link: "Vincular {{provider}}",
+  },
+  connectedApps: {
+    heading: "Aplicaciones conectadas",
+    intro:
+      "Aplicaciones a las que permitió usar su cuenta. Revocar una termina su acceso al instante; tendrá que pedírselo de nuevo.",
+    none: "Ninguna aplicación tiene acceso a su cuenta.",
+    application: "Aplicación",
+    access: "Acceso",
+    since: "Permitida",
+    actions: "Acción",
+    revoke: "Revocar el acceso de {{client}}",
+    notFound: "Esa aplicación no tiene acceso a su cuenta.",
   },
   delete: {
     heading: "Eliminar la cuenta",

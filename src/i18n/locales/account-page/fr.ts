@@ -15,6 +15,7 @@ export const frAccountPage = {
     unlinked: "Le compte a été dissocié.",
     linked: "Le compte a été associé.",
     linkFailed: "L’association du compte n’a pas abouti. Veuillez réessayer.",
+    appRevoked: "L'accès de l'application a été révoqué.",
   },
   profile: {
     heading: "Profil",
@@ -91,6 +92,18 @@ export const frAccountPage = {
     passwordMethod: "Adresse e-mail et mot de passe",
     unlink: "Dissocier {{provider}}",
     link: "Associer {{provider}}",
+  },
+  connectedApps: {
+    heading: "Applications connectées",
+    intro:
+      "Les applications que vous avez autorisées à utiliser votre compte. Révoquer l'une d'elles met fin à son accès immédiatement ; elle devra vous redemander.",
+    none: "Aucune application n'a accès à votre compte.",
+    application: "Nom de l'application",
+    access: "Accès",
+    since: "Autorisée le",
+    actions: "Opération",
+    revoke: "Révoquer l'accès de {{client}}",
+    notFound: "Cette application n'a pas accès à votre compte.",
   },
   delete: {
     heading: "Supprimer le compte",

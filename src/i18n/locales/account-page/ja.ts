@@ -14,6 +14,7 @@ export const jaAccountPage = {
     unlinked: "連携を解除しました。",
     linked: "アカウントを連携しました。",
     linkFailed: "アカウントの連携に失敗しました。もう一度お試しください。",
+    appRevoked: "アプリケーションのアクセスを取り消しました。",
   },
   profile: {
     heading: "プロフィール",
@@ -90,6 +91,18 @@ export const jaAccountPage = {
     passwordMethod: "メールアドレスとパスワード",
     unlink: "{{provider}} の連携を解除",
     link: "{{provider}} と連携",
+  },
+  connectedApps: {
+    heading: "連携中のアプリケーション",
+    intro:
+      "アカウントの利用を許可したアプリケーションです。取り消すとすぐにアクセスできなくなり、アプリケーションは改めて許可を求めます。",
+    none: "アカウントにアクセスできるアプリケーションはありません。",
+    application: "アプリケーション",
+    access: "アクセス内容",
+    since: "許可日時",
+    actions: "操作",
+    revoke: "{{client}} のアクセスを取り消す",
+    notFound: "そのアプリケーションはアカウントにアクセスできません。",
   },
   delete: {
     heading: "アカウントの削除",

@@ -14,6 +14,7 @@ export const ptBRAccountPage = {
     unlinked: "A conta foi desvinculada.",
     linked: "A conta foi vinculada.",
     linkFailed: "Não foi possível vincular a conta. Tente de novo.",
+    appRevoked: "O acesso do aplicativo foi revogado.",
   },
   profile: {
     heading: "Perfil",
@@ -90,6 +91,18 @@ export const ptBRAccountPage = {
     passwordMethod: "E-mail e senha",
     unlink: "Desvincular {{provider}}",
     link: "Vincular {{provider}}",
+  },
+  connectedApps: {
+    heading: "Aplicativos conectados",
+    intro:
+      "Aplicativos que você autorizou a usar sua conta. Revogar um encerra o acesso dele na hora; ele terá que pedir de novo.",
+    none: "Nenhum aplicativo tem acesso à sua conta.",
+    application: "Aplicativo",
+    access: "Acesso",
+    since: "Autorizado em",
+    actions: "Ação",
+    revoke: "Revogar o acesso de {{client}}",
+    notFound: "Esse aplicativo não tem acesso à sua conta.",
   },
   delete: {
     heading: "Excluir a conta",

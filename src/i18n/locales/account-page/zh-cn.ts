@@ -14,6 +14,7 @@ export const zhCNAccountPage = {
     unlinked: "已解除关联。",
     linked: "账户已关联。",
     linkFailed: "关联账户失败，请重试。",
+    appRevoked: "已撤销该应用的访问权限。",
   },
   profile: {
     heading: "个人资料",
@@ -89,6 +90,17 @@ export const zhCNAccountPage = {
     passwordMethod: "电子邮箱和密码",
     unlink: "解除与 {{provider}} 的关联",
     link: "关联 {{provider}}",
+  },
+  connectedApps: {
+    heading: "已连接的应用",
+    intro: "您允许使用您账户的应用。撤销后其访问立即结束，应用需要再次征得您的同意。",
+    none: "没有应用可以访问您的账户。",
+    application: "应用",
+    access: "访问权限",
+    since: "授权时间",
+    actions: "操作",
+    revoke: "撤销 {{client}} 的访问权限",
+    notFound: "该应用无权访问您的账户。",
   },
   delete: {
     heading: "删除账户",

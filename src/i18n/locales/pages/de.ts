@@ -134,4 +134,22 @@ export const dePages = {
     unavailableTitle: "Vorübergehend nicht verfügbar",
     unavailable: "Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
   },
+  oidcError: {
+    title: "Die Anmeldung konnte nicht fortgesetzt werden",
+    invalidClient: "Die Anwendung, die Sie hierher geschickt hat, ist nicht bekannt.",
+    invalidRedirectUri:
+      "Die Anwendung wollte Sie an eine Adresse zurückschicken, die sie nicht registriert hat; deshalb wurden Sie nicht dorthin geleitet.",
+    invalidRequest: "Die Anmeldeanfrage der Anwendung ist ungültig.",
+    other: "Die Anmeldeanfrage der Anwendung konnte nicht abgeschlossen werden.",
+    code: "Fehlercode",
+    details: "Einzelheiten",
+    back: "Kehren Sie zur Anwendung zurück und versuchen Sie es erneut.",
+    expiredTitle: "Diese Anmeldeanfrage ist abgelaufen",
+    expired: "Kehren Sie zur Anwendung zurück und melden Sie sich erneut an.",
+  },
+  oidcContinue: {
+    title: "Zurück zur Anwendung",
+    lead: "Sie werden zur Anwendung zurückgeleitet.",
+    link: "Weiter",
+  },
 } as const;

@@ -132,4 +132,22 @@ export const enPages = {
     unavailableTitle: "Temporarily unavailable",
     unavailable: "The service is not available right now. Please try again in a moment.",
   },
+  oidcError: {
+    title: "Sign-in could not continue",
+    invalidClient: "The application that sent you here is not known.",
+    invalidRedirectUri:
+      "The application asked to send you back to an address it has not registered, so you were not sent there.",
+    invalidRequest: "The application's sign-in request is not valid.",
+    other: "The application's sign-in request could not be completed.",
+    code: "Error code",
+    details: "Details",
+    back: "Go back to the application and try again.",
+    expiredTitle: "This sign-in request has expired",
+    expired: "Go back to the application and sign in again.",
+  },
+  oidcContinue: {
+    title: "Back to the application",
+    lead: "You are being sent back to the application.",
+    link: "Continue",
+  },
 } as const;

@@ -130,4 +130,22 @@ export const esPages = {
     unavailableTitle: "No disponible temporalmente",
     unavailable: "El servicio no está disponible ahora mismo. Inténtalo de nuevo en un momento.",
   },
+  oidcError: {
+    title: "No se pudo continuar con el inicio de sesión",
+    invalidClient: "La aplicación que le envió aquí no es conocida.",
+    invalidRedirectUri:
+      "La aplicación pidió devolverle a una dirección que no ha registrado, así que no se le envió allí.",
+    invalidRequest: "La solicitud de inicio de sesión de la aplicación no es válida.",
+    other: "No se pudo completar la solicitud de inicio de sesión de la aplicación.",
+    code: "Código de error",
+    details: "Detalles",
+    back: "Vuelva a la aplicación e inténtelo de nuevo.",
+    expiredTitle: "Esta solicitud de inicio de sesión ha caducado",
+    expired: "Vuelva a la aplicación e inicie sesión de nuevo.",
+  },
+  oidcContinue: {
+    title: "De vuelta a la aplicación",
+    lead: "Le estamos llevando de vuelta a la aplicación.",
+    link: "Continuar",
+  },
 } as const;

@@ -132,4 +132,22 @@ export const frPages = {
     unavailableTitle: "Momentanément indisponible",
     unavailable: "Le service n’est pas disponible pour le moment. Veuillez réessayer dans un instant.",
   },
+  oidcError: {
+    title: "La connexion n'a pas pu continuer",
+    invalidClient: "L'application qui vous a envoyé ici n'est pas connue.",
+    invalidRedirectUri:
+      "L'application a demandé à vous renvoyer vers une adresse qu'elle n'a pas enregistrée ; vous n'y avez donc pas été envoyé.",
+    invalidRequest: "La demande de connexion de l'application n'est pas valide.",
+    other: "La demande de connexion de l'application n'a pas pu aboutir.",
+    code: "Code d'erreur",
+    details: "Détails",
+    back: "Retournez à l'application et réessayez.",
+    expiredTitle: "Cette demande de connexion a expiré",
+    expired: "Retournez à l'application et connectez-vous à nouveau.",
+  },
+  oidcContinue: {
+    title: "Retour à l'application",
+    lead: "Vous êtes redirigé vers l'application.",
+    link: "Continuer",
+  },
 } as const;

@@ -130,4 +130,22 @@ export const jaPages = {
     unavailableTitle: "一時的に利用できません",
     unavailable: "現在サービスを利用できません。しばらくしてからもう一度お試しください。",
   },
+  oidcError: {
+    title: "サインインを続行できませんでした",
+    invalidClient: "ここへ案内したアプリケーションは登録されていません。",
+    invalidRedirectUri:
+      "アプリケーションが登録されていないアドレスへの戻りを求めたため、そこへは移動しませんでした。",
+    invalidRequest: "アプリケーションのサインイン要求が正しくありません。",
+    other: "アプリケーションのサインイン要求を完了できませんでした。",
+    code: "エラーコード",
+    details: "詳細",
+    back: "アプリケーションに戻って、もう一度お試しください。",
+    expiredTitle: "このサインイン要求は期限切れです",
+    expired: "アプリケーションに戻って、もう一度サインインしてください。",
+  },
+  oidcContinue: {
+    title: "アプリケーションに戻ります",
+    lead: "アプリケーションに戻っています。",
+    link: "続行",
+  },
 } as const;

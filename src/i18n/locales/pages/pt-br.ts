@@ -130,4 +130,22 @@ export const ptBRPages = {
     unavailableTitle: "Temporariamente indisponível",
     unavailable: "O serviço não está disponível agora. Tente novamente em instantes.",
   },
+  oidcError: {
+    title: "Não foi possível continuar o login",
+    invalidClient: "O aplicativo que enviou você até aqui não é conhecido.",
+    invalidRedirectUri:
+      "O aplicativo pediu para enviar você de volta a um endereço que não registrou, por isso você não foi enviado para lá.",
+    invalidRequest: "A solicitação de login do aplicativo não é válida.",
+    other: "Não foi possível concluir a solicitação de login do aplicativo.",
+    code: "Código de erro",
+    details: "Detalhes",
+    back: "Volte ao aplicativo e tente novamente.",
+    expiredTitle: "Esta solicitação de login expirou",
+    expired: "Volte ao aplicativo e faça login novamente.",
+  },
+  oidcContinue: {
+    title: "De volta ao aplicativo",
+    lead: "Você está sendo levado de volta ao aplicativo.",
+    link: "Continuar",
+  },
 } as const;

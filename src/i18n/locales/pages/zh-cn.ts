@@ -129,4 +129,21 @@ export const zhCNPages = {
     unavailableTitle: "暂时不可用",
     unavailable: "服务目前不可用，请稍后重试。",
   },
+  oidcError: {
+    title: "无法继续登录",
+    invalidClient: "将您带到这里的应用未知。",
+    invalidRedirectUri: "该应用要求将您送回一个未登记的地址，因此没有跳转。",
+    invalidRequest: "该应用的登录请求无效。",
+    other: "无法完成该应用的登录请求。",
+    code: "错误代码",
+    details: "详细信息",
+    back: "请返回该应用后重试。",
+    expiredTitle: "此登录请求已过期",
+    expired: "请返回该应用并重新登录。",
+  },
+  oidcContinue: {
+    title: "返回应用",
+    lead: "正在将您送回该应用。",
+    link: "继续",
+  },
 } as const;
