@@ -8,7 +8,11 @@ export const JWT_SESSION_CLAIM = "sid";
 
 /** The part of better-auth's adapter this needs (a structural type: src/auth/index.ts imports this module). */
 interface Adapter {
-  findOne<T>(query: { model: string; where: { field: string; value: string }[] }): Promise<T | null>;
+  findOne<T>(query: {
+    model: string;
+    where: { field: string; value: string }[];
+    join?: { user: true };
+  }): Promise<T | null>;
 }
 
 interface SessionRow {
@@ -29,4 +33,24 @@ export async function jwtSessionLives(
     where: [{ field: "id", value: sessionId }],
   });
   return session !== null && session.userId === subject && new Date(session.expiresAt).getTime() > Date.now();
+}
+
+/**
+ * The user of the JWT when the session its `sid` names still exists, belongs to its subject and has not expired
+ * (jwtSessionLives and the user read in one query: the session row joined with its user); null otherwise.
+ */
+export async function jwtSessionUser<U extends object>(
+  adapter: Adapter,
+  payload: Record<string, unknown>,
+  subject: string,
+): Promise<U | null> {
+  const sessionId = payload[JWT_SESSION_CLAIM];
+  if (typeof sessionId !== "string" || sessionId === "") return null;
+  const row = await adapter.findOne<SessionRow & { user?: U | null }>({
+    model: "session",
+    where: [{ field: "id", value: sessionId }],
+    join: { user: true },
+  });
+  if (!row?.user || row.userId !== subject || !(new Date(row.expiresAt).getTime() > Date.now())) return null;
+  return row.user;
 }
