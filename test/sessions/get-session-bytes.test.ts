@@ -164,7 +164,8 @@ describe("GET /api/auth/get-session from the shared store", () => {
     expect(await answeredFast({ cookie })).toBe(true);
     const out = await t.request("/api/auth/sign-out", { method: "POST", headers: { cookie } });
     expect(out.status).toBe(200);
-    for (const headers of [{ cookie }, { authorization: `Bearer ${token}` }]) {
+    const credentials: Record<string, string>[] = [{ cookie }, { authorization: `Bearer ${token}` }];
+    for (const headers of credentials) {
       const response = await t.request("/api/auth/get-session", { headers });
       expect(response.status).toBe(200);
       expect(await response.json()).toBeNull();
