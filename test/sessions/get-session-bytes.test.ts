@@ -19,7 +19,11 @@ interface Answer {
 }
 
 async function answer(response: Response): Promise<Answer> {
-  return { status: response.status, headers: [...response.headers].sort(), body: await response.text() };
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => {
+    headers.push([name, value]);
+  });
+  return { status: response.status, headers: headers.sort(), body: await response.text() };
 }
 
 /** The same request answered with the fast path and with every request through better-auth. */
