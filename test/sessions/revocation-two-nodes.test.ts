@@ -98,6 +98,7 @@ function expectNoStaleAccept(tally: Awaited<ReturnType<typeof revokeUnderLoad>>,
 }
 
 beforeAll(async () => {
+  if (SKIP) return;
   nodes = await startTwoNodes("rv2");
   a = nodes.a;
   b = nodes.b;
