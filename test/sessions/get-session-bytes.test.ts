@@ -176,3 +176,31 @@ describe("GET /api/auth/get-session from the shared store", () => {
     }
   });
 });
+
+describe("GET /api/auth/get-session from the shared store, with rate limits on", () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await createTestApp({
+      env: { RATE_LIMIT_ENABLED: "true", RATE_LIMIT_MAX: "5", RATE_LIMIT_WINDOW: "60" },
+    });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it("counts its answers against better-auth's per-address limit, and the one past it gets better-auth's 429", async () => {
+    const token = await limited.signIn(ADMIN.email, ADMIN.password);
+    expect(
+      await fastSessionsOf(limited.deps.auth).sessionOf(new Headers({ authorization: `Bearer ${token}` })),
+    ).toBeDefined();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await limited.request("/api/auth/get-session", { token, ip: "203.0.113.9" });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    // Another address has its own count.
+    expect((await limited.request("/api/auth/get-session", { token, ip: "203.0.113.10" })).status).toBe(200);
+  });
+});
