@@ -139,7 +139,11 @@ export type FastSessions = ReturnType<typeof createFastSessions>;
 
 const instances = new WeakMap<Auth, FastSessions>();
 
-/** The one FastSessions of an auth instance, shared by the get-session route and the principal resolver. */
+/**
+ * The one FastSessions of an auth instance, shared by the get-session route (src/http/better-auth/routes.ts) and
+ * the principal resolver (src/auth/principal.ts) without wiring through the app: it holds only what is derived
+ * from the auth instance (the HMAC key, the verified cookie values), never a session.
+ */
 export function fastSessionsOf(auth: Auth): FastSessions {
   let fast = instances.get(auth);
   if (!fast) {
