@@ -20,24 +20,9 @@ interface SessionRow {
   expiresAt: Date | string | number;
 }
 
-/** Whether the session named by the JWT's `sid` still exists, belongs to its subject and has not expired. */
-export async function jwtSessionLives(
-  adapter: Adapter,
-  payload: Record<string, unknown>,
-  subject: string,
-): Promise<boolean> {
-  const sessionId = payload[JWT_SESSION_CLAIM];
-  if (typeof sessionId !== "string" || sessionId === "") return false;
-  const session = await adapter.findOne<SessionRow>({
-    model: "session",
-    where: [{ field: "id", value: sessionId }],
-  });
-  return session !== null && session.userId === subject && new Date(session.expiresAt).getTime() > Date.now();
-}
-
 /**
  * The user of the JWT when the session its `sid` names still exists, belongs to its subject and has not expired
- * (jwtSessionLives and the user read in one query: the session row joined with its user); null otherwise.
+ * (the session row and its user in one query); null otherwise.
  */
 export async function jwtSessionUser<U extends object>(
   adapter: Adapter,

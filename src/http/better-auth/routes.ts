@@ -71,13 +71,13 @@ function isUserObject(value: unknown): value is JsonObject {
  *   admin API and clients read as a pair (an expired ban is `banned: true` with `banExpires` in the past until
  *   better-auth lifts it at the next sign-in), so `status` is the field that agrees with the other APIs.
  * - A placeholder e-mail (users without one carry `<id>@users.invalid` inside better-auth) is `null`.
- * Bodies with no user object and no placeholder are passed on untouched.
  */
 function asEveryApiRendersThem(key: string, value: unknown): unknown {
   if (key === "email" && typeof value === "string" && isPlaceholderEmail(value)) return null;
   return isUserObject(value) ? { ...value, status: accountStatus(value) } : value;
 }
 
+/** better-auth's answer with its users rendered so; bodies with no user object and no placeholder are untouched. */
 async function asEveryApiRendersUsers(response: Response): Promise<Response> {
   if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;
   const text = await response.text();
