@@ -5,9 +5,10 @@
  * every key from the database and importing it again on each request.
  *
  * The imported keys are kept in this process by `kid`. A key row never changes (better-auth only adds keys; a
- * rotation adds one with a new `kid`, which is not known here yet and so makes the set be read again), so a
- * kept key cannot go stale. What can end a JWT's validity early — its session ending — is checked by the caller
- * on every request against the database (src/auth/jwt-session.ts), never kept here.
+ * rotation adds one with a new `kid`, which is not known here yet and so makes the set be read again at once).
+ * A key removed from the table by hand stops verifying here when the set is next read: at the latest
+ * KEYSET_MAX_AGE_MS later. What ends a JWT's validity early in normal operation — its session ending — is
+ * checked by the caller on every request against the database (src/auth/jwt-session.ts), never kept here.
  */
 import { importJWK, type JWTPayload, jwtVerify } from "jose";
 import type { Auth } from "../index.ts";
@@ -27,6 +28,8 @@ type VerificationKey = { readonly key: Parameters<typeof jwtVerify>[1]; readonly
 
 // better-auth's default algorithm of keys stored without one (jwt/adapter.mjs).
 const DEFAULT_ALG = "EdDSA";
+// One read of the key set a minute costs nothing; a key deleted by hand (a leaked one) is dropped within it.
+const KEYSET_MAX_AGE_MS = 60_000;
 
 function kidOf(token: string): string | undefined {
   try {
@@ -40,7 +43,8 @@ function kidOf(token: string): string | undefined {
 }
 
 export function createJwtVerifier(auth: Auth) {
-  const keys = new Map<string, VerificationKey>();
+  let keys = new Map<string, VerificationKey>();
+  let readAt = 0;
   let reloading: Promise<void> | undefined;
 
   const settings = auth.$context.then((context) => {
@@ -57,20 +61,29 @@ export function createJwtVerifier(auth: Auth) {
     };
   });
 
+  /** The set as the table holds it now: keys already imported are reused, removed ones are dropped. */
   async function reload(): Promise<void> {
     const { context, defaultAlg } = await settings;
+    const startedAt = Date.now();
     const rows = await context.adapter.findMany<JwksRow>({ model: "jwks" });
+    const next = new Map<string, VerificationKey>();
     for (const row of rows) {
-      if (keys.has(row.id)) continue;
       const alg = row.alg ?? defaultAlg;
-      keys.set(row.id, { key: await importJWK(JSON.parse(row.publicKey), alg), alg });
+      const kept = keys.get(row.id);
+      next.set(
+        row.id,
+        kept?.alg === alg ? kept : { key: await importJWK(JSON.parse(row.publicKey), alg), alg },
+      );
     }
+    keys = next;
+    readAt = startedAt;
   }
 
   async function keyOf(kid: string): Promise<VerificationKey | undefined> {
     const known = keys.get(kid);
-    if (known) return known;
-    // An unknown `kid` reads the set again (as better-auth did on every request), once for concurrent ones.
+    if (known && Date.now() - readAt < KEYSET_MAX_AGE_MS) return known;
+    // An unknown `kid` (a rotation) or an old set reads the set again (better-auth read it on every request),
+    // once for concurrent requests.
     reloading ??= reload().finally(() => {
       reloading = undefined;
     });
