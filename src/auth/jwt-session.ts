@@ -8,7 +8,11 @@ export const JWT_SESSION_CLAIM = "sid";
 
 /** The part of better-auth's adapter this needs (a structural type: src/auth/index.ts imports this module). */
 interface Adapter {
-  findOne<T>(query: { model: string; where: { field: string; value: string }[] }): Promise<T | null>;
+  findOne<T>(query: {
+    model: string;
+    where: { field: string; value: string }[];
+    join?: { user: true };
+  }): Promise<T | null>;
 }
 
 interface SessionRow {
@@ -16,17 +20,22 @@ interface SessionRow {
   expiresAt: Date | string | number;
 }
 
-/** Whether the session named by the JWT's `sid` still exists, belongs to its subject and has not expired. */
-export async function jwtSessionLives(
+/**
+ * The user of the JWT when the session its `sid` names still exists, belongs to its subject and has not expired
+ * (the session row and its user in one query); null otherwise.
+ */
+export async function jwtSessionUser<U extends object>(
   adapter: Adapter,
   payload: Record<string, unknown>,
   subject: string,
-): Promise<boolean> {
+): Promise<U | null> {
   const sessionId = payload[JWT_SESSION_CLAIM];
-  if (typeof sessionId !== "string" || sessionId === "") return false;
-  const session = await adapter.findOne<SessionRow>({
+  if (typeof sessionId !== "string" || sessionId === "") return null;
+  const row = await adapter.findOne<SessionRow & { user?: U | null }>({
     model: "session",
     where: [{ field: "id", value: sessionId }],
+    join: { user: true },
   });
-  return session !== null && session.userId === subject && new Date(session.expiresAt).getTime() > Date.now();
+  if (!row?.user || row.userId !== subject || !(new Date(row.expiresAt).getTime() > Date.now())) return null;
+  return row.user;
 }

@@ -5,8 +5,10 @@
  * expired keys resolve to nothing.
  */
 import type { Auth } from "./index.ts";
-import { jwtSessionLives } from "./jwt-session.ts";
+import { jwtSessionUser } from "./jwt-session.ts";
 import { isBanActive, isPlatformAdminRoles, parseRoles } from "./roles.ts";
+import { fastSessionsOf } from "./session-fast/index.ts";
+import { createJwtVerifier } from "./session-fast/jwt.ts";
 
 export type Principal =
   | {
@@ -65,6 +67,10 @@ export type ApiKeyVerifier = (
 
 export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKeyVerifier }) {
   const { auth, verifyApiKey } = deps;
+  // Sessions from the shared store and JWT keys kept by kid (src/auth/session-fast/): what stays per request is
+  // the store read, the JWT's session and its user, so that a revocation on any node counts on the next request.
+  const fastSessions = fastSessionsOf(auth);
+  const verifyJwt = createJwtVerifier(auth);
   return async function resolvePrincipal(headers: Headers): Promise<Principal | null> {
     const apiKey = headers.get("x-api-key");
     if (apiKey) {
@@ -76,17 +82,17 @@ export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKey
       ?.match(/^Bearer\s+(.+)$/i)?.[1]
       ?.trim();
     if (bearer && JWT_SHAPE.test(bearer)) {
-      const verified = await auth.api.verifyJWT({ body: { token: bearer } }).catch(() => null);
-      const payload = verified?.payload;
+      const payload = await verifyJwt(bearer);
       const subject = payload?.sub;
       if (!payload || !subject) return null;
       const context = await auth.$context;
-      if (!(await jwtSessionLives(context.adapter, payload, subject))) return null;
-      const user = (await context.internalAdapter.findUserById(subject)) as UserLike | null;
+      const user = await jwtSessionUser<UserLike>(context.adapter, payload, subject);
       return user && !isBanActive(user) ? userPrincipal(user, null, "jwt") : null;
     }
     if (!bearer && !headers.get("cookie")) return null;
-    const session = await auth.api.getSession({ headers }).catch(() => null);
+    const live = await fastSessions.sessionOf(headers);
+    // undefined: not the common case (a refresh due, no store entry, …): better-auth's own get-session.
+    const session = live === undefined ? await auth.api.getSession({ headers }).catch(() => null) : live;
     if (!session) return null;
     const user = session.user as UserLike;
     if (isBanActive(user)) return null;

@@ -4,6 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../auth/index.ts";
+import { fastSessionsOf } from "../../auth/session-fast/index.ts";
 import { handleAuthRequest } from "../../auth/transaction.ts";
 import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
@@ -45,6 +46,7 @@ async function accountInfoFromPost(request: Request): Promise<Request | Response
   return new Request(url, { method: "GET", headers });
 }
 
+const GET_SESSION_PATH = "/api/auth/get-session";
 const PLACEHOLDER_SUFFIX = `@${PLACEHOLDER_EMAIL_DOMAIN}`;
 /** Every user object better-auth serializes has this key; no other object of its answers does. */
 const USER_MARKER = '"emailVerified"';
@@ -70,17 +72,19 @@ function isUserObject(value: unknown): value is JsonObject {
  *   admin API and clients read as a pair (an expired ban is `banned: true` with `banExpires` in the past until
  *   better-auth lifts it at the next sign-in), so `status` is the field that agrees with the other APIs.
  * - A placeholder e-mail (users without one carry `<id>@users.invalid` inside better-auth) is `null`.
- * Bodies with no user object and no placeholder are passed on untouched.
  */
+function asEveryApiRendersThem(key: string, value: unknown): unknown {
+  if (key === "email" && typeof value === "string" && isPlaceholderEmail(value)) return null;
+  return isUserObject(value) ? { ...value, status: accountStatus(value) } : value;
+}
+
+/** better-auth's answer with its users rendered so; bodies with no user object and no placeholder are untouched. */
 async function asEveryApiRendersUsers(response: Response): Promise<Response> {
   if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;
   const text = await response.text();
   const rewritten =
     text.includes(USER_MARKER) || text.includes(PLACEHOLDER_SUFFIX)
-      ? JSON.stringify(JSON.parse(text), (key, value: unknown) => {
-          if (key === "email" && typeof value === "string" && isPlaceholderEmail(value)) return null;
-          return isUserObject(value) ? { ...value, status: accountStatus(value) } : value;
-        })
+      ? JSON.stringify(JSON.parse(text), asEveryApiRendersThem)
       : text;
   const headers = new Headers(response.headers);
   headers.delete("content-length");
@@ -109,7 +113,20 @@ function authEndpoints(auth: Auth): RouteEntry[] {
 
 export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
   const methodsOf = methodsByPath(authEndpoints(auth));
+  const fastSessions = fastSessionsOf(auth);
   async function handle(request: Request): Promise<Response> {
+    // The common get-session, answered from the shared store as better-auth would (src/auth/session-fast/);
+    // serialized object to text directly, which gives the text that re-rendering better-auth's gives.
+    const fast =
+      request.method === "GET" && new URL(request.url).pathname === GET_SESSION_PATH
+        ? await fastSessions.getSession(request)
+        : undefined;
+    if (fast) {
+      return new Response(JSON.stringify(fast.body, asEveryApiRendersThem), {
+        status: 200,
+        headers: fast.headers,
+      });
+    }
     // A sign-in or password change refused by the hashing gate is its 503, not better-auth's bare 500. Only
     // POSTs hash; a GET (the session check every app makes) is spared the scope.
     const response =
