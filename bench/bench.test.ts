@@ -38,6 +38,7 @@ describe("parseWrk", () => {
     expect(result.p99Ms).toBeCloseTo(1200, 5);
     expect(result.requests).toBe(9250);
     expect(result.errors).toBe(250 + 3 + 7);
+    expect(result.errorKinds).toEqual({ "non-2xx": 250, read: 3, timeout: 7 });
     // Only the answers that were not refused count as served.
     expect(result.perSecond).toBeCloseTo((9250 - 250) / 5, 5);
   });
@@ -99,6 +100,7 @@ describe("bench/load.ts", () => {
         });
         expect(result.requests).toBe(target.seen.length);
         expect(result.errors).toBe(Math.floor(target.seen.length / 3));
+        expect(result.errorKinds).toEqual({ "non-2xx": result.errors });
         expect(target.seen.every((s) => s.headers.get("x-bench") === "1")).toBe(true);
         expect(result.p50Ms).toBeLessThanOrEqual(result.p99Ms);
       } finally {

@@ -25,6 +25,8 @@ export interface LoadResult {
   readonly requests: number;
   /** Answers that were not 2xx/3xx, plus connection errors and timeouts. */
   readonly errors: number;
+  /** `errors` by kind (e.g. `non-2xx`, `timeout`), the kinds that occurred only. */
+  readonly errorKinds: Readonly<Record<string, number>>;
   readonly seconds: number;
   /** Successful answers per second: errors (e.g. 503 `server_busy`) do not count as served. */
   readonly perSecond: number;

@@ -60,6 +60,9 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
   return {
     requests,
     errors: refused + unanswered,
+    errorKinds: Object.fromEntries(
+      Object.entries({ "non-2xx": refused, "no answer": unanswered }).filter(([, n]) => n > 0),
+    ),
     seconds,
     perSecond: (requests - refused) / seconds,
     p50Ms: percentile(latencies, 50),

@@ -9,6 +9,7 @@ export interface Row {
   /** Peak resident set of the server process during the scenario, MiB. */
   readonly rssMiB: number;
   readonly errors: number;
+  readonly errorKinds?: Readonly<Record<string, number>>;
 }
 
 export function machineLine(cores: number): string {

@@ -134,7 +134,14 @@ function toRow(name: string, runs: { result: LoadResult; rssMiB: number }[]): Ro
     p99Ms: median(runs.map((r) => r.result.p99Ms)),
     rssMiB: Math.max(...runs.map((r) => r.rssMiB)),
     errors: runs.reduce((sum, r) => sum + r.result.errors, 0),
+    errorKinds: sumKinds(runs.map((r) => r.result.errorKinds)),
   };
+}
+
+function sumKinds(list: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const kinds of list) for (const [kind, n] of Object.entries(kinds)) sum[kind] = (sum[kind] ?? 0) + n;
+  return sum;
 }
 
 /** Runs the scenarios A B C … for ROUNDS rounds; one row per scenario (medians over the rounds). */
@@ -355,7 +362,10 @@ async function main(): Promise<void> {
     };
     const loadRows = [...rows, ...halfRows, signInRow];
     for (const row of loadRows.filter((r) => r.errors > 0)) {
-      warnings.push(`${row.scenario}: ${row.errors} answers were refused or lost (not counted in req/s)`);
+      const kinds = Object.entries(row.errorKinds ?? {})
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(", ");
+      warnings.push(`${row.scenario}: ${row.errors} errors (${kinds}); refusals are not counted in req/s`);
     }
     console.log(table([...loadRows, ...idleRows, startRow, moduleRow]));
     console.log(

@@ -23,17 +23,23 @@ export function parseWrk(report: string, seconds: number): LoadResult {
   const requests = Number(requestsLine[1]);
   const elapsed = requestsLine[2] ? durationMs(`${requestsLine[2]}${requestsLine[3]}`) / 1000 : seconds;
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(report)?.[1] ?? 0);
-  // A socket error or a timeout ends a request without an answer: it is not among `requests`.
+  // A socket error ends a request without an answer (not among `requests`). A "timeout" is an answer that took
+  // longer than --timeout: it is among `requests` but its latency is not recorded, hence a long --timeout.
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(report);
-  const unanswered = socket ? socket.slice(1, 5).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const errorKinds: Record<string, number> = {};
+  if (non2xx > 0) errorKinds["non-2xx"] = non2xx;
+  for (const [i, kind] of ["connect", "read", "write", "timeout"].entries()) {
+    const count = Number(socket?.[i + 1] ?? 0);
+    if (count > 0) errorKinds[kind] = count;
+  }
   const quantile = (p: number) => {
     const line = new RegExp(`^\\s+${p}(?:\\.0+)?%\\s+(\\S+)`, "m").exec(report);
     return line?.[1] ? durationMs(line[1]) : Number.NaN;
   };
-  const errors = non2xx + unanswered;
   return {
     requests,
-    errors,
+    errors: Object.values(errorKinds).reduce((sum, n) => sum + n, 0),
+    errorKinds,
     seconds: elapsed,
     perSecond: Math.max(0, requests - non2xx) / elapsed,
     p50Ms: quantile(50),
@@ -84,6 +90,9 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
         `-c${spec.connections}`,
         `-d${spec.seconds}s`,
         "--latency",
+        // Answers slower than this are counted as timeouts without their latency: keep every answer in p99.
+        "--timeout",
+        "60s",
         "-s",
         script,
         spec.url,
