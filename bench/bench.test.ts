@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { roundRatio } from "./goals.ts";
 import { runLoadProcess } from "./load.ts";
 import { freePort, listenerPid, memory, npmPath, REPO, startServer } from "./processes.ts";
 import { seedBaseline } from "./seed.ts";
@@ -45,6 +46,23 @@ describe("parseWrk", () => {
 
   it("refuses a report without a request count instead of reading zeros", () => {
     expect(() => parseWrk("unable to connect to 127.0.0.1:1 Connection refused", 5)).toThrow(/request count/);
+  });
+});
+
+describe("roundRatio", () => {
+  it("is the median of the ratios of each round, not the ratio of the medians", () => {
+    const row = (scenario: string, roundRates: number[]) => ({
+      scenario,
+      perSecond: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      rssMiB: 0,
+      errors: 0,
+      roundRates,
+    });
+    // Round 2 was slow for both: its ratio is still 0.5; the ratio of the medians would be 90/110.
+    const rows = [row("a", [100, 10, 90]), row("b", [200, 20, 110])];
+    expect(roundRatio(rows, "a", "b")).toBeCloseTo(0.5, 5);
   });
 });
 

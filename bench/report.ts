@@ -10,6 +10,8 @@ export interface Row {
   readonly rssMiB: number;
   readonly errors: number;
   readonly errorKinds?: Readonly<Record<string, number>>;
+  /** req/s of each round, in order: a ratio is taken round by round (bench/goals.ts). */
+  readonly roundRates?: readonly number[];
 }
 
 export function machineLine(cores: number): string {
@@ -52,5 +54,4 @@ export function ratios(list: readonly Ratio[]): string {
     .join("\n");
 }
 
-export const ratio = (a: number, b: number) => num(a / b, 2);
 export const fixed = num;

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
+import { goalRatios } from "./goals.ts";
 import { runHashRateProcess } from "./hash-rate.ts";
 import { runLoadProcess } from "./load.ts";
 import type { LoadResult, LoadSpec } from "./load-spec.ts";
@@ -28,12 +29,13 @@ import {
   npmPath,
   REPO,
   type ServerProcess,
-  sampleRss,
   startCommand,
   startServer,
 } from "./processes.ts";
-import { fixed, machineLine, type Ratio, type Row, ratio, ratios, table } from "./report.ts";
-import { seedBaseline, seedGatehouse } from "./seed.ts";
+import { fixed, machineLine, type Row, ratios, table } from "./report.ts";
+import { interleaved, type Measured, measured, toRow } from "./rounds.ts";
+import { type Scenario, sessionScenarios, signInScenario } from "./scenarios.ts";
+import { type GatehouseFixture, seedBaseline, seedGatehouse } from "./seed.ts";
 import { compareBytes, compareWithBaseline } from "./session-shape.ts";
 import { median } from "./stats.ts";
 import { runWrk, wrkPath } from "./wrk.ts";
@@ -85,14 +87,16 @@ function gatehouseEnv(port: number, dataDir: string): Record<string, string> {
   };
 }
 
-const startGatehouse = async (port: number, dataDir: string) =>
-  startServer({
+const startGatehouse = async (dataDir: string) => {
+  const port = await freePort();
+  return startServer({
     name: "gatehouse",
     command: startCommand(),
     env: gatehouseEnv(port, dataDir),
     port,
     readyPath: "/health",
   });
+};
 
 async function startBun(name: string, file: string, env: Record<string, string>, readyPath: string) {
   const port = await freePort();
@@ -111,52 +115,8 @@ async function startBun(name: string, file: string, env: Record<string, string>,
   });
 }
 
-interface Scenario {
-  readonly name: string;
-  readonly server: ServerProcess;
-  readonly spec: Omit<LoadSpec, "seconds" | "connections">;
-}
-
 const closedLoop = (spec: LoadSpec): Promise<LoadResult> =>
   LOADER === "wrk" ? runWrk(spec) : runLoadProcess(spec);
-
-async function measured(server: ServerProcess, run: () => Promise<LoadResult>) {
-  const sampler = sampleRss(server.pid);
-  const result = await run();
-  return { result, rssMiB: sampler.stop() };
-}
-
-function toRow(name: string, runs: { result: LoadResult; rssMiB: number }[]): Row {
-  return {
-    scenario: name,
-    perSecond: median(runs.map((r) => r.result.perSecond)),
-    p50Ms: median(runs.map((r) => r.result.p50Ms)),
-    p99Ms: median(runs.map((r) => r.result.p99Ms)),
-    rssMiB: Math.max(...runs.map((r) => r.rssMiB)),
-    errors: runs.reduce((sum, r) => sum + r.result.errors, 0),
-    errorKinds: sumKinds(runs.map((r) => r.result.errorKinds)),
-  };
-}
-
-function sumKinds(list: readonly Readonly<Record<string, number>>[]): Record<string, number> {
-  const sum: Record<string, number> = {};
-  for (const kinds of list) for (const [kind, n] of Object.entries(kinds)) sum[kind] = (sum[kind] ?? 0) + n;
-  return sum;
-}
-
-/** Runs the scenarios A B C … for ROUNDS rounds; one row per scenario (medians over the rounds). */
-async function interleaved<S extends Scenario>(
-  scenarios: readonly S[],
-  run: (s: S) => Promise<LoadResult>,
-): Promise<Row[]> {
-  const runs = scenarios.map(() => [] as { result: LoadResult; rssMiB: number }[]);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, scenario] of scenarios.entries()) {
-      runs[i]?.push(await measured(scenario.server, () => run(scenario)));
-    }
-  }
-  return scenarios.map((s, i) => toRow(s.name, runs[i] ?? []));
-}
 
 /** One request of each scenario before the load: it must answer 200, or its figures mean nothing. */
 async function probe(scenarios: readonly Scenario[]): Promise<void> {
@@ -178,15 +138,32 @@ async function probe(scenarios: readonly Scenario[]): Promise<void> {
   }
 }
 
-async function getSession(base: string, headers: Record<string, string>): Promise<string> {
-  return (await fetch(`${base}/api/auth/get-session`, { headers })).text();
+const getSession = async (base: string, headers: Record<string, string>) =>
+  (await fetch(`${base}/api/auth/get-session`, { headers })).text();
+
+/** Goal 1's "exactly better-auth's bytes", checked once before the load; the differences found. */
+async function checkSessionBytes(gatehouse: string, fixture: GatehouseFixture, baseline: string) {
+  const first = await getSession(gatehouse, { cookie: fixture.user.cookie });
+  const again = await getSession(gatehouse, { cookie: fixture.user.cookie });
+  const bearer = await getSession(gatehouse, { authorization: `Bearer ${fixture.user.token}` });
+  const shape = compareWithBaseline(first, baseline);
+  const differences = [
+    ...compareBytes("gatehouse get-session, first and repeated request", first, again),
+    ...compareBytes("gatehouse get-session, cookie and bearer of one session", first, bearer),
+    ...shape.warnings,
+  ];
+  return { differences, extra: shape.extra };
 }
 
-async function checkSessionBytes(gatehouse: string, fixture: Awaited<ReturnType<typeof seedGatehouse>>) {
+/** A row that is not a load: its two latency columns hold the median and the max of several tries. */
+function timingRow(scenario: string, ms: readonly number[], rssMiB: readonly number[]): Row {
   return {
-    first: await getSession(gatehouse, { cookie: fixture.user.cookie }),
-    again: await getSession(gatehouse, { cookie: fixture.user.cookie }),
-    bearer: await getSession(gatehouse, { authorization: `Bearer ${fixture.user.token}` }),
+    scenario,
+    perSecond: Number.NaN,
+    p50Ms: median(ms),
+    p99Ms: Math.max(...ms),
+    rssMiB: median(rssMiB),
+    errors: 0,
   };
 }
 
@@ -196,12 +173,13 @@ async function main(): Promise<void> {
   const dataDir = join(dir, "gatehouse");
   try {
     console.log(machineLine(CORES));
+    const loader =
+      LOADER === "wrk" ? `wrk -t1 -c${CONNECTIONS}` : `bench/load.ts, ${CONNECTIONS} connections`;
     console.log(
-      `load: ${LOADER === "wrk" ? `wrk -t1 -c${CONNECTIONS}` : `bench/load.ts, ${CONNECTIONS} connections`}, ` +
-        `${SECONDS} s per run, ${ROUNDS} rounds interleaved, median of the rounds; Gatehouse by \`${startCommand()[2]}\`\n`,
+      `load: ${loader}, ${SECONDS} s per run, ${ROUNDS} rounds interleaved, median of the rounds; ` +
+        `Gatehouse by \`${startCommand()[2]}\`\n`,
     );
-    const ghPort = await freePort();
-    const gatehouse = await startGatehouse(ghPort, dataDir);
+    const gatehouse = await startGatehouse(dataDir);
     servers.push(gatehouse);
     const baseline = await startBun(
       "better-auth",
@@ -210,112 +188,45 @@ async function main(): Promise<void> {
       "/api/auth/ok",
     );
     servers.push(baseline);
-    const healthBody = (await (await fetch(`${gatehouse.url}/health`)).json()) as { version?: string };
-    const bare = await startBun(
-      "bare",
-      "bare-server.ts",
-      { HEALTH_VERSION: healthBody.version ?? "" },
-      "/health",
-    );
+    const { version } = (await (await fetch(`${gatehouse.url}/health`)).json()) as { version?: string };
+    const bare = await startBun("bare", "bare-server.ts", { HEALTH_VERSION: version ?? "" }, "/health");
     servers.push(bare);
     await Bun.sleep(IDLE_SETTLE_MS);
     const idle = new Map(servers.map((s) => [s.name, memory(s.pid).rssMiB]));
 
     const fixture = await seedGatehouse(gatehouse.url, ADMIN, USERS);
     const baselineSession = await seedBaseline(baseline.url);
-
-    const bytes = await checkSessionBytes(gatehouse.url, fixture);
     const theirs = await getSession(baseline.url, { cookie: baselineSession.cookie });
-    const shape = compareWithBaseline(bytes.first, theirs);
-    const bytesWarnings = [
-      ...compareBytes("gatehouse get-session, first and repeated request", bytes.first, bytes.again),
-      ...compareBytes("gatehouse get-session, cookie and bearer of one session", bytes.first, bytes.bearer),
-      ...shape.warnings,
-    ];
-    warnings.push(...bytesWarnings);
+    const bytes = await checkSessionBytes(gatehouse.url, fixture, theirs);
+    warnings.push(...bytes.differences);
 
-    const v1User = `${gatehouse.url}/v1/users/${fixture.user.userId}`;
-    const sessionScenarios: Scenario[] = [
-      { name: "gatehouse GET /health", server: gatehouse, spec: { url: `${gatehouse.url}/health` } },
-      { name: "bare Bun.serve GET /health", server: bare, spec: { url: `${bare.url}/health` } },
-      {
-        name: "gatehouse get-session, cookie",
-        server: gatehouse,
-        spec: { url: `${gatehouse.url}/api/auth/get-session`, headers: { cookie: fixture.user.cookie } },
-      },
-      {
-        name: "gatehouse get-session, bearer",
-        server: gatehouse,
-        spec: {
-          url: `${gatehouse.url}/api/auth/get-session`,
-          headers: { authorization: `Bearer ${fixture.user.token}` },
-        },
-      },
-      {
-        name: "better-auth get-session, cookie",
-        server: baseline,
-        spec: { url: `${baseline.url}/api/auth/get-session`, headers: { cookie: baselineSession.cookie } },
-      },
-      {
-        name: "gatehouse GET /v1/users/{id}, bearer",
-        server: gatehouse,
-        spec: { url: v1User, headers: { authorization: `Bearer ${fixture.admin.token}` } },
-      },
-      {
-        name: "gatehouse GET /v1/users/{id}, JWT",
-        server: gatehouse,
-        spec: { url: v1User, headers: { authorization: `Bearer ${fixture.adminJwt}` } },
-      },
-      {
-        name: "gatehouse GET /v1/users/{id}, API key",
-        server: gatehouse,
-        spec: { url: v1User, headers: { "x-api-key": fixture.adminApiKey } },
-      },
-    ];
-    await probe(sessionScenarios);
-    const rows = await interleaved(sessionScenarios, (s) =>
+    const scenarios = sessionScenarios({ gatehouse, baseline, bare }, fixture, baselineSession);
+    await probe(scenarios);
+    const rows = await interleaved(scenarios, ROUNDS, (s) =>
       closedLoop({ ...s.spec, seconds: SECONDS, connections: CONNECTIONS }),
     );
-    const byName = (name: string) => rows.find((r) => r.scenario === name);
-    const rate = (name: string) => byName(name)?.perSecond ?? Number.NaN;
+    const rate = (name: string) => rows.find((r) => r.scenario === name)?.perSecond ?? Number.NaN;
 
     // p99 at half of each get-session scenario's measured max: a fixed rate, which only bench/load.ts can hold.
-    const halfLoad = sessionScenarios
+    const halfLoad = scenarios
       .filter((s) => s.name.includes("get-session"))
       .map((s) => ({ ...s, rate: Math.max(1, Math.round(rate(s.name) / 2)) }))
       .map((s) => ({ ...s, name: `${s.name} at ${s.rate} req/s (half)` }));
-    const halfRows = await interleaved(halfLoad, (s) =>
-      runLoadProcess({
-        ...s.spec,
-        seconds: SECONDS,
-        connections: CONNECTIONS,
-        rate: s.rate,
-      }),
+    const halfRows = await interleaved(halfLoad, ROUNDS, (s) =>
+      runLoadProcess({ ...s.spec, seconds: SECONDS, connections: CONNECTIONS, rate: s.rate }),
     );
 
-    // Sign-in flood against the hash-bound limit, interleaved: A = the flood, B = argon2id alone.
-    const argon2 = loadConfig(
-      { NODE_ENV: "production", AUTH_SECRET: SECRET, DATA_DIR: dataDir },
+    // The sign-in flood against the hash-bound limit, interleaved: the flood, then argon2id alone.
+    const { argon2 } = loadConfig(
+      { NODE_ENV: "production", AUTH_SECRET: SECRET, DATA_DIR: dataDir, ...passthroughEnv() },
       () => {},
-    ).argon2;
-    const signIn: Scenario = {
-      name: "gatehouse POST /api/auth/sign-in/email",
-      server: gatehouse,
-      spec: {
-        url: `${gatehouse.url}/api/auth/sign-in/email`,
-        method: "POST",
-        headers: { "content-type": "application/json", origin: gatehouse.url },
-        bodies: fixture.signInBodies,
-      },
-    };
-    const signInRuns: { result: LoadResult; rssMiB: number }[] = [];
+    );
+    const signIn = signInScenario(gatehouse, fixture);
+    const signInRuns: Measured[] = [];
     const hashRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      signInRuns.push(
-        await measured(gatehouse, () =>
-          closedLoop({ ...signIn.spec, seconds: SECONDS, connections: CONNECTIONS }),
-        ),
-      );
+      const flood = () => closedLoop({ ...signIn.spec, seconds: SECONDS, connections: CONNECTIONS });
+      signInRuns.push(await measured(gatehouse, flood));
       hashRates.push(await runHashRateProcess({ seconds: SECONDS, ...argon2 }));
     }
     const signInRow = toRow(signIn.name, signInRuns);
@@ -327,39 +238,13 @@ async function main(): Promise<void> {
     servers.splice(servers.indexOf(gatehouse), 1);
     const starts: { readyMs: number; rssMiB: number }[] = [];
     for (let i = 0; i < STARTS; i++) {
-      const again = await startGatehouse(await freePort(), dataDir);
+      const again = await startGatehouse(dataDir);
       starts.push({ readyMs: again.readyMs, rssMiB: memory(again.pid).rssMiB });
       await again.stop();
     }
     const loads = [];
     for (let i = 0; i < STARTS; i++) loads.push(await runModuleLoadProcess());
 
-    const idleRows: Row[] = [...idle].map(([name, rssMiB]) => ({
-      scenario: `${name} idle after start`,
-      perSecond: Number.NaN,
-      p50Ms: Number.NaN,
-      p99Ms: Number.NaN,
-      rssMiB,
-      errors: 0,
-    }));
-    const readyMs = median(starts.map((s) => s.readyMs));
-    const moduleMs = median(loads.map((l) => l.ms));
-    const startRow: Row = {
-      scenario: `gatehouse start to ready (${USERS} users, ms as p50/p99 = median/max of ${STARTS})`,
-      perSecond: Number.NaN,
-      p50Ms: readyMs,
-      p99Ms: Math.max(...starts.map((s) => s.readyMs)),
-      rssMiB: median(starts.map((s) => s.rssMiB)),
-      errors: 0,
-    };
-    const moduleRow: Row = {
-      scenario: `import src/app.ts in a fresh process (median/max of ${STARTS})`,
-      perSecond: Number.NaN,
-      p50Ms: moduleMs,
-      p99Ms: Math.max(...loads.map((l) => l.ms)),
-      rssMiB: median(loads.map((l) => l.rssMiB)),
-      errors: 0,
-    };
     const loadRows = [...rows, ...halfRows, signInRow];
     for (const row of loadRows.filter((r) => r.errors > 0)) {
       const kinds = Object.entries(row.errorKinds ?? {})
@@ -367,96 +252,40 @@ async function main(): Promise<void> {
         .join(", ");
       warnings.push(`${row.scenario}: ${row.errors} errors (${kinds}); refusals are not counted in req/s`);
     }
+    const idleRows = [...idle].map(([name, rssMiB]) => timingRow(`${name} idle after start`, [], [rssMiB]));
+    const startRow = timingRow(
+      `gatehouse start to ready (${USERS} users; ms: median, max of ${STARTS})`,
+      starts.map((s) => s.readyMs),
+      starts.map((s) => s.rssMiB),
+    );
+    const moduleRow = timingRow(
+      `import src/app.ts, fresh process (ms: median, max of ${STARTS})`,
+      loads.map((l) => l.ms),
+      loads.map((l) => l.rssMiB),
+    );
     console.log(table([...loadRows, ...idleRows, startRow, moduleRow]));
     console.log(
-      `\nargon2id (m=${argon2.memoryCost} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) verifications, ` +
-        `one at a time: ${fixed(hashPerCore)}/s per core → hash-bound limit ${fixed(hashPerCore * CORES)}/s on ${CORES} cores`,
+      `\nargon2id (m=${argon2.memoryCost} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) verifications, one ` +
+        `at a time: ${fixed(hashPerCore)}/s per core → hash-bound limit ${fixed(hashPerCore * CORES)}/s on ${CORES} cores`,
     );
-    console.log(
-      `peak RSS since start (VmHWM): ${[...peaks].map(([name, mib]) => `${name} ${fixed(mib)} MiB`).join(", ")}`,
-    );
-    const extra = Object.entries(shape.extra)
+    const hwm = [...peaks].map(([name, mib]) => `${name} ${fixed(mib)} MiB`).join(", ");
+    console.log(`peak RSS since start (VmHWM): ${hwm}`);
+    const extra = Object.entries(bytes.extra)
       .map(([part, keys]) => `${part} +${keys.length} (${keys.join(", ")})`)
       .join("; ");
     console.log(`get-session fields beyond plain better-auth's (plugins): ${extra || "none"}`);
 
-    const health = rate("gatehouse GET /health");
-    const ba = rate("better-auth get-session, cookie");
-    const sessionChecks = [
-      "gatehouse get-session, cookie",
-      "gatehouse get-session, bearer",
-      "gatehouse GET /v1/users/{id}, bearer",
-      "gatehouse GET /v1/users/{id}, JWT",
-      "gatehouse GET /v1/users/{id}, API key",
-    ];
-    const short = (name: string) => name.replace("gatehouse ", "");
-    const list: Ratio[] = [
-      ...sessionChecks.map((name) => ({
-        goal: "goal 1",
-        what: `${short(name)} / health`,
-        measured: ratio(rate(name), health),
-        target: "goal ≥ 0.50",
-      })),
-      ...sessionChecks.map((name) => ({
-        goal: "goal 1",
-        what: `${short(name)} / better-auth get-session cookie`,
-        measured: ratio(rate(name), ba),
-        target: "goal ≥ 5",
-      })),
-      ...halfRows
-        .filter((r) => r.scenario.startsWith("gatehouse"))
-        .map((r) => ({
-          goal: "goal 1",
-          what: `p99 of ${short(r.scenario)}`,
-          measured: `${fixed(r.p99Ms, 2)} ms`,
-          target: "goal ≤ 5 ms",
-        })),
-      {
-        goal: "goal 1",
-        what: "get-session bytes (cookie = bearer = repeated, shaped as better-auth's)",
-        measured: bytesWarnings.length > 0 ? "differ, see warnings" : "same",
-        target: "goal: same",
-      },
-      {
-        goal: "goal 3",
-        what: "health / bare Bun.serve health",
-        measured: ratio(health, rate("bare Bun.serve GET /health")),
-        target: "goal ≥ 0.70",
-      },
-      {
-        goal: "goal 4",
-        what: "sign-in / hash-bound limit",
-        measured: `${fixed(signInRow.perSecond)} / ${fixed(hashPerCore * CORES)} = ${ratio(
-          signInRow.perSecond,
-          hashPerCore * CORES,
-        )}`,
-        target: "goal ≥ 0.90",
-      },
-      {
-        goal: "goal 4",
-        what: "RSS under the sign-in flood",
-        measured: `${fixed(signInRow.rssMiB)} MiB`,
-        target: "goal ≤ 150 MB = 143 MiB",
-      },
-      {
-        goal: "goal 4",
-        what: "RSS idle after start",
-        measured: `${fixed(idle.get("gatehouse") ?? Number.NaN)} MiB`,
-        target: "goal ≤ 80 MB = 76 MiB",
-      },
-      {
-        goal: "goal 5",
-        what: `start to ready, populated SQLite (median of ${STARTS})`,
-        measured: `${fixed(readyMs)} ms`,
-        target: "goal ≤ 300 ms",
-      },
-      {
-        goal: "goal 5",
-        what: "module load (import src/app.ts)",
-        measured: `${fixed(moduleMs)} ms, ${fixed(moduleRow.rssMiB)} MiB`,
-        target: "part of the 300 ms",
-      },
-    ];
+    const list = goalRatios({
+      rows,
+      halfLoad: halfRows,
+      bytesSame: bytes.differences.length === 0,
+      signIn: signInRow,
+      hashLimits: hashRates.map((perCore) => perCore * CORES),
+      idleMiB: idle.get("gatehouse") ?? Number.NaN,
+      readyMs: startRow.p50Ms,
+      starts: STARTS,
+      moduleLoad: { ms: moduleRow.p50Ms, rssMiB: moduleRow.rssMiB },
+    });
     console.log(`\n${ratios(list)}`);
     console.log(
       "goal 2 (revocation) and goal 6 (scale) are measured by their tests and `npm run bench:scale`.",
