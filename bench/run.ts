@@ -207,9 +207,10 @@ async function main(): Promise<void> {
     );
     const rate = (name: string) => rows.find((r) => r.scenario === name)?.perSecond ?? Number.NaN;
 
-    // p99 at half of each get-session scenario's measured max: a fixed rate, which only bench/load.ts can hold.
+    // p99 at half of each session check's measured max (goal 1: get-session and the principal resolution of
+    // /v1): a fixed rate, which only bench/load.ts can hold.
     const halfLoad = scenarios
-      .filter((s) => s.name.includes("get-session"))
+      .filter((s) => s.name.includes("get-session") || s.name.includes("/v1/"))
       .map((s) => ({ ...s, rate: Math.max(1, Math.round(rate(s.name) / 2)) }))
       .map((s) => ({ ...s, name: `${s.name} at ${s.rate} req/s (half)` }));
     const halfRows = await interleaved(halfLoad, ROUNDS, (s) =>
