@@ -2,7 +2,7 @@
  * The request counter and latency histogram, counted by hand and handed to prom-client's registry as two
  * metrics of its format (it renders and escapes them like its own). prom-client's own Counter and Histogram
  * hash the label object on every call and allocate per observation; counted here, a request costs one map
- * lookup by a joined key and a few additions — it is paid by every request of every route, /health included.
+ * lookups and a few additions — it is paid by every request of every route, /health included.
  */
 import type { Registry } from "prom-client";
 
@@ -31,22 +31,34 @@ export function createRequestStats(options: {
   readonly buckets: readonly number[];
 }) {
   const { buckets, histogramName: name } = options;
-  const series = new Map<string, Series>();
+  const series: Series[] = [];
+  // route → status → method: three lookups of values at hand, no key string built per request.
+  const byRoute = new Map<string, Map<number, Map<string, Series>>>();
 
   function seriesOf(method: string, route: string, status: number): Series {
-    const key = `${method} ${status} ${route}`;
-    let found = series.get(key);
+    let byStatus = byRoute.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    let byMethod = byStatus.get(status);
+    if (!byMethod) {
+      byMethod = new Map();
+      byStatus.set(status, byMethod);
+    }
+    let found = byMethod.get(method);
     if (!found) {
       found = { labels: { method, route, status: String(status) }, count: 0, sum: 0, buckets: [] };
       for (let i = 0; i <= buckets.length; i++) found.buckets.push(0);
-      series.set(key, found);
+      byMethod.set(method, found);
+      series.push(found);
     }
     return found;
   }
 
   function histogramValues(): Value[] {
     const values: Value[] = [];
-    for (const { labels, count, sum, buckets: counts } of series.values()) {
+    for (const { labels, count, sum, buckets: counts } of series) {
       let cumulative = 0;
       buckets.forEach((bound, i) => {
         cumulative += counts[i] ?? 0;
@@ -61,7 +73,7 @@ export function createRequestStats(options: {
 
   options.registry.registerMetric(
     metric(options.counterName, options.counterHelp, "counter", () =>
-      [...series.values()].map(({ labels, count }) => ({ labels: { ...labels }, value: count })),
+      series.map(({ labels, count }) => ({ labels: { ...labels }, value: count })),
     ),
   );
   options.registry.registerMetric(metric(name, options.histogramHelp, "histogram", histogramValues));
