@@ -42,6 +42,15 @@ export function exceedsJsonDepth(text: string, limit: number): boolean {
   return false;
 }
 
+/** Whether the request carries a body, asked of its headers first (reading `body` makes a stream). */
+function hasBody(request: Request): boolean {
+  const length = request.headers.get("content-length");
+  if (length !== null) return length !== "0";
+  // Over HTTP a body without a length is chunked; a GET made in-process cannot have one.
+  if (request.method === "GET" || request.method === "HEAD") return request.headers.has("transfer-encoding");
+  return request.body !== null;
+}
+
 function isFormBody(contentType: string | null): boolean {
   const type = contentType?.split(";")[0]?.trim().toLowerCase();
   return type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
@@ -49,12 +58,16 @@ function isFormBody(contentType: string | null): boolean {
 
 export function jsonDepthLimit(options: { readonly maxDepth?: number } = {}) {
   const limit = options.maxDepth ?? MAX_JSON_DEPTH;
-  return new Elysia({ name: "json-depth" }).onRequest(async ({ request }) => {
-    if (!request.body || isFormBody(request.headers.get("content-type"))) return;
+  async function check(request: Request): Promise<void> {
     // Runs after request-limits.ts, so the declared size is within the body limit.
     const text = await request.clone().text();
     if (exceedsJsonDepth(text, limit)) {
       throw PipelineErrors.json_too_deep({ details: { limit } });
     }
+  }
+  // Synchronous for the requests without a body, which are most.
+  return new Elysia({ name: "json-depth" }).onRequest(({ request }) => {
+    if (!hasBody(request) || isFormBody(request.headers.get("content-type"))) return;
+    return check(request);
   });
 }

@@ -42,14 +42,18 @@ function claimedOrigin(headers: Headers): string | undefined {
 const under = (prefix: string, pathname: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
 
 export function originCheck(options: OriginCheckOptions) {
-  return new Elysia({ name: "origin-check" }).onRequest(async ({ request }) => {
-    if (SAFE_METHODS.has(request.method.toUpperCase())) return;
-    if (!isCookieAuthenticated(request.headers)) return;
+  async function check(request: Request): Promise<void> {
     const pathname = new URL(request.url).pathname;
     if (options.exempt.some((prefix) => under(prefix, pathname))) return;
     const origin = claimedOrigin(request.headers);
     // "null" is the Origin of sandboxed frames and privacy redirects: nothing to trust.
     if (origin && origin !== "null" && (await options.isTrustedOrigin(origin))) return;
     throw PipelineErrors.untrusted_origin({ details: { origin: origin ?? null } });
+  }
+  // Synchronous for the many requests it does not concern (safe methods, no session cookie).
+  return new Elysia({ name: "origin-check" }).onRequest(({ request }) => {
+    if (SAFE_METHODS.has(request.method.toUpperCase())) return;
+    if (!isCookieAuthenticated(request.headers)) return;
+    return check(request);
   });
 }

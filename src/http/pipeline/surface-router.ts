@@ -55,17 +55,29 @@ export function surfaceRouter(options: {
     return methodsOf(pathname);
   }
 
-  return async (context: { error: unknown; code: unknown; request: Request; set: { headers: unknown } }) => {
-    const pathname = new URL(context.request.url).pathname;
+  // The parameters are named, never the whole context: Elysia reads a handler's source to learn what each
+  // request needs, and a context handed on whole makes every route of the app parse headers and cookies.
+  return async ({
+    error,
+    code,
+    request,
+    body,
+  }: {
+    error: unknown;
+    code: unknown;
+    request: Request;
+    body?: unknown;
+  }) => {
+    const pathname = new URL(request.url).pathname;
     const surface = options.surfaces.find((s) => s.prefixes.some((p) => owns(p, pathname)));
     const handle = (surface && handlers.get(surface)) ?? fallback;
-    if (context.code === "NOT_FOUND") {
+    if (code === "NOT_FOUND") {
       const served = allowed(pathname).filter((m) => m !== "ALL");
-      if (served.length > 0 && !served.includes(context.request.method.toUpperCase())) {
-        const error = PipelineErrors.method_not_allowed({ details: { allow: served.join(", ") } });
-        return handle({ ...context, error });
+      if (served.length > 0 && !served.includes(request.method.toUpperCase())) {
+        const refusal = PipelineErrors.method_not_allowed({ details: { allow: served.join(", ") } });
+        return handle({ error: refusal, code, request, body });
       }
     }
-    return handle(context);
+    return handle({ error, code, request, body });
   };
 }

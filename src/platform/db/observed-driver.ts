@@ -80,46 +80,70 @@ function observedDriver(driver: Driver, availability: DbAvailability): Driver {
 
 type Run = (...parameters: unknown[]) => unknown;
 
+const RUNS = ["run", "all", "get", "values"] as const;
+
 /** A statement whose runs are observed (a SQLite error arrives synchronously, from `run` or `all`). */
 function observedStatement(statement: Statement, sql: string, availability: DbAvailability): Statement {
   const write = WRITE_SQL.test(sql);
+  // Made once per statement, since a cached statement is run many times.
+  const runs = new Map<PropertyKey, Run>();
+  for (const name of RUNS) {
+    const run = statement[name] as Run;
+    runs.set(name, (...parameters: unknown[]) => {
+      try {
+        const result = run.apply(statement, parameters);
+        availability.succeeded(write);
+        return result;
+      } catch (error) {
+        availability.failed(error);
+        throw error;
+      }
+    });
+  }
   return new Proxy(statement, {
     get(target, property) {
+      const observed = runs.get(property);
+      if (observed) return observed;
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property !== "run" && property !== "all" && property !== "get" && property !== "values") {
-        return value.bind(target);
-      }
-      return (...parameters: unknown[]) => {
-        try {
-          const result = (value as Run).apply(target, parameters);
-          availability.succeeded(write);
-          return result;
-        } catch (error) {
-          availability.failed(error);
-          throw error;
-        }
-      };
+      return typeof value === "function" ? value.bind(target) : value;
     },
   });
 }
 
+/**
+ * Statements kept prepared, by SQL text. better-auth's dialect prepares every query anew (a third of a simple
+ * query's time); the texts are few (Kysely passes values as parameters), the cap bounds what varying `in (…)`
+ * lists or bulk-insert sizes could add. Reuse is safe: bun:sqlite resets a statement on each run, runs are
+ * synchronous on the one connection, and SQLite re-prepares a statement itself after a schema change.
+ */
+const MAX_CACHED_STATEMENTS = 500;
+
 /** The Database with the statements it prepares observed; better-auth's adapter still recognises it. */
 export function observedSqlite(database: SqliteDatabase, availability: DbAvailability): SqliteDatabase {
+  const prepared = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    const cached = prepared.get(sql);
+    if (cached) return cached;
+    const statement = observedStatement(database.prepare(sql), sql, availability);
+    if (prepared.size >= MAX_CACHED_STATEMENTS) prepared.clear();
+    prepared.set(sql, statement);
+    return statement;
+  };
+  const observedPrepare = (sql: string, ...rest: unknown[]): Statement => {
+    try {
+      return rest.length === 0
+        ? prepare(sql)
+        : observedStatement(database.prepare(sql, ...(rest as [])), sql, availability);
+    } catch (error) {
+      availability.failed(error);
+      throw error;
+    }
+  };
   return new Proxy(database, {
     get(target, property) {
+      if (property === "prepare" || property === "query") return observedPrepare;
+      if (property === "close") prepared.clear();
       const value: unknown = Reflect.get(target, property, target);
-      if (property === "prepare" || property === "query") {
-        return (sql: string, ...rest: unknown[]) => {
-          try {
-            const statement = (value as Run).apply(target, [sql, ...rest]) as Statement;
-            return observedStatement(statement, sql, availability);
-          } catch (error) {
-            availability.failed(error);
-            throw error;
-          }
-        };
-      }
       return typeof value === "function" ? value.bind(target) : value;
     },
   });

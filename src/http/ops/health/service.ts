@@ -49,14 +49,14 @@ export function createHealthService(deps: HealthDeps) {
   let windowStart = performance.now();
   const betterAuthVersion = packageVersion("better-auth");
 
-  async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<Probe> {
-    const started = performance.now();
+  /** How `checking` (started at `started`) ends: answered, failed, or timed out after `timeoutMs`. */
+  async function probe(checking: Promise<unknown>, timeoutMs: number, started: number): Promise<Probe> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("timed out")), timeoutMs);
     });
     try {
-      await Promise.race([check(), timeout]);
+      await Promise.race([checking, timeout]);
       return { ok: true, ms: round(performance.now() - started) };
     } catch (error) {
       return { ok: false, ms: null, error };
@@ -69,19 +69,31 @@ export function createHealthService(deps: HealthDeps) {
    * The database answers a round trip now (a failed ping is reported to its availability like any query); a
    * database that answers may still refuse writes — the last write's outcome says so (a full disk reads fine).
    */
-  async function probeDb(): Promise<DatabaseState> {
-    const ping = await probe(() => deps.db.ping(), DB_TIMEOUT_MS);
+  async function probeDb(ping = deps.db.ping(), started = performance.now()): Promise<DatabaseState> {
+    const probed = await probe(ping, DB_TIMEOUT_MS, started);
     const outage = deps.db.availability.current();
-    if (!ping.ok) {
-      const reason = classifyDatabaseError(ping.error)?.reason ?? outage?.reason ?? "not answering";
+    if (!probed.ok) {
+      const reason = classifyDatabaseError(probed.error)?.reason ?? outage?.reason ?? "not answering";
       return { status: "down", reason, since: outage?.since.toISOString() ?? null, ms: null };
     }
     if (outage?.kind === "writes_refused") {
-      return { status: "degraded", reason: outage.reason, since: outage.since.toISOString(), ms: ping.ms };
+      return { status: "degraded", reason: outage.reason, since: outage.since.toISOString(), ms: probed.ms };
     }
-    return { status: "ok", reason: null, since: null, ms: ping.ms };
+    return { status: "ok", reason: null, since: null, ms: probed.ms };
   }
-  const probeCache = () => probe(() => deps.cache.direct.ping(), CACHE_TIMEOUT_MS);
+  const probeCache = (ping = deps.cache.direct.ping(), started = performance.now()) =>
+    probe(ping, CACHE_TIMEOUT_MS, started);
+
+  /**
+   * The summary at once when both pings have already answered (SQLite's runs on the file in the same call, the
+   * memory cache's has nothing to ask): no timer, no wait — the same verdict as probeDb and probeCache give.
+   */
+  function answeredAtOnce(dbPing: Promise<void>, cachePing: Promise<void>): HealthSummary | undefined {
+    if (Bun.peek.status(dbPing) !== "fulfilled" || Bun.peek.status(cachePing) !== "fulfilled")
+      return undefined;
+    const writesRefused = deps.db.availability.current()?.kind === "writes_refused";
+    return { status: writesRefused ? "degraded" : "ok", version: pkg.version, uptime: uptime() };
+  }
 
   function overall(db: DatabaseState, cache: Probe): HealthSummary["status"] {
     if (db.status === "down") return "down";
@@ -144,10 +156,31 @@ export function createHealthService(deps: HealthDeps) {
     return deps.db.poolStats?.() ?? null;
   }
 
-  return {
-    async summary(): Promise<HealthSummary> {
-      const [db, cache] = await Promise.all([probeDb(), probeCache()]);
+  async function checkNow(dbPing: Promise<void>, cachePing: Promise<void>, started: number) {
+    try {
+      const [db, cache] = await Promise.all([probeDb(dbPing, started), probeCache(cachePing, started)]);
       return { status: overall(db, cache), version: pkg.version, uptime: uptime() };
+    } finally {
+      checking = undefined;
+    }
+  }
+  /**
+   * Load balancers and benchmarks ask many times at once: a check that arrives while one is under way shares
+   * its answer, which began at most one round trip earlier. Nothing is kept once it has answered, so the next
+   * check after it asks the database again.
+   */
+  let checking: Promise<HealthSummary> | undefined;
+
+  return {
+    summary(): Promise<HealthSummary> {
+      if (checking) return checking;
+      const started = performance.now();
+      const dbPing = deps.db.ping();
+      const cachePing = deps.cache.direct.ping();
+      const now = answeredAtOnce(dbPing, cachePing);
+      if (now) return Promise.resolve(now);
+      checking = checkNow(dbPing, cachePing, started);
+      return checking;
     },
 
     async detailed(): Promise<HealthDetailed> {

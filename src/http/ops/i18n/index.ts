@@ -54,17 +54,14 @@ export function i18nModule({ auth, config }: I18nModuleDeps) {
     )
     .post(
       "/i18n/language",
-      async ({ request, body, cookie }) => {
+      async ({ request, body, set }) => {
         const locale: Locale = requestedLocale(body.locale);
-        cookie[LOCALE_COOKIE]?.set({
-          value: locale,
-          path: "/",
-          maxAge: COOKIE_MAX_AGE_SECONDS,
-          sameSite: "lax",
-          secure: config.baseUrl.startsWith("https://"),
-          // Front-ends may read it to render in the same language; it is no secret.
-          httpOnly: false,
-        });
+        // Written as a header, not through Elysia's `cookie`: a handler that names `cookie` makes Elysia parse
+        // the cookies of every request of the app. Not HttpOnly: front-ends may read it to render in the same
+        // language; it is no secret.
+        const secure = config.baseUrl.startsWith("https://") ? "; Secure" : "";
+        set.headers["set-cookie"] =
+          `${LOCALE_COOKIE}=${encodeURIComponent(locale)}; Max-Age=${COOKIE_MAX_AGE_SECONDS}; Path=/; SameSite=Lax${secure}`;
         const saved = await saveUserLocale(auth, request.headers, locale);
         return { locale, message: t(locale, "language.changed"), saved };
       },

@@ -13,6 +13,16 @@ import type { surfaceErrors } from "../../pipeline/error-renderer.ts";
 import { requireMetricsReader } from "./guard.ts";
 import { createMetrics } from "./service.ts";
 
+/** What the metrics read of a finished request (`code` is not in Elysia's type for this hook). */
+interface AfterResponse {
+  readonly request: Request;
+  readonly route: string;
+  readonly path: string;
+  readonly set: { status?: number | string };
+  readonly responseValue: unknown;
+  readonly code?: unknown;
+}
+
 export interface MetricsModuleDeps {
   readonly cache: AppCache;
   readonly auth: Auth;
@@ -29,44 +39,49 @@ export function metricsModule(
 ) {
   const metrics = createMetrics(cache);
   const startedAt = new WeakMap<Request, number>();
-  return new Elysia({ name: "metrics" })
-    .onRequest(({ request }) => {
-      startedAt.set(request, performance.now());
-    })
-    .onAfterResponse({ as: "global" }, (context) => {
-      const { request, route, set, responseValue } = context;
-      // Present when the request ended in onError (e.g. NOT_FOUND); not in Elysia's type for this hook.
-      const code = "code" in context ? context.code : undefined;
-      const started = startedAt.get(request);
-      if (started === undefined) return;
-      const response = responseValue instanceof Response ? responseValue : undefined;
-      const status =
-        response?.status ?? (code === "NOT_FOUND" ? 404 : typeof set.status === "number" ? set.status : 200);
-      metrics.record({
-        method: request.method,
-        route: route || undefined,
-        pathname: new URL(request.url).pathname,
-        status,
-        seconds: (performance.now() - started) / 1000,
-        location: response?.headers.get("location") ?? null,
-      });
-    })
-    .onError(renderErrors)
-    .get(
-      "/metrics",
-      async ({ request }) => {
-        await requireMetricsReader({ auth, metricsToken: config.metricsToken }, request.headers);
-        return new Response(await metrics.text(), { headers: { "content-type": metrics.contentType } });
-      },
-      {
-        detail: {
-          tags: ["Metrics"],
-          summary: "Prometheus metrics",
-          description:
-            "Prometheus text exposition format: requests, latency, sign-ins, cache, process. " +
-            "With METRICS_TOKEN set: `Authorization: Bearer $METRICS_TOKEN` or a platform admin.",
+  return (
+    new Elysia({ name: "metrics" })
+      .onRequest(({ request }) => {
+        startedAt.set(request, performance.now());
+      })
+      // Named parameters only (Elysia reads the hook's source to learn what every request needs); `code` is
+      // present when the request ended in onError (e.g. NOT_FOUND) and `path` is the path without the query.
+      .onAfterResponse(
+        { as: "global" },
+        ({ request, route, set, responseValue, code, path }: AfterResponse) => {
+          const started = startedAt.get(request);
+          if (started === undefined) return;
+          const response = responseValue instanceof Response ? responseValue : undefined;
+          const status =
+            response?.status ??
+            (code === "NOT_FOUND" ? 404 : typeof set.status === "number" ? set.status : 200);
+          metrics.record({
+            method: request.method,
+            route: route || undefined,
+            pathname: path,
+            status,
+            seconds: (performance.now() - started) / 1000,
+            location: response?.headers.get("location") ?? null,
+          });
         },
-        response: { 200: t.String({ description: "text/plain; version=0.0.4" }) },
-      },
-    );
+      )
+      .onError(renderErrors)
+      .get(
+        "/metrics",
+        async ({ request }) => {
+          await requireMetricsReader({ auth, metricsToken: config.metricsToken }, request.headers);
+          return new Response(await metrics.text(), { headers: { "content-type": metrics.contentType } });
+        },
+        {
+          detail: {
+            tags: ["Metrics"],
+            summary: "Prometheus metrics",
+            description:
+              "Prometheus text exposition format: requests, latency, sign-ins, cache, process. " +
+              "With METRICS_TOKEN set: `Authorization: Bearer $METRICS_TOKEN` or a platform admin.",
+          },
+          response: { 200: t.String({ description: "text/plain; version=0.0.4" }) },
+        },
+      )
+  );
 }

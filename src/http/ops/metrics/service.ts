@@ -3,8 +3,9 @@
  * requests and latency per route pattern and status, sign-in outcomes, cache figures per namespace, and the
  * process figures prom-client collects (CPU, memory, event-loop lag, GC).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { AppCache } from "../../../platform/cache/index.ts";
+import { createRequestStats } from "./request-stats.ts";
 
 const PREFIX = "gatehouse_";
 // From a cached session lookup (~1 ms) to a slow password hash under load or a mail-sending request (seconds).
@@ -27,19 +28,13 @@ export interface RequestSample {
 export function createMetrics(cache: AppCache) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
-  const labelNames = ["method", "route", "status"] as const;
-  const requests = new Counter({
-    name: `${PREFIX}http_requests_total`,
-    help: "HTTP requests by route pattern and status",
-    labelNames,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: `${PREFIX}http_request_duration_seconds`,
-    help: "HTTP request latency by route pattern and status",
-    labelNames,
+  const requests = createRequestStats({
+    registry,
+    counterName: `${PREFIX}http_requests_total`,
+    counterHelp: "HTTP requests by route pattern and status",
+    histogramName: `${PREFIX}http_request_duration_seconds`,
+    histogramHelp: "HTTP request latency by route pattern and status",
     buckets: LATENCY_BUCKETS,
-    registers: [registry],
   });
   const signIns = new Counter({
     name: `${PREFIX}sign_in_total`,
@@ -110,9 +105,7 @@ export function createMetrics(cache: AppCache) {
   return {
     registry,
     record(sample: RequestSample): void {
-      const labels = { method: sample.method, route: routeLabel(sample), status: String(sample.status) };
-      requests.inc(labels);
-      duration.observe(labels, sample.seconds);
+      requests.record(sample.method, routeLabel(sample), sample.status, sample.seconds);
       recordSignIn(sample);
     },
     text: () => registry.metrics(),

@@ -27,21 +27,22 @@ export interface RateLimitModuleDeps {
 
 export function rateLimitModule({ config, cache }: RateLimitModuleDeps) {
   const store = createRateLimitStore(cache);
-  return new Elysia({ name: "rate-limit" })
-    .onRequest(async ({ request, set }) => {
-      if (!config.rateLimitEnabled) return;
-      const rule = routeRuleFor(new URL(request.url).pathname, request);
-      if (!rule) return;
-      const ip = clientAddressOf(request) ?? NO_IP;
-      const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, rule.pattern), rule);
-      if (allowed) return;
-      const seconds = retryAfter ?? rule.window;
-      set.headers["retry-after"] = String(seconds);
-      throw rateLimited(seconds);
-    })
-    .onAfterHandle({ as: "global" }, ({ responseValue }) => withRateLimitCode(responseValue));
+  const plugin = new Elysia({ name: "rate-limit" }).onAfterHandle({ as: "global" }, ({ responseValue }) =>
+    withRateLimitCode(responseValue),
+  );
+  // Switched off (RATE_LIMIT_ENABLED=false) for good: no hook asks every request about it.
+  if (!config.rateLimitEnabled) return plugin;
+  return plugin.onRequest(async ({ request, set }) => {
+    const rule = routeRuleFor(new URL(request.url).pathname, request);
+    if (!rule) return;
+    const ip = clientAddressOf(request) ?? NO_IP;
+    const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, rule.pattern), rule);
+    if (allowed) return;
+    const seconds = retryAfter ?? rule.window;
+    set.headers["retry-after"] = String(seconds);
+    throw rateLimited(seconds);
+  });
 }
-
 /**
  * better-auth's 429 (recognised by its X-Retry-After header) with the standard Retry-After header too. Its body
  * already has the RATE_LIMITED code and a localized message (src/http/better-auth/routes.ts localizes every auth answer).
