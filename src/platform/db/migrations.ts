@@ -274,7 +274,68 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    // User lists at a million accounts (src/identity/accounts/queries.ts): every sort of the lists walks an index
+    // in order (the id breaks ties, as the queries do), and the e-mail and name prefixes that better-auth's
+    // admin list-users matches with a plain LIKE have an index that LIKE can use on each dialect.
+    "011_user_list_indexes": {
+      async up(db: Kysely<Tables>) {
+        for (const column of ["createdAt", "username", "lastLoginAt"]) {
+          await db.schema
+            .createIndex(`user_${column}_id_idx`)
+            .ifNotExists()
+            .on("user")
+            .columns([column, "id"])
+            .execute();
+        }
+        await db.schema
+          .createIndex("member_userId_organizationId_idx")
+          .ifNotExists()
+          .on("member")
+          .columns(["userId", "organizationId"])
+          .execute();
+        if (dialect === "sqlite") {
+          // SQLite's LIKE ignores case, so only an index in NOCASE order serves `LIKE 'prefix%'`.
+          for (const column of ["email", "name"]) {
+            await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`user_${column}_nocase_idx`)}
+              ON "user" (${sql.id(column)} COLLATE NOCASE)`.execute(db);
+          }
+          return;
+        }
+        for (const column of ["email", "name"]) {
+          await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`user_${column}_pattern_idx`)}
+            ON "user" (${sql.id(column)} text_pattern_ops)`.execute(db);
+        }
+        await createTrigramIndexes(db);
+      },
+    },
   };
+}
+
+/**
+ * Substring search (`q`, GeoLens `search`, better-auth `contains`) over a million users needs trigram indexes:
+ * pg_trgm ships with PostgreSQL but may not be installable by this role. Installed in `public` (never in a
+ * deployment's own schema, whose drop would take other schemas' indexes with it), skipped when refused:
+ * searches then still work, by a scan. Each step runs in a DO block, whose exception handler keeps the
+ * migration's transaction usable.
+ */
+async function createTrigramIndexes(db: Kysely<Tables>): Promise<void> {
+  await sql`DO $$ BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'pg_trgm not available (%): substring search runs without an index', SQLERRM;
+    END $$`.execute(db);
+  await sql`DO $$ DECLARE
+      ops text;
+      col text;
+    BEGIN
+      SELECT quote_ident(n.nspname) || '.gin_trgm_ops' INTO ops
+        FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace
+        WHERE c.opcname = 'gin_trgm_ops' LIMIT 1;
+      IF ops IS NULL THEN RETURN; END IF;
+      FOREACH col IN ARRAY ARRAY['email', 'name', 'username', 'phoneNumber'] LOOP
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON "user" USING gin (%I %s)', 'user_' || col || '_trgm_idx', col, ops);
+      END LOOP;
+    END $$`.execute(db);
 }
 
 export async function runOwnMigrations(db: Kysely<Tables>, dialect: Dialect): Promise<void> {
