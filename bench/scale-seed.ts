@@ -165,7 +165,7 @@ export async function seedSqlite(db: Database, plan: SeedPlan, progress: (line: 
     })();
     progress(`  seeded ${to} users`);
   }
-  db.exec("ANALYZE");
+  // No ANALYZE: Gatehouse never runs it, so the planner sees what it sees in a deployment.
 }
 
 export async function seedPostgres(pool: Pool, plan: SeedPlan, progress: (line: string) => void) {

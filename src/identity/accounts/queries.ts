@@ -7,11 +7,11 @@
  * after one page: keyset conditions are row-value comparisons, which both databases turn into an index range,
  * and a count runs only when the page cannot tell the total itself.
  */
-import { type RawBuilder, type SqlBool, sql } from "kysely";
 import { parseRoles } from "../../auth/roles.ts";
-import type { Db, Dialect } from "../../platform/db/index.ts";
-import { containsText, dateParam, escapeLike, like } from "../../platform/db/values.ts";
+import type { Db } from "../../platform/db/index.ts";
+import { dateParam, escapeLike, like } from "../../platform/db/values.ts";
 import { isPlaceholderEmail } from "../../platform/mail/index.ts";
+import { searchTerm } from "./search.ts";
 import { type UserStatus, whereStatus } from "./status.ts";
 import { type AccountView, type TenantUserView, toAccountView, toTenantUserView } from "./view.ts";
 
@@ -68,16 +68,6 @@ const USER_COLUMNS = [
  */
 const LARGE_TENANT_MEMBERS = 5_000;
 
-/**
- * Case-insensitive "contains", `text` matched literally. On PostgreSQL an ILIKE on the bare column, which the
- * trigram indexes of migration 011 serve (PostgreSQL's LIKE escapes with a backslash by default); on SQLite the
- * shared lower()-LIKE of values.ts.
- */
-function containsInsensitive(dialect: Dialect, column: string, text: string): RawBuilder<SqlBool> {
-  if (dialect === "postgres") return sql<SqlBool>`${sql.ref(column)} ilike ${`%${escapeLike(text)}%`}`;
-  return containsText(column, text);
-}
-
 /** How an account is looked up: by id, Hasura's integer id, or one of its identifiers. */
 export type AccountWhere =
   | { readonly id: string }
@@ -86,7 +76,13 @@ export type AccountWhere =
   | { readonly username: string }
   | { readonly phoneNumber: string };
 
-export function createUserQueries(db: Db) {
+export interface UserQueryOptions {
+  /** LARGE_TENANT_MEMBERS unless given (tests make either plan reachable with a handful of users). */
+  readonly largeTenantMembers?: number;
+}
+
+export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
+  const largeTenantMembers = options.largeTenantMembers ?? LARGE_TENANT_MEMBERS;
   const base = () =>
     db.kysely
       .selectFrom("member as m")
@@ -101,13 +97,13 @@ export function createUserQueries(db: Db) {
       .selectFrom("member")
       .select("id")
       .where("organizationId", "=", tenantId)
-      .limit(LARGE_TENANT_MEMBERS)
+      .limit(largeTenantMembers)
       .as("probe");
     const row = await db.kysely
       .selectFrom(probe)
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirst();
-    return Number(row?.n ?? 0) >= LARGE_TENANT_MEMBERS;
+    return Number(row?.n ?? 0) >= largeTenantMembers;
   }
 
   async function findAccount(where: AccountWhere): Promise<AccountView | null> {
@@ -134,7 +130,8 @@ export function createUserQueries(db: Db) {
     async listInTenant(tenantId: string, filter: ListFilter): Promise<TenantUserView[]> {
       // The join order decides the cost on SQLite (see LARGE_TENANT_MEMBERS): CROSS JOIN makes SQLite keep the
       // user table outside, walking its createdAt index; PostgreSQL reads it as an inner join and plans freely.
-      let query = (await walkUsersFirst(tenantId))
+      const large = await walkUsersFirst(tenantId);
+      let query = large
         ? db.kysely
             .selectFrom("user as u")
             .crossJoin("member as m")
@@ -148,14 +145,9 @@ export function createUserQueries(db: Db) {
         query = query.where((eb) => eb(eb.refTuple("u.createdAt", "u.id"), ">", eb.tuple(at, id)));
       }
       if (filter.q) {
-        const q = filter.q;
-        query = query.where((eb) =>
-          eb.or(
-            ["u.email", "u.name", "u.username", "u.phoneNumber"].map((column) =>
-              containsInsensitive(db.dialect, column, q),
-            ),
-          ),
-        );
+        // A small tenant's members are few enough to test one by one; a large one needs the search index.
+        const columns = ["email", "name", "username", "phoneNumber"] as const;
+        query = query.where(await searchTerm(db, "u.", columns, filter.q, { scan: !large }));
       }
       if (filter.status) {
         const status = filter.status;
@@ -206,12 +198,7 @@ export function createUserQueries(db: Db) {
         filtered = filtered.where((eb) => whereStatus(eb, db.dialect, status));
       }
       if (query.search) {
-        const search = query.search;
-        filtered = filtered.where((eb) =>
-          eb.or(
-            ["email", "username", "name"].map((column) => containsInsensitive(db.dialect, column, search)),
-          ),
-        );
+        filtered = filtered.where(await searchTerm(db, "", ["email", "username", "name"], query.search));
       }
       const column = SORT_COLUMNS[query.sort ?? "created_at"];
       const order = query.order ?? "asc";

@@ -299,6 +299,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`user_${column}_nocase_idx`)}
               ON "user" (${sql.id(column)} COLLATE NOCASE)`.execute(db);
           }
+          await createSearchTable(db);
           return;
         }
         for (const column of ["email", "name"]) {
@@ -309,6 +310,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
   };
+}
+
+/**
+ * SQLite's substring search index (src/identity/accounts/search.ts): an FTS5 trigram table with its own copy of
+ * the searched columns, keyed by the user's numericId (stable, unlike the rowid of a table without an INTEGER
+ * PRIMARY KEY, which VACUUM may renumber). Triggers keep it current; the numericId trigger of migration 002 fills
+ * the id by an UPDATE, which the update trigger sees. Filled once here from the existing users.
+ */
+async function createSearchTable(db: Kysely<Tables>): Promise<void> {
+  await sql`CREATE VIRTUAL TABLE IF NOT EXISTS user_search
+    USING fts5(email, name, username, phoneNumber, tokenize = 'trigram')`.execute(db);
+  const insertNew = sql`INSERT INTO user_search (rowid, email, name, username, phoneNumber)
+    SELECT NEW."numericId", NEW.email, NEW.name, NEW.username, NEW."phoneNumber" WHERE NEW."numericId" IS NOT NULL`;
+  await sql`CREATE TRIGGER IF NOT EXISTS user_search_insert AFTER INSERT ON "user"
+    BEGIN ${insertNew}; END`.execute(db);
+  await sql`CREATE TRIGGER IF NOT EXISTS user_search_update
+    AFTER UPDATE OF email, name, username, "phoneNumber", "numericId" ON "user"
+    BEGIN DELETE FROM user_search WHERE rowid = OLD."numericId"; ${insertNew}; END`.execute(db);
+  await sql`CREATE TRIGGER IF NOT EXISTS user_search_delete AFTER DELETE ON "user"
+    BEGIN DELETE FROM user_search WHERE rowid = OLD."numericId"; END`.execute(db);
+  await sql`INSERT INTO user_search (rowid, email, name, username, phoneNumber)
+    SELECT "numericId", email, name, username, "phoneNumber" FROM "user"
+    WHERE "numericId" IS NOT NULL AND "numericId" NOT IN (SELECT rowid FROM user_search)`.execute(db);
 }
 
 /**
