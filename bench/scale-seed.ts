@@ -123,9 +123,20 @@ function nameRows(): { first: string; last: string } {
 // The seed runs in batches so that one statement's temporary state stays small and progress can be printed.
 const BATCH = 100_000;
 
+// Secondary indexes, the search table's triggers and its rows are set aside while seeding and built once at the
+// end, as a bulk load would: several times faster than maintaining them row by row.
+const SEEDED_TABLES = ["user", "account", "member"];
+
 export async function seedSqlite(db: Database, plan: SeedPlan, progress: (line: string) => void) {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = OFF");
+  const deferred = db
+    .query(
+      `SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('index', 'trigger')
+        AND tbl_name IN (${SEEDED_TABLES.map((t) => `'${t}'`).join(", ")}) AND name != 'user_numeric_id_idx'`,
+    )
+    .all() as { type: string; name: string; sql: string }[];
+  for (const item of deferred) db.exec(`DROP ${item.type.toUpperCase()} "${item.name}"`);
   const names = nameRows();
   db.exec(`CREATE TEMP TABLE bench_first (i INTEGER PRIMARY KEY, name TEXT); INSERT INTO bench_first VALUES ${names.first};
     CREATE TEMP TABLE bench_last (i INTEGER PRIMARY KEY, name TEXT); INSERT INTO bench_last VALUES ${names.last};`);
@@ -165,6 +176,10 @@ export async function seedSqlite(db: Database, plan: SeedPlan, progress: (line: 
     })();
     progress(`  seeded ${to} users`);
   }
+  progress("  building indexes and the search table");
+  db.exec(`INSERT INTO user_search (rowid, email, name, username, phoneNumber)
+    SELECT "numericId", email, name, username, "phoneNumber" FROM "user"`);
+  for (const item of deferred) db.exec(item.sql);
   // No ANALYZE: Gatehouse never runs it, so the planner sees what it sees in a deployment.
 }
 
@@ -175,6 +190,15 @@ export async function seedPostgres(pool: Pool, plan: SeedPlan, progress: (line: 
   const tid = (n: string) => `'${TENANT_ID_PREFIX}' || lpad((${n})::text, 12, '0')`;
   const client = await pool.connect();
   try {
+    const deferred = (
+      await client.query(
+        `SELECT i.indexname, i.indexdef FROM pg_indexes i
+          WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+        [SEEDED_TABLES],
+      )
+    ).rows as { indexname: string; indexdef: string }[];
+    for (const index of deferred) await client.query(`DROP INDEX "${index.indexname}"`);
     await client.query(`CREATE TEMP TABLE bench_first (i int PRIMARY KEY, name text);
       INSERT INTO bench_first VALUES ${names.first};
       CREATE TEMP TABLE bench_last (i int PRIMARY KEY, name text);
@@ -210,6 +234,8 @@ export async function seedPostgres(pool: Pool, plan: SeedPlan, progress: (line: 
       await client.query("COMMIT");
       progress(`  seeded ${to} users`);
     }
+    progress("  building indexes");
+    for (const index of deferred) await client.query(index.indexdef);
     // The numericId sequence must continue after the seeded ids, as it would after real sign-ups.
     await client.query(`SELECT setval(pg_get_serial_sequence('"user"', 'numericId'), ${plan.users})`);
     await client.query('VACUUM ANALYZE "user", account, member, organization');

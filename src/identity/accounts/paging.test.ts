@@ -112,4 +112,34 @@ describe("GET /api/admin/users/ total", () => {
     const full = await list("skip=2&limit=5");
     expect([full.users.length, full.total]).toEqual([5, 11]);
   });
+
+  it("counts active accounts exactly when it derives them from the pending and disabled ones", async () => {
+    const admin = await t.signIn(ADMIN.email, ADMIN.password);
+    const total = async (query: string) => {
+      const response = await t.request(`/api/admin/users/?${query}`, { token: admin });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { total: number }).total;
+    };
+    for (const [id, status] of [
+      [initial[2], "pending"],
+      [initial[3], "disabled"],
+    ] as const) {
+      const patched = await t.request(`/api/admin/users/${id}`, {
+        method: "PATCH",
+        token: admin,
+        json: { status },
+      });
+      expect(patched.status).toBe(200);
+    }
+    const everyone = await total("limit=1");
+    const pending = await total("limit=1&status=pending");
+    const disabled = await total("limit=1&status=disabled");
+    expect(pending).toBeGreaterThan(0);
+    expect(disabled).toBeGreaterThan(0);
+    // A full page of one: counted (all − pending − disabled); a page of everyone: the rows themselves.
+    const counted = await total("limit=1&status=active");
+    const listed = await total("limit=100&status=active");
+    expect(counted).toBe(everyone - pending - disabled);
+    expect(counted).toBe(listed);
+  });
 });

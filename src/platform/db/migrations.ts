@@ -287,6 +287,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             .columns([column, "id"])
             .execute();
         }
+        // The few pending, disabled and banned accounts, counted by GeoLens's status filters from the index
+        // alone (each holds every column the status rule reads: src/identity/accounts/status.ts).
+        await db.schema
+          .createIndex("user_status_idx")
+          .ifNotExists()
+          .on("user")
+          .columns(["status", "banned", "banExpires"])
+          .execute();
+        await db.schema
+          .createIndex("user_banned_idx")
+          .ifNotExists()
+          .on("user")
+          .columns(["banned", "banExpires", "status"])
+          .execute();
         await db.schema
           .createIndex("member_userId_organizationId_idx")
           .ifNotExists()
