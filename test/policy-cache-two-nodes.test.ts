@@ -17,6 +17,7 @@ let b: TestApp;
 let ownerOnA: Caller;
 let adminOnB: Caller;
 
+// Accounts created through the API take seconds on a loaded machine: more than the default hook timeout.
 beforeAll(async () => {
   const shared = { CACHE_PREFIX: `test:${randomBytes(6).toString("hex")}:` };
   a = await createTestApp({ env: shared });
@@ -32,7 +33,7 @@ beforeAll(async () => {
   ownerOnA = { token: owner.token, tenant };
   const admin = await addUser(a, ownerOnA, ["admin"], "Two Node Admin");
   adminOnB = { token: admin.token, tenant };
-});
+}, 30_000);
 
 afterAll(async () => {
   await b?.close();

@@ -27,6 +27,7 @@ async function addMember(name: string): Promise<string> {
   return answer.body.id;
 }
 
+// Accounts created through the API take seconds on a loaded machine: more than the default hook timeout.
 beforeAll(async () => {
   t = await createTestApp();
   const signedUp = await signUp(t, "Paging Owner");
@@ -34,7 +35,7 @@ beforeAll(async () => {
   owner = { token: signedUp.token, tenant: tenantId };
   initial.push(signedUp.id);
   for (let i = 0; i < 11; i++) initial.push(await addMember(`Paged ${i}`));
-});
+}, 30_000);
 
 afterAll(async () => {
   await t?.close();
