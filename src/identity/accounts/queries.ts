@@ -7,6 +7,7 @@
  * after one page: keyset conditions are row-value comparisons, which both databases turn into an index range,
  * and a count runs only when the page cannot tell the total itself.
  */
+import { sql } from "kysely";
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { boolParam, dateParam, escapeLike, like } from "../../platform/db/values.ts";
@@ -203,14 +204,20 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
           (await matching.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst())?.count ??
             0,
         );
+      const countAccounts = async () => {
+        if (db.dialect === "sqlite") return count(db.kysely.selectFrom("user"));
+        const kept = await sql<{ n: string }>`select n from user_count where id = 1`.execute(db.kysely);
+        return Number(kept.rows[0]?.n ?? 0);
+      };
       const countAll = () => {
+        if (!query.status && !query.search) return countAccounts();
         // Nearly every account is active, so counting them reads the whole table; without a search they are
         // all − pending − disabled instead: those two are few and indexed (migration 011), and the three
         // statuses split the accounts exactly (status.ts).
         if (query.status !== "active" || query.search) return count(filtered);
         const disabled = withStatus("disabled");
         return Promise.all([
-          count(db.kysely.selectFrom("user")),
+          countAccounts(),
           count(withStatus("pending")),
           // Disabled = stored so, or else banned (a ban in force has the flag set): two index ranges, where the
           // rule's OR as a whole would be a scan on SQLite. whereStatus still decides every row.
