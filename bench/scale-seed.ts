@@ -6,7 +6,7 @@
  * ISO dates on SQLite, uuid-shaped ids because the /v1 wire schema says `format: uuid`).
  *
  * Data shape: user n (1-based) is `first.last.n@example.com`, username `usern`, phone `+1555` + n in 8 digits,
- * name from 20 first × 50 last names; every 50th user is pending, every 97th disabled. Every user is a member of
+ * name from 20 first × 50 last names; one user in 50 is pending, one in 97 disabled (spread by a hash). Every user is a member of
  * `default` (role `user`) and of tenant `t<(n mod tenants) + 1>` (every 25th member there an `admin`). User 1 is
  * the platform admin the bench signs in as.
  */
@@ -120,6 +120,14 @@ function nameRows(): { first: string; last: string } {
   return { first, last };
 }
 
+/**
+ * A multiplicative hash of n modulo a prime: statuses drawn from it are independent of the names (which follow
+ * n mod 20 and n div 20), so no sort order of the lists meets the pending or disabled users in clusters.
+ */
+function spreadHash(n: string): string {
+  return `((${n} * 2654435761) % 1000003)`;
+}
+
 // The seed runs in batches so that one statement's temporary state stays small and progress can be printed.
 const BATCH = 100_000;
 
@@ -159,7 +167,8 @@ export async function seedSqlite(db: Database, plan: SeedPlan, progress: (line: 
           lower(f.name) || '.' || lower(l.name) || '.' || n || '@example.com', 1, ${date("n")}, ${date("n")},
           CASE WHEN n = 1 THEN 'admin' ELSE 'user' END, 0, 'user' || n, 'User' || n, 0,
           '+1555' || printf('%08d', n), 0,
-          CASE WHEN n % 97 = 0 THEN 'disabled' WHEN n % 50 = 0 THEN 'pending' ELSE 'active' END, 'local', n
+          CASE WHEN ${spreadHash("n")} % 97 = 0 THEN 'disabled' WHEN ${spreadHash("n")} % 50 = 1 THEN 'pending'
+            ELSE 'active' END, 'local', n
         FROM s JOIN bench_first f ON f.i = n % 20 JOIN bench_last l ON l.i = (n / 20) % 50`);
       db.prepare(`${series}
         INSERT INTO account (id, accountId, providerId, userId, password, createdAt, updatedAt)
@@ -218,7 +227,8 @@ export async function seedPostgres(pool: Pool, plan: SeedPlan, progress: (line: 
           lower(f.name) || '.' || lower(l.name) || '.' || n || '@example.com', true, ${date("n")}, ${date("n")},
           CASE WHEN n = 1 THEN 'admin' ELSE 'user' END, false, 'user' || n, 'User' || n, false,
           '+1555' || lpad(n::text, 8, '0'), false,
-          CASE WHEN n % 97 = 0 THEN 'disabled' WHEN n % 50 = 0 THEN 'pending' ELSE 'active' END, 'local', n
+          CASE WHEN ${spreadHash("n")} % 97 = 0 THEN 'disabled' WHEN ${spreadHash("n")} % 50 = 1 THEN 'pending'
+            ELSE 'active' END, 'local', n
         FROM ${series} JOIN bench_first f ON f.i = n % 20 JOIN bench_last l ON l.i = (n / 20) % 50`);
       await client.query(
         `INSERT INTO account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
