@@ -7,7 +7,7 @@
  * after one page: keyset conditions are row-value comparisons, which both databases turn into an index range,
  * and a count runs only when the page cannot tell the total itself.
  */
-import { sql } from "kysely";
+import { type Expression, type SqlBool, sql } from "kysely";
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { boolParam, dateParam, escapeLike, like } from "../../platform/db/values.ts";
@@ -90,6 +90,16 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
       .innerJoin("user as u", "u.id", "m.userId")
       .select([...USER_COLUMNS, "m.role as memberRole", "m.status as memberStatus"]);
 
+  /**
+   * The same condition, in a form SQLite cannot answer from an index. Without statistics SQLite takes an equality
+   * on an indexed column (the status indexes of migration 011) for a handful of rows and would read all pending
+   * users to sort them; walking the list's sort order and testing each row finds a page of even a rare status
+   * (1 %) within a few thousand rows. PostgreSQL chooses from its statistics.
+   */
+  function walked(condition: Expression<SqlBool>): Expression<SqlBool> {
+    return db.dialect === "sqlite" ? sql<SqlBool>`coalesce(${condition}, 0) = 1` : condition;
+  }
+
   /** Whether a tenant's list is cheaper walked from the user side (SQLite only; see LARGE_TENANT_MEMBERS). */
   async function walkUsersFirst(tenantId: string): Promise<boolean> {
     if (db.dialect === "postgres") return false;
@@ -153,7 +163,7 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
       if (filter.status) {
         const status = filter.status;
         query = query.where((eb) =>
-          whereStatus(eb, db.dialect, status, { prefix: "u.", memberStatusColumn: "m.status" }),
+          walked(whereStatus(eb, db.dialect, status, { prefix: "u.", memberStatusColumn: "m.status" })),
         );
       }
       // Roles are stored comma-separated; match whole names only.
@@ -195,10 +205,21 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
     async listAccounts(query: AccountListQuery): Promise<{ users: AccountView[]; total: number }> {
       const withStatus = (status: UserStatus) =>
         db.kysely.selectFrom("user").where((eb) => whereStatus(eb, db.dialect, status));
-      let filtered = query.status ? withStatus(query.status) : db.kysely.selectFrom("user");
-      if (query.search) {
-        filtered = filtered.where(await searchTerm(db, "", ["email", "username", "name"], query.search));
-      }
+      const search = query.search
+        ? await searchTerm(db, "", ["email", "username", "name"], query.search)
+        : undefined;
+      // Counted from the status indexes; listed by walking the sort order (see `walked`).
+      const matching = (forCount: boolean) => {
+        const status = query.status;
+        let rows = db.kysely.selectFrom("user");
+        if (status) {
+          rows = rows.where((eb) =>
+            forCount ? whereStatus(eb, db.dialect, status) : walked(whereStatus(eb, db.dialect, status)),
+          );
+        }
+        return search ? rows.where(search) : rows;
+      };
+      const filtered = matching(true);
       const count = async (matching: typeof filtered) =>
         Number(
           (await matching.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst())?.count ??
@@ -233,7 +254,7 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
       const order = query.order ?? "asc";
       // The offset is the contract (skip), so it is paid; but only over the ids of a (column, id) index, and the
       // full rows are read for the one page. Ties follow the sort direction so the index is walked one way.
-      const pageIds = filtered
+      const pageIds = matching(false)
         .select("id")
         .orderBy(column, order)
         .orderBy("id", order)
