@@ -140,6 +140,7 @@ describe("loadConfig refuses malformed values", () => {
     ["DATABASE_URL=mysql://…", { DATABASE_URL: "mysql://gatehouse@db/gatehouse" }, ["DATABASE_URL"]],
     ["DATABASE_URL not a URL", { DATABASE_URL: "gatehouse.sqlite" }, ["DATABASE_URL"]],
     ["DATABASE_SCHEMA with a quote", { DATABASE_SCHEMA: 'x"; drop' }, ["DATABASE_SCHEMA"]],
+    ["SQLITE_SYNCHRONOUS=off", { SQLITE_SYNCHRONOUS: "off" }, ["SQLITE_SYNCHRONOUS"]],
     ["REDIS_URL=foo", { REDIS_URL: "foo" }, ["REDIS_URL"]],
     ["REDIS_URL=http://…", { REDIS_URL: "http://cache:6379" }, ["REDIS_URL"]],
     ["SMTP_URL=http://…", { SMTP_URL: "http://mail" }, ["SMTP_URL"]],

@@ -25,6 +25,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** PostgreSQL schema to use (tests use a fresh one per run). */
   readonly databaseSchema: string | undefined;
+  /** SQLITE_SYNCHRONOUS: `normal` (WAL commits reach the disk at checkpoints) or `full` (every commit fsyncs). */
+  readonly sqliteSynchronous: "normal" | "full";
   readonly redisUrl: string | undefined;
   /** Prefix of every cache key, so several deployments (or test runs) can share one Redis. */
   readonly cachePrefix: string;
@@ -361,6 +363,10 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
   if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
     fail("DATABASE_SCHEMA", "a lower-case PostgreSQL identifier", databaseSchema);
   }
+  const sqliteSynchronous = optional(env, "SQLITE_SYNCHRONOUS")?.toLowerCase() ?? "normal";
+  if (sqliteSynchronous !== "normal" && sqliteSynchronous !== "full") {
+    fail("SQLITE_SYNCHRONOUS", "normal or full", sqliteSynchronous);
+  }
 
   const adminEmail = optional(env, "ADMIN_EMAIL");
   const adminPassword = optional(env, "ADMIN_PASSWORD");
@@ -401,6 +407,7 @@ export function loadConfig(env: Env = process.env, warn: (message: string) => vo
     dataDir,
     databaseUrl,
     databaseSchema,
+    sqliteSynchronous,
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     cachePrefix: optional(env, "CACHE_PREFIX") ?? "gatehouse:",
     // 100k entries / 64 MiB: the sessions and counters of a busy single node, well inside a small container.

@@ -1,7 +1,8 @@
 /** Builds the identity core once per app: tenants, accounts, roles, API keys, OAuth clients, policies, guard. */
 import type { Auth } from "../auth/index.ts";
 import type { Principal } from "../auth/principal.ts";
-import { type Authorizer, createAuthorizer } from "../authz/service.ts";
+import { createAuthorizer } from "../authz/lazy.ts";
+import type { Authorizer } from "../authz/service.ts";
 import type { Db } from "../platform/db/index.ts";
 import type { Logger } from "../platform/logger.ts";
 import { createPwnedCheck } from "../platform/password/pwned.ts";

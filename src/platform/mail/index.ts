@@ -7,7 +7,7 @@
  */
 import { appendFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../logger.ts";
 import { createDurableQueue } from "./durable-queue.ts";
@@ -84,14 +84,22 @@ export function createMailer(options: {
 
 function smtpDelivery(url: string, from: string): Pick<Mailer, "transport" | "send" | "close"> {
   // Options given in the URL's query (e.g. `?ignoreTLS=true`) take precedence over these.
-  const transporter = nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
+  // nodemailer (and the node:http, node:tls and node:net it loads) comes in on the first send, not at start-up:
+  // loading it cost about a tenth of the time to ready, and most processes send no mail for a while.
+  let transporter: Promise<Transporter> | undefined;
+  const connect = () => {
+    transporter ??= import("nodemailer").then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url, ...SMTP_TIMEOUTS }),
+    );
+    return transporter;
+  };
   return {
     transport: "smtp",
     async send(message) {
-      await transporter.sendMail({ from, ...message });
+      await (await connect()).sendMail({ from, ...message });
     },
     async close() {
-      transporter.close();
+      (await transporter)?.close();
     },
   };
 }
