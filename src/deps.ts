@@ -94,13 +94,17 @@ export async function createDeps(config: Config, overrides: { logger?: Logger } 
   tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
   const tenantService = tenants;
   await withStartupLock(db, async () => {
-    await migrate(auth, db);
+    const migrated = await migrate(auth, db);
     const adminId = config.admin ? await ensurePlatformAdmin(auth, config.admin, logger) : undefined;
     // The `default` tenant exists from the first start; the platform admin owns it.
     await tenantService.ensureDefaultTenant(adminId);
-    // Accounts from before every account joined `default` (or whose joining failed) join it now.
-    const joined = await tenantService.backfillDefaultMemberships();
-    if (joined > 0) logger.info({ accounts: joined }, "accounts added to the default tenant");
+    // Accounts from a build before every account joined `default` join it now. This build creates each account
+    // with its membership in one transaction (src/auth/membership-hook.ts), so the scan over every user — seconds
+    // at a million — runs only when the schema changed, i.e. after an upgrade from an older build.
+    if (migrated) {
+      const joined = await tenantService.backfillDefaultMemberships();
+      if (joined > 0) logger.info({ accounts: joined }, "accounts added to the default tenant");
+    }
   });
   // Once its table exists: invalidations recorded before a restart are honoured before the first request.
   await cache.start();

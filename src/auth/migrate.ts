@@ -24,10 +24,13 @@ const OWN_MIGRATION_TABLE = "gatehouse_migration";
 // The state table holds one row: the schema this database was last migrated to.
 const STATE_ROW_ID = 1;
 
-/** Brings the schema up to date (run it inside `withStartupLock`, src/platform/db/migrate.ts). */
-export async function migrate(auth: Auth, db: Db): Promise<void> {
+/**
+ * Brings the schema up to date (run it inside `withStartupLock`, src/platform/db/migrate.ts). Returns whether the
+ * migrators ran: false when the database already records this build's schema.
+ */
+export async function migrate(auth: Auth, db: Db): Promise<boolean> {
   const fingerprint = betterAuthSchemaFingerprint(auth.options);
-  if (await isSchemaCurrent(db, fingerprint)) return;
+  if (await isSchemaCurrent(db, fingerprint)) return false;
   // better-auth's migrator reads the connection from a `{ db, type }` database option, not from the guarded
   // adapter factory createAuth passes (src/auth/last-owner-guard.ts).
   const { runMigrations } = await getMigrations({
@@ -37,6 +40,7 @@ export async function migrate(auth: Auth, db: Db): Promise<void> {
   await runMigrations();
   await runOwnMigrations(db.kysely, db.dialect);
   await recordSchema(db, fingerprint);
+  return true;
 }
 
 /** better-auth's tables, fields and indexes as this build's options define them (functions left out). */
