@@ -12,6 +12,9 @@
  * Across nodes: a node keeps each tenant's prepared set until `invalidate(tenantId)` (wire it to a pub/sub
  * message) or until `authorize` is given a policy version different from the prepared one (wire it to a
  * version counter in the cache or database). Either way the next decision reloads the rules via `loadRules`.
+ *
+ * Memory: at most `maxPreparedTenants` sets are kept (prepared-slots.ts), the least recently used tenant's
+ * dropped for the next one; a dropped tenant's next decision reloads its rules, as after a change.
  */
 import {
   type AuthorizationAnswer,
@@ -31,12 +34,28 @@ import {
   type TenantRule,
   type TenantRuleSet,
 } from "./model.ts";
+import { createPreparedSlots } from "./prepared-slots.ts";
 import { toCedarRequest } from "./request.ts";
 
 export interface AuthorizerOptions {
   readonly logger: Logger;
   /** Reads a tenant's rules (all of them; disabled ones are skipped here) and their current version. */
   readonly loadRules: (tenantId: string) => Promise<TenantRuleSet>;
+  /** Tenants whose prepared set is kept (default DEFAULT_MAX_PREPARED_TENANTS). */
+  readonly maxPreparedTenants?: number;
+}
+
+/**
+ * A prepared set of the defaults plus a few rules weighs some tens of kilobytes of wasm memory, so 1,000 keeps
+ * a node's share well under 100 MB whatever the number of tenants, while the tenants active at one time stay
+ * prepared (a reload costs two indexed queries and one pre-parse, about a millisecond).
+ */
+export const DEFAULT_MAX_PREPARED_TENANTS = 1_000;
+
+/** How full the cache of prepared tenant sets is (for tests and metrics). */
+export interface PreparedStats {
+  readonly tenants: number;
+  readonly capacity: number;
 }
 
 export interface AuthorizeOptions {
@@ -60,6 +79,7 @@ export interface Authorizer {
    * a deny, as in `authorize`). Judges what the rule itself does, whatever else the tenant has.
    */
   deniedByRule(text: string, requests: readonly AuthzRequest[]): AuthzRequest[];
+  preparedStats(): PreparedStats;
 }
 
 const DENY: Decision = { allowed: false, notices: [], reasons: [] };
@@ -132,13 +152,19 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   prepareShared();
   const scope = `gatehouse-authz-${++authorizerCount}`;
 
-  const tenants = new Map<string, PreparedTenant>();
+  const tenants = createPreparedSlots<PreparedTenant>(
+    options.maxPreparedTenants ?? DEFAULT_MAX_PREPARED_TENANTS,
+    (index) => `${scope}:slot:${index}`,
+  );
   const loading = new Map<string, { readonly generation: number; readonly promise: Promise<void> }>();
-  // Bumped by every change notice, so that rules loaded before it are not taken as current.
+  // Bumped by every change notice, so that rules loaded before it are not taken as current. Kept only for
+  // tenants that are prepared or loading (nothing else can be stale), so it is bounded like the cache.
   const generations = new Map<string, number>();
 
-  const tenantSetId = (tenantId: string) => `${scope}:tenant:${tenantId}`;
   const generationOf = (tenantId: string) => generations.get(tenantId) ?? 0;
+  const evict = (tenantId: string) => {
+    if (!loading.has(tenantId)) generations.delete(tenantId);
+  };
 
   function validatePolicies(policies: Record<string, string>): string[] {
     const answer = validate({
@@ -157,8 +183,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     return errors.length === 0 ? { ok: true } : { ok: false, errors };
   }
 
-  /** Pre-parses defaults + enabled rules under the tenant's id; returns the errors instead when invalid. */
-  function prepare(tenantId: string, ruleSet: TenantRuleSet, generation: number): PreparedTenant | string[] {
+  /**
+   * Pre-parses defaults + enabled rules into the tenant's slot and caches them; returns the errors instead (and
+   * changes nothing) when a rule is invalid.
+   */
+  function prepare(tenantId: string, ruleSet: TenantRuleSet, generation: number): string[] | undefined {
     const rules = activeRules(ruleSet.rules);
     const texts: Record<string, string> = {};
     const notices = new Map<string, string | null>();
@@ -169,34 +198,34 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const errors = rules.length === 0 ? [] : validatePolicies(texts);
     if (errors.length > 0) return errors;
     for (const [id, notice] of DEFAULT_NOTICES) notices.set(id, notice);
-    const parsed = preparsePolicySet(tenantSetId(tenantId), {
-      staticPolicies: { ...texts, ...DEFAULT_TEXTS },
-    });
-    if (parsed.type === "failure") return parsed.errors.map(describe);
-    return { version: ruleSet.version, generation, notices };
+    const slot = tenants.claim(tenantId, evict);
+    const parsed = preparsePolicySet(slot, { staticPolicies: { ...texts, ...DEFAULT_TEXTS } });
+    if (parsed.type === "failure") {
+      // The slot's content is unknown now: nobody decides with it until it is filled again.
+      tenants.release(tenantId, slot);
+      return parsed.errors.map(describe);
+    }
+    tenants.set(tenantId, slot, { version: ruleSet.version, generation, notices });
+    return undefined;
   }
 
   function install(tenantId: string, ruleSet: TenantRuleSet, generation: number): void {
     // Loads can finish out of order: never replace rules read after these.
-    const installed = tenants.get(tenantId);
+    const installed = tenants.peek(tenantId)?.value;
     if (installed && installed.generation > generation) return;
-    const prepared = prepare(tenantId, ruleSet, generation);
-    if (Array.isArray(prepared)) {
+    const errors = prepare(tenantId, ruleSet, generation);
+    if (errors) {
       // Only reachable when stored rules stop validating (e.g. after a schema change): deny rather than
       // evaluate a set in which a forbid might be missing.
-      logger.error(
-        { tenantId, version: ruleSet.version, errors: prepared },
-        "tenant policy rules are invalid",
-      );
-      tenants.set(tenantId, { version: ruleSet.version, generation, notices: undefined });
-      return;
+      logger.error({ tenantId, version: ruleSet.version, errors }, "tenant policy rules are invalid");
+      const slot = tenants.claim(tenantId, evict);
+      tenants.set(tenantId, slot, { version: ruleSet.version, generation, notices: undefined });
     }
-    tenants.set(tenantId, prepared);
   }
 
   async function ensureCurrent(tenantId: string, version: number | undefined): Promise<void> {
     const generation = generationOf(tenantId);
-    const current = tenants.get(tenantId);
+    const current = tenants.peek(tenantId)?.value;
     if (current?.generation === generation && (version === undefined || current.version === version)) return;
     const pending = loading.get(tenantId);
     // Share a load already under way, unless a change notice arrived after it started.
@@ -283,28 +312,37 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     ) {
       return decide(DEFAULTS_SET_ID, DEFAULT_NOTICES, request, tenantId);
     }
-    try {
-      await ensureCurrent(tenantId, opts.version);
-    } catch (error) {
-      logger.error({ err: error, tenantId }, "could not load tenant policy rules; denying");
-      return DENY;
+    // Other tenants' loads may take this tenant's slot between its load and the decision: then load again. Twice
+    // more is plenty unless far more tenants are active at once than the cache holds (then: deny, logged).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await ensureCurrent(tenantId, opts.version);
+      } catch (error) {
+        logger.error({ err: error, tenantId }, "could not load tenant policy rules; denying");
+        return DENY;
+      }
+      // Read after the await and decided without another: the slot holds exactly this entry's set.
+      const prepared = tenants.get(tenantId);
+      if (prepared)
+        return prepared.value.notices
+          ? decide(prepared.slot, prepared.value.notices, request, tenantId)
+          : DENY;
     }
-    // Read after the await: whatever is installed now is what the pre-parsed set under this id holds.
-    const prepared = tenants.get(tenantId);
-    if (!prepared?.notices) return DENY;
-    return decide(tenantSetId(tenantId), prepared.notices, request, tenantId);
+    logger.error({ tenantId, capacity: tenants.capacity }, "tenant policy set evicted before use; denying");
+    return DENY;
   }
 
   function setTenantRules(tenantId: string, ruleSet: TenantRuleSet): void {
     const generation = generationOf(tenantId) + 1;
     // prepare() replaces the pre-parsed set only once every rule validated, so a refusal changes nothing.
-    const prepared = prepare(tenantId, ruleSet, generation);
-    if (Array.isArray(prepared)) throw new Error(`invalid tenant policy rules: ${prepared.join("; ")}`);
+    const errors = prepare(tenantId, ruleSet, generation);
+    if (errors) throw new Error(`invalid tenant policy rules: ${errors.join("; ")}`);
     generations.set(tenantId, generation);
-    tenants.set(tenantId, prepared);
   }
 
   function invalidate(tenantId: string): void {
+    // A tenant neither prepared nor loading has nothing stale; recording it would grow with every tenant.
+    if (!tenants.peek(tenantId) && !loading.has(tenantId)) return;
     generations.set(tenantId, generationOf(tenantId) + 1);
   }
 
@@ -321,5 +359,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     );
   }
 
-  return { authorize, setTenantRules, invalidate, validateRule, deniedByRule };
+  const preparedStats = (): PreparedStats => ({ tenants: tenants.size, capacity: tenants.capacity });
+
+  return { authorize, setTenantRules, invalidate, validateRule, deniedByRule, preparedStats };
 }

@@ -2,11 +2,17 @@
  * SQL for user reads: a tenant's members joined with their user rows (paged by cursor), and platform-wide
  * accounts (paged by offset, for the dialects). Status filters are status.ts's whereStatus, the SQL twin of the
  * status every view renders.
+ *
+ * At a million accounts (bench/scale.ts) every list walks an index of migration 011 in its sort order and stops
+ * after one page: keyset conditions are row-value comparisons, which both databases turn into an index range,
+ * and a count runs only when the page cannot tell the total itself.
  */
+import { sql } from "kysely";
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
-import { containsText, dateParam, escapeLike, like } from "../../platform/db/values.ts";
+import { boolParam, dateParam, escapeLike, like } from "../../platform/db/values.ts";
 import { isPlaceholderEmail } from "../../platform/mail/index.ts";
+import { searchTerm } from "./search.ts";
 import { type UserStatus, whereStatus } from "./status.ts";
 import { type AccountView, type TenantUserView, toAccountView, toTenantUserView } from "./view.ts";
 
@@ -54,6 +60,15 @@ const USER_COLUMNS = [
   "u.lastLoginAt",
 ] as const;
 
+/**
+ * On SQLite, a tenant with at least this many members is listed by walking the users in list order and probing
+ * each one's membership (a page costs about limit × accounts/members probes); a smaller one by reading its
+ * members and sorting them (a page costs the tenant's size). 5,000 keeps both below a few milliseconds for a
+ * tenant of any size out of a million accounts. PostgreSQL's planner makes this choice itself from its
+ * per-value statistics.
+ */
+const LARGE_TENANT_MEMBERS = 5_000;
+
 /** How an account is looked up: by id, Hasura's integer id, or one of its identifiers. */
 export type AccountWhere =
   | { readonly id: string }
@@ -62,12 +77,35 @@ export type AccountWhere =
   | { readonly username: string }
   | { readonly phoneNumber: string };
 
-export function createUserQueries(db: Db) {
+export interface UserQueryOptions {
+  /** LARGE_TENANT_MEMBERS unless given (tests make either plan reachable with a handful of users). */
+  readonly largeTenantMembers?: number;
+}
+
+export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
+  const largeTenantMembers = options.largeTenantMembers ?? LARGE_TENANT_MEMBERS;
   const base = () =>
     db.kysely
       .selectFrom("member as m")
       .innerJoin("user as u", "u.id", "m.userId")
       .select([...USER_COLUMNS, "m.role as memberRole", "m.status as memberStatus"]);
+
+  /** Whether a tenant's list is cheaper walked from the user side (SQLite only; see LARGE_TENANT_MEMBERS). */
+  async function walkUsersFirst(tenantId: string): Promise<boolean> {
+    if (db.dialect === "postgres") return false;
+    // Counting stops at the threshold, so this costs at most that many index entries.
+    const probe = db.kysely
+      .selectFrom("member")
+      .select("id")
+      .where("organizationId", "=", tenantId)
+      .limit(largeTenantMembers)
+      .as("probe");
+    const row = await db.kysely
+      .selectFrom(probe)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0) >= largeTenantMembers;
+  }
 
   async function findAccount(where: AccountWhere): Promise<AccountView | null> {
     let query = db.kysely.selectFrom("user").selectAll();
@@ -91,24 +129,26 @@ export function createUserQueries(db: Db) {
     },
 
     async listInTenant(tenantId: string, filter: ListFilter): Promise<TenantUserView[]> {
-      let query = base().where("m.organizationId", "=", tenantId);
+      // The join order decides the cost on SQLite (see LARGE_TENANT_MEMBERS): CROSS JOIN makes SQLite keep the
+      // user table outside, walking its createdAt index; PostgreSQL reads it as an inner join and plans freely.
+      const large = await walkUsersFirst(tenantId);
+      let query = large
+        ? db.kysely
+            .selectFrom("user as u")
+            .crossJoin("member as m")
+            .whereRef("m.userId", "=", "u.id")
+            .select([...USER_COLUMNS, "m.role as memberRole", "m.status as memberStatus"])
+        : base();
+      query = query.where("m.organizationId", "=", tenantId);
       if (filter.cursor) {
         const at = dateParam(db.dialect, filter.cursor.createdAt);
         const id = filter.cursor.id;
-        query = query.where((eb) =>
-          eb.or([eb("u.createdAt", ">", at), eb.and([eb("u.createdAt", "=", at), eb("u.id", ">", id)])]),
-        );
+        query = query.where((eb) => eb(eb.refTuple("u.createdAt", "u.id"), ">", eb.tuple(at, id)));
       }
       if (filter.q) {
-        const q = filter.q;
-        query = query.where((eb) =>
-          eb.or([
-            containsText("u.email", q),
-            containsText("u.name", q),
-            containsText("u.username", q),
-            containsText("u.phoneNumber", q),
-          ]),
-        );
+        // A small tenant's members are few enough to test one by one; a large one needs the search index.
+        const columns = ["email", "name", "username", "phoneNumber"] as const;
+        query = query.where(await searchTerm(db, "u.", columns, filter.q, { scan: !large }));
       }
       if (filter.status) {
         const status = filter.status;
@@ -153,33 +193,64 @@ export function createUserQueries(db: Db) {
     findAccount,
 
     async listAccounts(query: AccountListQuery): Promise<{ users: AccountView[]; total: number }> {
-      let filtered = db.kysely.selectFrom("user");
-      if (query.status) {
-        const status = query.status;
-        filtered = filtered.where((eb) => whereStatus(eb, db.dialect, status));
-      }
+      const withStatus = (status: UserStatus) =>
+        db.kysely.selectFrom("user").where((eb) => whereStatus(eb, db.dialect, status));
+      let filtered = query.status ? withStatus(query.status) : db.kysely.selectFrom("user");
       if (query.search) {
-        const search = query.search;
-        filtered = filtered.where((eb) =>
-          eb.or([
-            containsText("email", search),
-            containsText("username", search),
-            containsText("name", search),
-          ]),
-        );
+        filtered = filtered.where(await searchTerm(db, "", ["email", "username", "name"], query.search));
       }
+      const count = async (matching: typeof filtered) =>
+        Number(
+          (await matching.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst())?.count ??
+            0,
+        );
+      const countAccounts = async () => {
+        if (db.dialect === "sqlite") return count(db.kysely.selectFrom("user"));
+        const kept = await sql<{ n: string }>`select n from user_count where id = 1`.execute(db.kysely);
+        return Number(kept.rows[0]?.n ?? 0);
+      };
+      const countAll = () => {
+        if (!query.status && !query.search) return countAccounts();
+        // Nearly every account is active, so counting them reads the whole table; without a search they are
+        // all − pending − disabled instead: those two are few and indexed (migration 011), and the three
+        // statuses split the accounts exactly (status.ts).
+        if (query.status !== "active" || query.search) return count(filtered);
+        const disabled = withStatus("disabled");
+        return Promise.all([
+          countAccounts(),
+          count(withStatus("pending")),
+          // Disabled = stored so, or else banned (a ban in force has the flag set): two index ranges, where the
+          // rule's OR as a whole would be a scan on SQLite. whereStatus still decides every row.
+          count(disabled.where("status", "=", "disabled")),
+          count(
+            disabled
+              .where((eb) => eb.or([eb("status", "is", null), eb("status", "!=", "disabled")]))
+              .where("banned", "=", boolParam(db.dialect, true)),
+          ),
+        ]).then(([all, pending, stored, banned]) => all - pending - stored - banned);
+      };
       const column = SORT_COLUMNS[query.sort ?? "created_at"];
-      const [rows, count] = await Promise.all([
-        filtered
-          .selectAll()
-          .orderBy(column, query.order ?? "asc")
-          .orderBy("id")
-          .limit(query.limit)
-          .offset(query.skip)
-          .execute(),
-        filtered.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst(),
-      ]);
-      return { users: rows.map(toAccountView), total: Number(count?.count ?? 0) };
+      const order = query.order ?? "asc";
+      // The offset is the contract (skip), so it is paid; but only over the ids of a (column, id) index, and the
+      // full rows are read for the one page. Ties follow the sort direction so the index is walked one way.
+      const pageIds = filtered
+        .select("id")
+        .orderBy(column, order)
+        .orderBy("id", order)
+        .limit(query.limit)
+        .offset(query.skip);
+      const rows = await db.kysely
+        .selectFrom("user")
+        .selectAll()
+        .where("id", "in", pageIds)
+        .orderBy(column, order)
+        .orderBy("id", order)
+        .execute();
+      // A page that is not full ends the list, so it tells the total; counting every match is paid only when
+      // more may follow (or when the offset ran past the end).
+      const known = rows.length < query.limit && (rows.length > 0 || query.skip === 0);
+      const total = known ? query.skip + rows.length : await countAll();
+      return { users: rows.map(toAccountView), total };
     },
 
     /** Platform admins whose account is not disabled (the last one is never deleted). */
