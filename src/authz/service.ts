@@ -25,6 +25,7 @@ import {
   validate,
 } from "@cedar-policy/cedar-wasm/nodejs";
 import type { Logger } from "../platform/logger.ts";
+import { createDecisionMemo } from "./decision-memo.ts";
 import { DEFAULT_POLICIES, SCHEMA_TEXT, TENANT_RULE_PREFIX } from "./default-policies.ts";
 import {
   type AuthzRequest,
@@ -161,6 +162,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   // tenants that are prepared or loading (nothing else can be stale), so it is bounded like the cache.
   const generations = new Map<string, number>();
 
+  // Answers of the tenant slots and the defaults (decision-memo.ts); the trial set of deniedByRule is not in it.
+  const memo = createDecisionMemo();
   const generationOf = (tenantId: string) => generations.get(tenantId) ?? 0;
   const evict = (tenantId: string) => {
     if (!loading.has(tenantId)) generations.delete(tenantId);
@@ -200,6 +203,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     for (const [id, notice] of DEFAULT_NOTICES) notices.set(id, notice);
     const slot = tenants.claim(tenantId, evict);
     const parsed = preparsePolicySet(slot, { staticPolicies: { ...texts, ...DEFAULT_TEXTS } });
+    memo.replaced(slot);
     if (parsed.type === "failure") {
       // The slot's content is unknown now: nobody decides with it until it is filled again.
       tenants.release(tenantId, slot);
@@ -250,12 +254,14 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const cedar = toCedarRequest(request);
     let answer: AuthorizationAnswer;
     try {
-      answer = statefulIsAuthorized({
-        ...cedar,
-        preparsedSchemaName: SCHEMA_NAME,
-        preparsedPolicySetId: setId,
-        validateRequest: true,
-      });
+      const evaluate = () =>
+        statefulIsAuthorized({
+          ...cedar,
+          preparsedSchemaName: SCHEMA_NAME,
+          preparsedPolicySetId: setId,
+          validateRequest: true,
+        });
+      answer = report ? memo.answer(setId, cedar, evaluate) : evaluate();
     } catch (error) {
       if (report) logger.error({ err: error, tenantId, action: request.action }, "Cedar authorization threw");
       return DENY;

@@ -5,6 +5,7 @@
  * security, operation ids) and written in plain 3.1 schema terms (json-schema.ts).
  */
 import { toOpenAPISchema } from "@elysiajs/openapi";
+import "./format-checks.ts";
 import type { AnyElysia } from "elysia";
 import type { OpenAPIV3_1 } from "openapi-types";
 import type { Auth } from "../../../auth/index.ts";
