@@ -81,6 +81,18 @@ describe("a public client", () => {
     );
     expect(again.stoppedAt.href).toStartWith(REDIRECT_URI);
     expect(again.stoppedAt.searchParams.get("code")).toBeString();
+
+    // prompt=consent asks again, remembered or not.
+    const asked = await authorize(
+      browser,
+      oidc.buildAuthorizationUrl(config, {
+        ...params,
+        prompt: "consent",
+        code_challenge: (await pkce()).challenge,
+      }),
+    );
+    expect(asked.stoppedAt.pathname).toStartWith("/oidc/interaction/");
+    expect(await asked.last.text()).toContain("Public App");
   });
 
   it("is refused without PKCE", async () => {
