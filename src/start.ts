@@ -73,7 +73,7 @@ async function build(stamp: string, target: string): Promise<void> {
     plugins: [keepOwnFolder],
     // Loaded from node_modules on first use, not carried in the bundle: only some deployments or routes need
     // them (src/authz/lazy.test.ts), and the bundle and its bytecode are read whole at every start.
-    external: ["ioredis", "pg", "qrcode", "oidc-provider"],
+    external: ["ioredis", "pg", "qrcode", "oidc-provider", "nodemailer"],
   });
   if (!result.success) {
     rmSync(temporary, { recursive: true, force: true });
