@@ -71,6 +71,9 @@ async function build(stamp: string, target: string): Promise<void> {
     format: "cjs",
     bytecode: true,
     plugins: [keepOwnFolder],
+    // Loaded from node_modules on first use, not carried in the bundle: only some deployments or routes need
+    // them (src/authz/lazy.test.ts), and the bundle and its bytecode are read whole at every start.
+    external: ["ioredis", "pg", "qrcode", "oidc-provider", "nodemailer"],
   });
   if (!result.success) {
     rmSync(temporary, { recursive: true, force: true });

@@ -23,7 +23,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Db } from "../db/index.ts";
 import { dateParam } from "../db/values.ts";
 import type { Logger } from "../logger.ts";
@@ -206,7 +206,10 @@ export function createDbInvalidationLog(options: DbInvalidationLogOptions): Inva
 
   async function listen(url: string): Promise<void> {
     if (closed || !channel) return;
-    const client = new pg.Client({ connectionString: url });
+    // The driver only where this runs (PostgreSQL): a SQLite node with Redis never loads it.
+    const { Client } = (await import("pg")).default;
+    if (closed) return;
+    const client = new Client({ connectionString: url });
     const lost = () => {
       if (listener !== client) return;
       listener = undefined;

@@ -7,7 +7,6 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createKyselyAdapter } from "@better-auth/kysely-adapter";
 import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
 import type { Config } from "../../config.ts";
 import { type AvailabilityOptions, createDbAvailability, type DbAvailability } from "./availability.ts";
 import { observedDialect, observedSqlite } from "./observed-driver.ts";
@@ -132,6 +131,8 @@ async function connectPostgres(
   schema: string | undefined,
   availability: DbAvailability,
 ): Promise<Db> {
+  // Loaded here, not at the top: a SQLite node never needs the driver (~11 MB resident, src/authz/lazy.test.ts).
+  const { default: pg } = await import("pg");
   if (schema) {
     // Create the schema with a one-off connection before the pool pins search_path to it.
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
