@@ -64,14 +64,12 @@ describe("start-up migrations", () => {
     const first = await start();
     const names = ownMigrationNames(first.deps.db.dialect);
     const last = names.at(-1) ?? "";
-    expect(last).toBe("009_oidc_payload");
-    // A database migrated by the build before the last migration existed.
-    await sql`drop table oidc_payload`.execute(first.deps.db.kysely);
+    // A database migrated by the build before the last migration existed (every migration is idempotent: it
+    // runs again over what it finds).
     await sql`delete from gatehouse_migration where name = ${last}`.execute(first.deps.db.kysely);
     await stop(first);
 
     const second = await start();
-    expect(await hasTable(second.deps.db, "oidc_payload")).toBe(true);
     const { rows } = await sql<{ name: string }>`select name from gatehouse_migration`.execute(
       second.deps.db.kysely,
     );
