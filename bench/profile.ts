@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:profile -- <scenario>`: one scenario of `npm run bench` against Gatehouse run from its sources
+ * under Bun's CPU profiler (`--cpu-prof-md`), to see where a request's time goes. The markdown profile is
+ * written to BENCH_PROFILE_DIR (a temp directory) when the server stops; its path is printed.
+ * Scenarios: health, session-cookie, session-bearer, user-bearer, user-jwt, user-apikey, sign-in.
+ */
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, npmPath, startServer } from "./processes.ts";
+import { seedGatehouse } from "./seed.ts";
+import { runWrk } from "./wrk.ts";
+
+const scenario = process.argv[2] ?? "user-bearer";
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const dir = process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
+const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
+const port = await freePort();
+const server = await startServer({
+  name: "gatehouse",
+  command: [process.execPath, "--cpu-prof-md", `--cpu-prof-dir=${dir}`, "src/index.ts"],
+  env: {
+    PATH: npmPath(),
+    HOME: process.env.HOME ?? tmpdir(),
+    NODE_ENV: "production",
+    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-01",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    BASE_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-profile-data-")),
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_ENABLED: "false",
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_GRACE_MS: "500",
+  },
+  port,
+  readyPath: "/health",
+});
+const f = await seedGatehouse(server.url, ADMIN, 20);
+const requests: Record<
+  string,
+  { path: string; headers: Record<string, string>; method?: string; bodies?: string[] }
+> = {
+  health: { path: "/health", headers: {} },
+  "session-cookie": { path: "/api/auth/get-session", headers: { cookie: f.user.cookie } },
+  "session-bearer": { path: "/api/auth/get-session", headers: { authorization: `Bearer ${f.user.token}` } },
+  "user-bearer": {
+    path: `/v1/users/${f.user.userId}`,
+    headers: { authorization: `Bearer ${f.admin.token}` },
+  },
+  "user-jwt": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.adminJwt}` } },
+  "user-apikey": { path: `/v1/users/${f.user.userId}`, headers: { "x-api-key": f.adminApiKey } },
+  "sign-in": {
+    path: "/api/auth/sign-in/email",
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url },
+    bodies: f.signInBodies,
+  },
+};
+const spec = requests[scenario];
+if (!spec) throw new Error(`unknown scenario ${scenario}`);
+const check = await fetch(`${server.url}${spec.path}`, {
+  method: spec.method ?? "GET",
+  headers: spec.headers,
+  body: spec.bodies?.[0],
+});
+console.log(`check: ${check.status} ${(await check.text()).slice(0, 120)}`);
+const result = await runWrk({
+  url: `${server.url}${spec.path}`,
+  method: spec.method === "POST" ? "POST" : "GET",
+  headers: spec.headers,
+  bodies: spec.bodies,
+  seconds,
+  connections: 50,
+});
+console.log(
+  `${scenario}: ${Math.round(result.perSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+);
+await server.stop();
+await Bun.sleep(500);
+for (const name of readdirSync(dir)) console.log(join(dir, name));
