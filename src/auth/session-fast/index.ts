@@ -34,6 +34,8 @@ const GET_SESSION = "/get-session";
 export interface SessionAnswer {
   readonly body: { session: LiveSession["session"]; user: LiveSession["user"] };
   readonly headers: Record<string, string>;
+  /** Kept with the stored value the answer comes from (lookup.ts): e.g. its rendered text. */
+  readonly derived: LiveSession["derived"];
 }
 
 interface RateLimitContext {
@@ -123,6 +125,7 @@ export function createFastSessions(auth: Auth) {
     return {
       body: { session: live.session, user: live.user },
       headers: { "cache-control": "no-store", "content-type": "application/json", pragma: "no-cache" },
+      derived: live.derived,
     };
   }
 

@@ -60,4 +60,31 @@ describe("createSessionLookup", () => {
     const entries = { t1: stored(), "revoked-sessions-before-u1": String(NOW - 5000) };
     expect(await lookupOver(entries)("t1", NOW)).not.toBe("fallback");
   });
+
+  it("parses a stored value once, and never answers from an earlier value of the entry", async () => {
+    const entries: Record<string, string> = { t1: stored() };
+    const find = lookupOver(entries);
+    const first = await find("t1", NOW);
+    const again = await find("t1", NOW);
+    if (first === "fallback" || again === "fallback") throw new Error("expected a live session");
+    expect(again.user).toBe(first.user);
+    expect(again.derived).toBe(first.derived);
+    // Another node renames the user: the entry's text changes, and so does the answer.
+    const renamed = JSON.parse(entries.t1 ?? "") as { user: { name: string } };
+    renamed.user.name = "Renamed";
+    entries.t1 = JSON.stringify(renamed);
+    const after = await find("t1", NOW);
+    if (after === "fallback") throw new Error("expected a live session");
+    expect(after.user.name).toBe("Renamed");
+    expect(after.derived).not.toBe(first.derived);
+  });
+
+  it("judges a parsed value's expiry and revocation on every request", async () => {
+    const entries: Record<string, string> = { t1: stored({ expiresAt: NOW + 1000 }) };
+    const find = lookupOver(entries);
+    expect(await find("t1", NOW)).not.toBe("fallback");
+    expect(await find("t1", NOW + 1001)).toBe("fallback");
+    entries["revoked-sessions-before-u1"] = String(NOW);
+    expect(await find("t1", NOW)).toBe("fallback");
+  });
 });

@@ -30,11 +30,16 @@ export type SessionRecord = Record<string, unknown> & {
 export type UserRecord = Record<string, unknown> & { readonly id: string; readonly email: string };
 
 export interface LiveSession {
-  /** As better-auth's get-session returns them (parseSessionOutput / parseUserOutput). */
+  /** As better-auth's get-session returns them (parseSessionOutput / parseUserOutput). Shared: never mutate. */
   readonly session: SessionRecord;
   readonly user: UserRecord;
   /** Due for the `updateAge` refresh (better-auth writes a new expiry unless the client asked not to be remembered). */
   readonly needsRefresh: boolean;
+  /**
+   * What a caller derives from this stored value alone (e.g. its rendered answer), kept with it: a value that
+   * changes in the store is another value, so nothing derived outlives what it was derived from.
+   */
+  readonly derived: Map<string, unknown>;
 }
 
 // better-auth (internal-adapter): a user's sessions created before this time (ms) are revoked.
@@ -45,37 +50,84 @@ interface Stored {
   user?: Record<string, unknown>;
 }
 
+/** A stored session value, parsed once: what does not depend on the time of the request. */
+interface Parsed {
+  readonly session: SessionRecord;
+  readonly user: UserRecord;
+  readonly userId: string;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+  readonly derived: Map<string, unknown>;
+}
+
+/**
+ * Parsed values by their stored text. Parsing (JSON with better-auth's date reviver, then its output filters,
+ * which deep-clone) was most of a session check's time; the text is the key, so an entry is only ever the parse
+ * of exactly that text, and the store read, the revocation marker and the expiry stay per request. Bounded: the
+ * oldest entry goes first (about 5 KB each).
+ */
+const PARSED_MAX = 1000;
+
 const asDate = (value: unknown) => new Date(value as string | number | Date);
+
+function parseStored(options: SessionStoreContext["options"], raw: unknown): Parsed | null {
+  const stored = safeJSONParse<Stored>(raw as string);
+  const session = stored?.session;
+  const user = stored?.user;
+  if (!session || !user || typeof session.userId !== "string") return null;
+  const expiresAt = asDate(session.expiresAt);
+  const createdAt = asDate(session.createdAt);
+  // findSession's parse, then get-session's own (the same filter, so once is the same).
+  const parsedSession = parseSessionOutput(options, {
+    ...session,
+    expiresAt,
+    createdAt,
+    updatedAt: asDate(session.updatedAt),
+  } as unknown as Parameters<typeof parseSessionOutput>[1]) as unknown as SessionRecord;
+  const parsedUser = parseUserOutput(options, {
+    ...user,
+    createdAt: asDate(user.createdAt),
+    updatedAt: asDate(user.updatedAt),
+  } as Parameters<typeof parseUserOutput>[1]) as unknown as UserRecord;
+  return {
+    session: parsedSession,
+    user: parsedUser,
+    userId: session.userId,
+    createdAtMs: createdAt.getTime(),
+    expiresAtMs: expiresAt.getTime(),
+    derived: new Map(),
+  };
+}
 
 export function createSessionLookup(context: SessionStoreContext) {
   const { options, secondaryStorage: storage, sessionConfig } = context;
+  const parsedByText = new Map<string, Parsed | null>();
+
+  function parsedOf(raw: string): Parsed | null {
+    let parsed = parsedByText.get(raw);
+    if (parsed === undefined) {
+      parsed = parseStored(options, raw);
+      if (parsedByText.size >= PARSED_MAX) {
+        const oldest = parsedByText.keys().next();
+        if (!oldest.done) parsedByText.delete(oldest.value);
+      }
+      parsedByText.set(raw, parsed);
+    }
+    return parsed;
+  }
 
   return async function findLiveSession(token: string, now = Date.now()): Promise<LiveSession | "fallback"> {
     const raw = await storage.get(token);
     if (raw === null || raw === undefined || raw === "") return "fallback";
-    const stored = safeJSONParse<Stored>(raw as string);
-    const session = stored?.session;
-    const user = stored?.user;
-    if (!session || !user || typeof session.userId !== "string") return "fallback";
-    const revokedBefore = Number(await storage.get(`${REVOKED_BEFORE}${session.userId}`));
-    if (asDate(session.createdAt).getTime() < revokedBefore) return "fallback";
-    const expiresAt = asDate(session.expiresAt);
-    if (!(expiresAt.getTime() >= now)) return "fallback";
-    // findSession's parse, then get-session's own (the same filter, so once is the same).
-    const parsedSession = parseSessionOutput(options, {
-      ...session,
-      expiresAt,
-      createdAt: asDate(session.createdAt),
-      updatedAt: asDate(session.updatedAt),
-    } as unknown as Parameters<typeof parseSessionOutput>[1]) as unknown as SessionRecord;
-    const parsedUser = parseUserOutput(options, {
-      ...user,
-      createdAt: asDate(user.createdAt),
-      updatedAt: asDate(user.updatedAt),
-    } as Parameters<typeof parseUserOutput>[1]) as unknown as UserRecord;
+    // A store that hands back objects (not Gatehouse's) has them revived each time, as better-auth does.
+    const parsed = typeof raw === "string" ? parsedOf(raw) : parseStored(options, raw);
+    if (!parsed) return "fallback";
+    const revokedBefore = Number(await storage.get(`${REVOKED_BEFORE}${parsed.userId}`));
+    if (parsed.createdAtMs < revokedBefore) return "fallback";
+    if (!(parsed.expiresAtMs >= now)) return "fallback";
     const { expiresIn, updateAge } = sessionConfig;
-    const needsRefresh = expiresAt.getTime() - expiresIn * 1000 + updateAge * 1000 <= now;
-    return { session: parsedSession, user: parsedUser, needsRefresh };
+    const needsRefresh = parsed.expiresAtMs - expiresIn * 1000 + updateAge * 1000 <= now;
+    return { session: parsed.session, user: parsed.user, needsRefresh, derived: parsed.derived };
   };
 }
 

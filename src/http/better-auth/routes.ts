@@ -4,7 +4,7 @@
  */
 import { Elysia } from "elysia";
 import type { Auth } from "../../auth/index.ts";
-import { fastSessionsOf } from "../../auth/session-fast/index.ts";
+import { fastSessionsOf, type SessionAnswer } from "../../auth/session-fast/index.ts";
 import { handleAuthRequest } from "../../auth/transaction.ts";
 import { localizeAuthError } from "../../i18n/auth-errors.ts";
 import type { LocaleResolver } from "../../i18n/request-locale.ts";
@@ -91,6 +91,22 @@ async function asEveryApiRendersUsers(response: Response): Promise<Response> {
   return new Response(rewritten, { status: response.status, statusText: response.statusText, headers });
 }
 
+const RENDERED_TEXT = "get-session text";
+
+/**
+ * The fast get-session's answer as text, rendered once per stored session value: serializing with the rendering
+ * rule is most of what is left of a session check. Only a ban that ends at a set time makes the text depend on
+ * the clock (`status` turns from `disabled` to `active`), so that one is rendered anew each time.
+ */
+function renderedSession(answer: SessionAnswer): string {
+  const known = answer.derived.get(RENDERED_TEXT);
+  if (typeof known === "string") return known;
+  const text = JSON.stringify(answer.body, asEveryApiRendersThem);
+  const user = answer.body.user;
+  if (!(user.banned && user.banExpires)) answer.derived.set(RENDERED_TEXT, text);
+  return text;
+}
+
 interface EndpointLike {
   readonly path?: unknown;
   readonly options?: { readonly method?: unknown; readonly metadata?: { readonly SERVER_ONLY?: unknown } };
@@ -121,12 +137,7 @@ export function authRoutes(auth: Auth, localeOf: LocaleResolver) {
       request.method === "GET" && new URL(request.url).pathname === GET_SESSION_PATH
         ? await fastSessions.getSession(request)
         : undefined;
-    if (fast) {
-      return new Response(JSON.stringify(fast.body, asEveryApiRendersThem), {
-        status: 200,
-        headers: fast.headers,
-      });
-    }
+    if (fast) return new Response(renderedSession(fast), { status: 200, headers: fast.headers });
     // A sign-in or password change refused by the hashing gate is its 503, not better-auth's bare 500. Only
     // POSTs hash; a GET (the session check every app makes) is spared the scope.
     const response =
