@@ -4,6 +4,7 @@
  * JWKS), or a tenant-bound API key (`X-API-Key`). Banned users, JWTs whose session has ended, and revoked or
  * expired keys resolve to nothing.
  */
+import type { AuthzPrincipal } from "../authz/model.ts";
 import type { Auth } from "./index.ts";
 import { jwtSessionUser } from "./jwt-session.ts";
 import { isBanActive, isPlatformAdminRoles, parseRoles } from "./roles.ts";
@@ -26,6 +27,8 @@ export type Principal =
       readonly keyId: string;
       readonly tenantId: string;
       readonly roles: readonly string[];
+      /** The person the key answers to, as they stand now (read with the key); null when gone or banned. */
+      readonly creator: AuthzPrincipal | null;
     };
 
 /** Whether a request carries any credential at all, valid or not (resolving it is resolvePrincipal's job). */
@@ -61,9 +64,12 @@ function userPrincipal(user: UserLike, activeTenantId: string | null, via: "sess
 }
 
 /** Looks up a raw API key (src/identity/api-keys/service.ts implements it); null when unknown, revoked or expired. */
-export type ApiKeyVerifier = (
-  raw: string,
-) => Promise<{ readonly id: string; readonly tenantId: string; readonly roles: readonly string[] } | null>;
+export type ApiKeyVerifier = (raw: string) => Promise<{
+  readonly id: string;
+  readonly tenantId: string;
+  readonly roles: readonly string[];
+  readonly creator: AuthzPrincipal | null;
+} | null>;
 
 export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKeyVerifier }) {
   const { auth, verifyApiKey } = deps;
@@ -75,7 +81,9 @@ export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKey
     const apiKey = headers.get("x-api-key");
     if (apiKey) {
       const key = await verifyApiKey(apiKey.trim());
-      return key ? { kind: "apiKey", keyId: key.id, tenantId: key.tenantId, roles: key.roles } : null;
+      return key
+        ? { kind: "apiKey", keyId: key.id, tenantId: key.tenantId, roles: key.roles, creator: key.creator }
+        : null;
     }
     const bearer = headers
       .get("authorization")

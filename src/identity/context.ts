@@ -19,4 +19,9 @@ export interface V1Context {
   readonly actor: Actor | null;
   /** The client's address and user agent, for the audit trail (src/identity/audit/actor.ts). */
   readonly client?: { readonly ip: string | null; readonly userAgent: string | null };
+  /**
+   * The tenant's policy version, read with the tenant (tenants/scope.ts); the guard reads it itself when a
+   * context was made without it.
+   */
+  readonly policyVersion?: number;
 }

@@ -42,10 +42,7 @@ export interface IdentityDeps {
 export function createIdentity(deps: IdentityDeps) {
   const { auth, db, logger, config } = deps;
   const tenants = createTenantService({ auth, db, extraDefaultRoles: config.defaultTenantRoles });
-  const apiKeys = createApiKeyService({
-    db,
-    membership: (tenantId, userId) => tenants.membership(tenantId, userId),
-  });
+  const apiKeys = createApiKeyService({ db });
   let authorizer: Authorizer | undefined;
   const policies = createPolicyService({ db, authorizer: () => getAuthorizer() });
   function getAuthorizer(): Authorizer {

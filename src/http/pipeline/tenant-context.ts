@@ -11,21 +11,23 @@ import type { AuthzPrincipal } from "../../authz/model.ts";
 import { clientOf } from "../../identity/audit/actor.ts";
 import type { V1Context } from "../../identity/context.ts";
 import { V1Errors } from "../../identity/errors.ts";
-import type { Tenant, TenantService } from "../../identity/tenants/service.ts";
+import type { TenantScope } from "../../identity/tenants/scope.ts";
+import type { TenantService } from "../../identity/tenants/service.ts";
 import { DEFAULT_TENANT_SLUG } from "../../identity/tenants/service.ts";
 
 export function createContextResolver(deps: { resolvePrincipal: PrincipalResolver; tenants: TenantService }) {
   const { resolvePrincipal, tenants } = deps;
 
-  async function tenantFor(principal: Principal | null, header: string | null): Promise<Tenant> {
-    const requested = header?.trim();
-    if (requested) {
-      const tenant = await tenants.findTenant(requested);
+  async function scopeFor(principal: Principal | null, header: string | null): Promise<TenantScope> {
+    const userId = principal?.kind === "user" ? principal.userId : null;
+    if (header) {
+      const scope = await tenants.scope(header, userId);
       // An API key learns nothing about other tenants: a mismatch is reported before existence.
-      if (principal?.kind === "apiKey" && tenant?.id !== principal.tenantId) throw V1Errors.tenantMismatch();
-      if (!tenant && principal === null) throw V1Errors.unauthenticated();
-      if (!tenant) throw V1Errors.notFound("tenant");
-      return tenant;
+      if (principal?.kind === "apiKey" && scope?.tenant.id !== principal.tenantId)
+        throw V1Errors.tenantMismatch();
+      if (!scope && principal === null) throw V1Errors.unauthenticated();
+      if (!scope) throw V1Errors.notFound("tenant");
+      return scope;
     }
     const own =
       principal?.kind === "apiKey"
@@ -33,20 +35,21 @@ export function createContextResolver(deps: { resolvePrincipal: PrincipalResolve
         : principal?.kind === "user"
           ? principal.activeTenantId
           : null;
-    const tenant = await tenants.findTenant(own ?? DEFAULT_TENANT_SLUG);
-    if (!tenant) throw V1Errors.notFound("tenant");
-    return tenant;
+    const scope = await tenants.scope(own ?? DEFAULT_TENANT_SLUG, userId);
+    if (!scope) throw V1Errors.notFound("tenant");
+    return scope;
   }
 
   return async function resolveContext(headers: Headers): Promise<V1Context> {
     const principal = await resolvePrincipal(headers);
     const header = headers.get("x-tenant-id")?.trim() || null;
-    const tenant = await tenantFor(principal, header);
+    const { tenant, membership, policyVersion } = await scopeFor(principal, header);
     let actor: AuthzPrincipal | null = null;
     if (principal?.kind === "apiKey") {
       actor = { type: "ApiKey", id: principal.keyId, tenantId: principal.tenantId, roles: principal.roles };
     } else if (principal?.kind === "user") {
-      const member = await tenants.membership(tenant.id, principal.userId);
+      // A suspended member acts as a non-member (the tenant service's `membership` rule).
+      const member = membership?.status === "active" ? membership : null;
       // A user names only tenants it belongs to; platform admins may name any.
       if (header && !member && !principal.isPlatformAdmin) throw V1Errors.tenantMismatch();
       actor = {
@@ -58,7 +61,7 @@ export function createContextResolver(deps: { resolvePrincipal: PrincipalResolve
         isPlatformAdmin: principal.isPlatformAdmin,
       };
     }
-    return { principal, tenant, actor, client: clientOf(headers) };
+    return { principal, tenant, actor, client: clientOf(headers), policyVersion };
   };
 }
 

@@ -8,7 +8,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { isBanActive, isPlatformAdminRoles, parseRoles } from "../../auth/roles.ts";
 import type { AuthzPrincipal } from "../../authz/model.ts";
 import type { Db } from "../../platform/db/index.ts";
+import { preparedQuery } from "../../platform/db/prepared.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
+import { memberStatus } from "../accounts/status.ts";
 import { type CreatorStanding, rolesWithinCreatorRights } from "./creator-rights.ts";
 
 const KEY_PREFIX = "ghk_";
@@ -41,6 +43,8 @@ function hashKey(raw: string): string {
 /** The key a request acts with: `roles` are what it may do now (its granted roles within its creator's). */
 export interface VerifiedApiKey extends ApiKey {
   readonly grantedRoles: readonly string[];
+  /** The person the key answers to, as they stand now (see creatorPrincipal); read with the key. */
+  readonly creator: AuthzPrincipal | null;
 }
 
 function fromRow(row: Record<string, unknown>): ApiKey {
@@ -60,11 +64,6 @@ function fromRow(row: Record<string, unknown>): ApiKey {
 
 export interface ApiKeyDeps {
   readonly db: Db;
-  /** The user's active membership of the tenant (null when removed or suspended), as the tenant service reads it. */
-  readonly membership: (
-    tenantId: string,
-    userId: string,
-  ) => Promise<{ readonly roles: readonly string[] } | null>;
 }
 
 /** The latest expiry a key may be given at `now`; later ones are refused by the route. */
@@ -72,22 +71,67 @@ export function latestApiKeyExpiry(now = Date.now()): Date {
   return new Date(now + API_KEY_MAX_TTL_DAYS * DAY_MS);
 }
 
-export function createApiKeyService({ db, membership }: ApiKeyDeps) {
-  /** The creator as it stands now; null when it is gone or banned (a key then has no rights at all). */
-  async function creatorStanding(key: ApiKey): Promise<CreatorStanding | null> {
-    if (!key.createdBy) return null;
-    const user = await db.kysely
-      .selectFrom("user")
-      .select(["role", "banned", "banExpires"])
-      .where("id", "=", key.createdBy)
-      .executeTakeFirst();
-    if (!user || isBanActive(user)) return null;
-    const member = await membership(key.tenantId, key.createdBy);
-    return {
-      isPlatformAdmin: isPlatformAdminRoles(parseRoles(user.role)),
-      tenantRoles: member?.roles ?? null,
-    };
-  }
+/** The creator as the joined read found them: their account and their membership of the key's tenant. */
+interface CreatorRow {
+  creatorId: string | null;
+  creatorRole: string | null;
+  creatorBanned: unknown;
+  creatorBanExpires: unknown;
+  creatorMemberRole: string | null;
+  creatorMemberStatus: string | null;
+}
+
+/** The creator as it stands now; null when it is gone or banned (a key then has no rights at all). */
+function standingOf(row: CreatorRow): CreatorStanding | null {
+  if (!row.creatorId) return null;
+  if (isBanActive({ banned: row.creatorBanned, banExpires: row.creatorBanExpires })) return null;
+  const activeMember = row.creatorMemberRole !== null && memberStatus(row.creatorMemberStatus) === "active";
+  return {
+    isPlatformAdmin: isPlatformAdminRoles(parseRoles(row.creatorRole)),
+    tenantRoles: activeMember ? parseRoles(row.creatorMemberRole) : null,
+  };
+}
+
+/** The person a key answers to as a principal of its tenant; null when gone or banned. */
+function creatorAsPrincipal(key: ApiKey, standing: CreatorStanding | null): AuthzPrincipal | null {
+  if (!standing || !key.createdBy) return null;
+  return {
+    type: "User",
+    id: key.createdBy,
+    // Outside the tenant (a platform admin who is no member) acts from nowhere, as the pipeline does it.
+    tenantId: standing.tenantRoles ? key.tenantId : "",
+    roles: standing.tenantRoles ?? [],
+    isPlatformAdmin: standing.isPlatformAdmin,
+  };
+}
+
+export function createApiKeyService({ db }: ApiKeyDeps) {
+  /**
+   * A key with its creator's account and membership of the key's tenant, in one read (every request made with
+   * a key needs all three): by its hash (`keyHash`) or by its id.
+   */
+  const keyWithCreator = (by: "keyHash" | "id") =>
+    preparedQuery<Record<string, unknown> & CreatorRow>(db, (kysely, param) =>
+      kysely
+        .selectFrom("api_key as k")
+        .leftJoin("user as u", "u.id", "k.createdBy")
+        .leftJoin("member as m", (join) =>
+          join.onRef("m.organizationId", "=", "k.organizationId").onRef("m.userId", "=", "k.createdBy"),
+        )
+        .selectAll("k")
+        .select([
+          "u.id as creatorId",
+          "u.role as creatorRole",
+          "u.banned as creatorBanned",
+          "u.banExpires as creatorBanExpires",
+          "m.role as creatorMemberRole",
+          "m.status as creatorMemberStatus",
+        ])
+        .where(`k.${by}`, "=", param(0))
+        .limit(1),
+    );
+  const byHash = keyWithCreator("keyHash");
+  const byId = keyWithCreator("id");
 
   return {
     /**
@@ -127,23 +171,10 @@ export function createApiKeyService({ db, membership }: ApiKeyDeps) {
      * key or its creator is gone or banned. The guard decides a key's request for this person too.
      */
     async creatorPrincipal(keyId: string): Promise<AuthzPrincipal | null> {
-      const row = await db.kysely
-        .selectFrom("api_key")
-        .selectAll()
-        .where("id", "=", keyId)
-        .executeTakeFirst();
+      const [row] = await byId(keyId);
       if (!row) return null;
       const key = fromRow(row);
-      const standing = await creatorStanding(key);
-      if (!standing || !key.createdBy) return null;
-      return {
-        type: "User",
-        id: key.createdBy,
-        // Outside the tenant (a platform admin who is no member) acts from nowhere, as the pipeline does it.
-        tenantId: standing.tenantRoles ? key.tenantId : "",
-        roles: standing.tenantRoles ?? [],
-        isPlatformAdmin: standing.isPlatformAdmin,
-      };
+      return creatorAsPrincipal(key, standingOf(row));
     },
 
     async list(tenantId: string): Promise<ApiKey[]> {
@@ -182,16 +213,13 @@ export function createApiKeyService({ db, membership }: ApiKeyDeps) {
      */
     async verify(raw: string): Promise<VerifiedApiKey | null> {
       if (!raw.startsWith(KEY_PREFIX) || raw.length > 128) return null;
-      const row = await db.kysely
-        .selectFrom("api_key")
-        .selectAll()
-        .where("keyHash", "=", hashKey(raw))
-        .executeTakeFirst();
+      const [row] = await byHash(hashKey(raw));
       if (!row) return null;
       const key = fromRow(row);
       const now = Date.now();
       if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
-      const roles = rolesWithinCreatorRights(key.roles, await creatorStanding(key));
+      const standing = standingOf(row);
+      const roles = rolesWithinCreatorRights(key.roles, standing);
       if (roles.length === 0) return null;
       if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
         await db.kysely
@@ -200,7 +228,7 @@ export function createApiKeyService({ db, membership }: ApiKeyDeps) {
           .where("id", "=", key.id)
           .execute();
       }
-      return { ...key, roles, grantedRoles: key.roles };
+      return { ...key, roles, grantedRoles: key.roles, creator: creatorAsPrincipal(key, standing) };
     },
   };
 }

@@ -10,6 +10,7 @@ import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
 import { type MemberStatus, memberStatus } from "../accounts/status.ts";
+import { createScopeReader } from "./scope.ts";
 
 export const DEFAULT_TENANT_SLUG = "default";
 /** The roles every tenant starts with; `owner` can never be removed. */
@@ -139,6 +140,9 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
 
   return {
     findTenant,
+
+    /** A request's tenant, the caller's membership there and the tenant's policy version, in one read. */
+    scope: createScopeReader(db),
 
     /** The `default` tenant, its role catalogue and its owner: created together (one transaction) or not at all. */
     async ensureDefaultTenant(ownerUserId: string | undefined): Promise<Tenant> {

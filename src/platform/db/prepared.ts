@@ -1,0 +1,38 @@
+/**
+ * A query built and compiled by Kysely once, then run with new values: building and compiling a query (its
+ * operation tree, visited into SQL) cost more than running it did on the hottest reads of a request. The SQL
+ * text stays the same, so SQLite's prepared statement (observed-driver.ts) is reused too.
+ *
+ * `build` receives `param(i)`, a stand-in for the i-th value of each run; other values it uses (a `limit`) are
+ * fixed at compilation. Runs go through `db.kysely`, so they follow the current transaction like any query.
+ */
+import type { Compilable, CompiledQuery, Kysely } from "kysely";
+import type { Db, Tables } from "./index.ts";
+
+const STAND_IN = "\u0000gatehouse-prepared-param:";
+
+type Slot = { readonly arg: number } | { readonly fixed: unknown };
+
+export function preparedQuery<Row>(
+  db: Db,
+  build: (kysely: Kysely<Tables>, param: (index: number) => string) => Compilable<Row>,
+): (...values: unknown[]) => Promise<Row[]> {
+  let compiled: { query: CompiledQuery<Row>; slots: readonly Slot[] } | undefined;
+  const compile = () => {
+    const query = build(db.kysely, (index) => `${STAND_IN}${index}`).compile();
+    const slots = query.parameters.map((value): Slot => {
+      if (typeof value === "string" && value.startsWith(STAND_IN)) {
+        return { arg: Number(value.slice(STAND_IN.length)) };
+      }
+      return { fixed: value };
+    });
+    return { query, slots };
+  };
+  return async (...values) => {
+    compiled ??= compile();
+    const { query, slots } = compiled;
+    const parameters = slots.map((slot) => ("arg" in slot ? values[slot.arg] : slot.fixed));
+    const result = await db.kysely.executeQuery<Row>({ ...query, parameters });
+    return result.rows as Row[];
+  };
+}
