@@ -10,6 +10,7 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
+import { preparedQuery } from "../../platform/db/prepared.ts";
 import { boolParam, dateParam, escapeLike, like } from "../../platform/db/values.ts";
 import { isPlaceholderEmail } from "../../platform/mail/index.ts";
 import { searchTerm } from "./search.ts";
@@ -129,12 +130,14 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
     return row ? toAccountView(row) : null;
   }
 
+  // Every request on one user (GET, PATCH, DELETE /v1/users/{id}, …) reads it so: compiled once.
+  const memberInTenant = preparedQuery<Record<string, unknown>>(db, (_kysely, param) =>
+    base().where("m.organizationId", "=", param(0)).where("u.id", "=", param(1)).limit(1),
+  );
+
   return {
     async findInTenant(tenantId: string, userId: string): Promise<TenantUserView | null> {
-      const row = await base()
-        .where("m.organizationId", "=", tenantId)
-        .where("u.id", "=", userId)
-        .executeTakeFirst();
+      const [row] = await memberInTenant(tenantId, userId);
       return row ? toTenantUserView(row, tenantId, row.memberRole, row.memberStatus) : null;
     },
 
