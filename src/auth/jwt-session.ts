@@ -6,36 +6,25 @@
  */
 export const JWT_SESSION_CLAIM = "sid";
 
-/** The part of better-auth's adapter this needs (a structural type: src/auth/index.ts imports this module). */
-interface Adapter {
-  findOne<T>(query: {
-    model: string;
-    where: { field: string; value: string }[];
-    join?: { user: true };
-  }): Promise<T | null>;
-}
-
-interface SessionRow {
-  userId: string;
-  expiresAt: Date | string | number;
-}
+/** The session a JWT's `sid` names, with its user; null when there is none. */
+export type SessionWithUser<U> = (sessionId: string) => Promise<{
+  readonly userId: string;
+  readonly expiresAt: Date | string | number;
+  readonly user: U | null;
+} | null>;
 
 /**
  * The user of the JWT when the session its `sid` names still exists, belongs to its subject and has not expired
  * (the session row and its user in one query); null otherwise.
  */
 export async function jwtSessionUser<U extends object>(
-  adapter: Adapter,
+  sessionWithUser: SessionWithUser<U>,
   payload: Record<string, unknown>,
   subject: string,
 ): Promise<U | null> {
   const sessionId = payload[JWT_SESSION_CLAIM];
   if (typeof sessionId !== "string" || sessionId === "") return null;
-  const row = await adapter.findOne<SessionRow & { user?: U | null }>({
-    model: "session",
-    where: [{ field: "id", value: sessionId }],
-    join: { user: true },
-  });
+  const row = await sessionWithUser(sessionId);
   if (!row?.user || row.userId !== subject || !(new Date(row.expiresAt).getTime() > Date.now())) return null;
   return row.user;
 }

@@ -5,8 +5,10 @@
  * expired keys resolve to nothing.
  */
 import type { AuthzPrincipal } from "../authz/model.ts";
+import type { Db } from "../platform/db/index.ts";
+import { preparedQuery } from "../platform/db/prepared.ts";
 import type { Auth } from "./index.ts";
-import { jwtSessionUser } from "./jwt-session.ts";
+import { jwtSessionUser, type SessionWithUser } from "./jwt-session.ts";
 import { isBanActive, isPlatformAdminRoles, parseRoles } from "./roles.ts";
 import { fastSessionsOf } from "./session-fast/index.ts";
 import { createJwtVerifier } from "./session-fast/jwt.ts";
@@ -71,8 +73,37 @@ export type ApiKeyVerifier = (raw: string) => Promise<{
   readonly creator: AuthzPrincipal | null;
 } | null>;
 
-export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKeyVerifier }) {
+interface SessionUserRow {
+  userId: string;
+  expiresAt: Date | string | number;
+  id: string | null;
+  email: string;
+  role: unknown;
+  banned: unknown;
+  banExpires: unknown;
+}
+
+/** A JWT's session and the fields of its user a principal needs: one read, compiled once. */
+function sessionWithUserReader(db: Db): SessionWithUser<UserLike> {
+  const select = preparedQuery<SessionUserRow>(db, (kysely, param) =>
+    kysely
+      .selectFrom("session as s")
+      .leftJoin("user as u", "u.id", "s.userId")
+      .select(["s.userId", "s.expiresAt", "u.id", "u.email", "u.role", "u.banned", "u.banExpires"])
+      .where("s.id", "=", param(0))
+      .limit(1),
+  );
+  return async (sessionId) => {
+    const [row] = await select(sessionId);
+    if (!row) return null;
+    const { userId, expiresAt, id, ...user } = row;
+    return { userId, expiresAt, user: id ? { id, ...user } : null };
+  };
+}
+
+export function createPrincipalResolver(deps: { auth: Auth; db: Db; verifyApiKey: ApiKeyVerifier }) {
   const { auth, verifyApiKey } = deps;
+  const sessionWithUser = sessionWithUserReader(deps.db);
   // Sessions from the shared store and JWT keys kept by kid (src/auth/session-fast/): what stays per request is
   // the store read, the JWT's session and its user, so that a revocation on any node counts on the next request.
   const fastSessions = fastSessionsOf(auth);
@@ -93,8 +124,7 @@ export function createPrincipalResolver(deps: { auth: Auth; verifyApiKey: ApiKey
       const payload = await verifyJwt(bearer);
       const subject = payload?.sub;
       if (!payload || !subject) return null;
-      const context = await auth.$context;
-      const user = await jwtSessionUser<UserLike>(context.adapter, payload, subject);
+      const user = await jwtSessionUser(sessionWithUser, payload, subject);
       return user && !isBanActive(user) ? userPrincipal(user, null, "jwt") : null;
     }
     if (!bearer && !headers.get("cookie")) return null;

@@ -20,7 +20,11 @@ type TenantWideAction =
 export function createV1Services(deps: IdentityDeps & { readonly auth: Auth }) {
   const identity = createIdentity(deps);
   const { tenants, apiKeys, authorize } = identity;
-  const resolvePrincipal = createPrincipalResolver({ auth: deps.auth, verifyApiKey: apiKeys.verify });
+  const resolvePrincipal = createPrincipalResolver({
+    auth: deps.auth,
+    db: deps.db,
+    verifyApiKey: apiKeys.verify,
+  });
   const resolveContext = createContextResolver({ resolvePrincipal, tenants });
   /** Resolves the caller and tenant, then decides an action on the tenant as a whole (list, create a rule). */
   async function authorizeOnTenant(headers: Headers, action: TenantWideAction) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { afterAll, beforeAll, describe, expect, it, setSystemTime } from "bun:test";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 import { createJwtVerifier } from "./jwt.ts";
 
@@ -49,5 +49,19 @@ describe("createJwtVerifier", () => {
     expect(await verify(after)).not.toBeNull();
     expect(await verify(before)).toBeNull();
     expect((await t.deps.auth.api.verifyJWT({ body: { token: before } })).payload).toBeNull();
+  });
+
+  it("judges a verified token's expiry again on every request", async () => {
+    const verify = createJwtVerifier(t.deps.auth);
+    const jwt = await issueJwt();
+    const payload = await verify(jwt);
+    expect(await verify(jwt)).toEqual(payload as NonNullable<typeof payload>);
+    try {
+      setSystemTime(new Date(((payload?.exp ?? 0) + 1) * 1000));
+      expect(await verify(jwt)).toBeNull();
+    } finally {
+      setSystemTime();
+    }
+    expect(await verify(jwt)).not.toBeNull();
   });
 });

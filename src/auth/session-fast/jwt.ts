@@ -31,6 +31,15 @@ const DEFAULT_ALG = "EdDSA";
 // One read of the key set a minute costs nothing; a key deleted by hand (a leaked one) is dropped within it.
 const KEYSET_MAX_AGE_MS = 60_000;
 
+/** Verified tokens kept (a few hundred bytes each). */
+const VERIFIED_MAX = 1000;
+
+/** jose's time checks (no clock tolerance): not expired (`exp`), already valid (`nbf`). */
+function inForce(payload: JWTPayload, now = Math.floor(Date.now() / 1000)): boolean {
+  if (typeof payload.exp === "number" && payload.exp <= now) return false;
+  return !(typeof payload.nbf === "number" && payload.nbf > now);
+}
+
 function kidOf(token: string): string | undefined {
   try {
     const header = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8")) as {
@@ -91,6 +100,20 @@ export function createJwtVerifier(auth: Auth) {
     return keys.get(kid);
   }
 
+  // Tokens whose signature and claims were checked, by their text: a client sends one JWT for many requests,
+  // and the signature check was most of their cost. The text is the key, so an entry only ever stands for
+  // exactly that token; the key it was checked with must still be the set's (a deleted key ends it), and the
+  // time claims are judged again on every request.
+  const verified = new Map<string, { readonly key: VerificationKey; readonly payload: JWTPayload }>();
+
+  function remember(token: string, key: VerificationKey, payload: JWTPayload): void {
+    if (verified.size >= VERIFIED_MAX) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, { key, payload });
+  }
+
   /** The JWT's payload when Gatehouse signed it and it is in force; null otherwise. */
   return async function verifyJwt(token: string): Promise<JWTPayload | null> {
     try {
@@ -98,13 +121,17 @@ export function createJwtVerifier(auth: Auth) {
       if (!kid) return null;
       const key = await keyOf(kid);
       if (!key) return null;
+      const known = verified.get(token);
+      if (known && known.key === key) return inForce(known.payload) ? known.payload : null;
       const { issuer, audience } = await settings;
       const { payload } = await jwtVerify(token, key.key, {
         ...(issuer ? { issuer } : {}),
         ...(audience ? { audience } : {}),
         algorithms: [key.alg],
       });
-      return payload.sub && payload.aud ? payload : null;
+      if (!payload.sub || !payload.aud) return null;
+      remember(token, key, payload);
+      return payload;
     } catch {
       return null;
     }
