@@ -18,7 +18,11 @@ const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
 const port = await freePort();
 const server = await startServer({
   name: "gatehouse",
-  command: [process.execPath, "--cpu-prof-md", `--cpu-prof-dir=${dir}`, "src/index.ts"],
+  // BENCH_PROFILE=off: the same run without the profiler (its figures are the server's own, not the profiler's).
+  command:
+    process.env.BENCH_PROFILE === "off"
+      ? [process.execPath, "src/index.ts"]
+      : [process.execPath, "--cpu-prof-md", `--cpu-prof-dir=${dir}`, "src/index.ts"],
   env: {
     PATH: npmPath(),
     HOME: process.env.HOME ?? tmpdir(),
@@ -72,7 +76,7 @@ const result = await runWrk({
   headers: spec.headers,
   bodies: spec.bodies,
   seconds,
-  connections: 50,
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
 });
 console.log(
   `${scenario}: ${Math.round(result.perSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,

@@ -25,6 +25,12 @@ export interface Db {
   ping(): Promise<void>;
   /** Connection pool use, where the driver pools connections (PostgreSQL). */
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /**
+   * SQLite only: runs a read on the connection at once, past Kysely's driver and its connection lock, or answers
+   * undefined while a transaction is open on the connection (any caller's: its uncommitted writes must not be
+   * read by another request), for the caller to go through Kysely (prepared.ts).
+   */
+  readonly readNow?: (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
   close(): Promise<void>;
 }
 
@@ -110,6 +116,9 @@ async function createSqlite(
     ping: async () => {
       observed.query("select 1").get();
     },
+    // Synchronous, so nothing can begin a transaction between the check and the read.
+    readNow: (query, parameters) =>
+      database.inTransaction ? undefined : (observed.prepare(query).all(...(parameters as [])) as unknown[]),
     close: () => kysely.destroy(),
   };
 }

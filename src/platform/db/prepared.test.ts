@@ -83,4 +83,34 @@ describe("preparedQuery", () => {
     ).rejects.toThrow("roll back");
     expect(await kinds("dot")).toEqual([]);
   });
+
+  it("never reads another request's uncommitted writes", async () => {
+    const kinds = preparedQuery<{ kind: string }>(db, (kysely, param) =>
+      kysely.selectFrom("pet").select("kind").where("name", "=", param(0)),
+    );
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Outside the transaction's async context, as a concurrent request would be.
+    const outside = insertedYet.then(() => kinds("eve"));
+    const transaction = db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto("pet").values({ name: "eve", kind: "emu", age: 2 }).execute();
+        inserted();
+        await held;
+        throw new Error("roll back");
+      })
+      .catch(() => "rolled back");
+    await insertedYet;
+    await Bun.sleep(20);
+    release();
+    expect(await transaction).toBe("rolled back");
+    expect(await outside).toEqual([]);
+  });
 });

@@ -4,7 +4,9 @@
  * text stays the same, so SQLite's prepared statement (observed-driver.ts) is reused too.
  *
  * `build` receives `param(i)`, a stand-in for the i-th value of each run; other values it uses (a `limit`) are
- * fixed at compilation. Runs go through `db.kysely`, so they follow the current transaction like any query.
+ * fixed at compilation. On SQLite, a run outside any transaction goes straight to the statement (`db.readNow`):
+ * Kysely's driver, its connection lock and their promises cost as much as the query. Any other run goes through
+ * `db.kysely`, so it follows the current transaction like any query.
  */
 import type { Compilable, CompiledQuery, Kysely } from "kysely";
 import type { Db, Tables } from "./index.ts";
@@ -32,6 +34,8 @@ export function preparedQuery<Row>(
     compiled ??= compile();
     const { query, slots } = compiled;
     const parameters = slots.map((slot) => ("arg" in slot ? values[slot.arg] : slot.fixed));
+    const rows = db.readNow?.(query.sql, parameters);
+    if (rows) return rows as Row[];
     const result = await db.kysely.executeQuery<Row>({ ...query, parameters });
     return result.rows as Row[];
   };

@@ -1,0 +1,71 @@
+/**
+ * `bun bench/cpu-cost.ts [scenario…]`: the server's CPU time per answered request (user + system, from
+ * /proc/<pid>/stat) for the scenarios of bench/profile.ts, Gatehouse run by `npm start`'s command. CPU time per
+ * request hardly depends on what else the machine runs, unlike req/s: a figure to compare changes by while the
+ * machine is shared. Not a record (that is `npm run bench`).
+ */
+import { readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, npmPath, startCommand, startServer } from "./processes.ts";
+import { seedGatehouse } from "./seed.ts";
+import { runWrk } from "./wrk.ts";
+
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+const names = process.argv.slice(2);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
+const port = await freePort();
+const server = await startServer({
+  name: "gatehouse",
+  command: startCommand(),
+  env: {
+    PATH: npmPath(),
+    HOME: process.env.HOME ?? tmpdir(),
+    NODE_ENV: "production",
+    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-01",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    BASE_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-cpu-data-")),
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_ENABLED: "false",
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_GRACE_MS: "500",
+  },
+  port,
+  readyPath: "/health",
+});
+const f = await seedGatehouse(server.url, ADMIN, 4);
+const all: Record<string, { path: string; headers: Record<string, string> }> = {
+  health: { path: "/health", headers: {} },
+  "session-cookie": { path: "/api/auth/get-session", headers: { cookie: f.user.cookie } },
+  "session-bearer": { path: "/api/auth/get-session", headers: { authorization: `Bearer ${f.user.token}` } },
+  "user-bearer": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.admin.token}` } },
+  "user-jwt": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.adminJwt}` } },
+  "user-apikey": { path: `/v1/users/${f.user.userId}`, headers: { "x-api-key": f.adminApiKey } },
+};
+for (const name of names.length > 0 ? names : Object.keys(all)) {
+  const spec = all[name];
+  if (!spec) throw new Error(`unknown scenario ${name}`);
+  const url = `${server.url}${spec.path}`;
+  // A warm-up, so that JIT compilation is not counted.
+  await runWrk({ url, headers: spec.headers, seconds: 2, connections: 50 });
+  const before = cpuSeconds(server.pid);
+  const result = await runWrk({ url, headers: spec.headers, seconds, connections: 50 });
+  const cpu = cpuSeconds(server.pid) - before;
+  const perRequest = (cpu * 1e6) / Math.max(1, result.requests);
+  console.log(
+    `${name.padEnd(16)} ${perRequest.toFixed(1).padStart(7)} µs CPU/request  ${Math.round(result.perSecond)} req/s  errors ${result.errors}`,
+  );
+}
+await server.stop();
