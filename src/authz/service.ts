@@ -251,17 +251,17 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     // Off for the trial runs of deniedByRule: their errors are the rule's verdict, not a fault to report.
     report = true,
   ): Decision {
-    const cedar = toCedarRequest(request);
     let answer: AuthorizationAnswer;
     try {
+      // The call is a pure function of the request (request.ts): the memo knows it by the request.
       const evaluate = () =>
         statefulIsAuthorized({
-          ...cedar,
+          ...toCedarRequest(request),
           preparsedSchemaName: SCHEMA_NAME,
           preparsedPolicySetId: setId,
           validateRequest: true,
         });
-      answer = report ? memo.answer(setId, cedar, evaluate) : evaluate();
+      answer = report ? memo.answer(setId, request, evaluate) : evaluate();
     } catch (error) {
       if (report) logger.error({ err: error, tenantId, action: request.action }, "Cedar authorization threw");
       return DENY;
