@@ -8,7 +8,7 @@ import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { preparedQuery } from "../../platform/db/prepared.ts";
 import { memberStatus } from "../accounts/status.ts";
-import type { Membership, Tenant } from "./service.ts";
+import type { Membership, Tenant } from "./model.ts";
 
 export interface TenantScope {
   readonly tenant: Tenant;

@@ -10,25 +10,14 @@ import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
 import { type MemberStatus, memberStatus } from "../accounts/status.ts";
+import type { Membership, Tenant } from "./model.ts";
 import { createScopeReader } from "./scope.ts";
 
 export const DEFAULT_TENANT_SLUG = "default";
 /** The roles every tenant starts with; `owner` can never be removed. */
 export const BASE_TENANT_ROLES = ["owner", "admin", "user"] as const;
 
-export interface Tenant {
-  readonly id: string;
-  readonly slug: string;
-  readonly name: string;
-}
-
-export interface Membership {
-  readonly memberId: string;
-  readonly userId: string;
-  readonly roles: readonly string[];
-  /** `suspended` by the tenant: the user is listed there but cannot act in it. */
-  readonly status: MemberStatus;
-}
+export type { Membership, Tenant } from "./model.ts";
 
 /** The tenant role every account holds in `default`. */
 export const DEFAULT_MEMBER_ROLE = "user";
