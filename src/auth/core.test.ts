@@ -185,6 +185,10 @@ describe("POST /api/auth/sign-in/email", () => {
     const lastLoginAt = (await userById(id))?.lastLoginAt;
     expect(lastLoginAt).toBeTruthy();
     expect(Math.abs(new Date(lastLoginAt).getTime() - Date.now())).toBeLessThan(60_000);
+    // The new session's own answer carries this sign-in's lastLoginAt (written before the session is cached).
+    const res = await t.request("/api/auth/get-session", { token: data?.token ?? "" });
+    const seen = ((await res.json()) as { user: { lastLoginAt?: string } }).user.lastLoginAt;
+    expect(new Date(seen ?? 0).getTime()).toBe(new Date(lastLoginAt).getTime());
   });
 
   it("accepts the address in any case", async () => {
