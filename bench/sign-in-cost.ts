@@ -7,12 +7,14 @@
  */
 import { Database, type Statement } from "bun:sqlite";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createDeps } from "../src/deps.ts";
 import { CLIENT_IP_HEADER } from "../src/platform/client-ip.ts";
+import { measureHashRate } from "./hash-rate.ts";
+import { hashingThreads, mainThread, type ThreadTimes } from "./thread-times.ts";
 
 const n = Number(process.argv[2] ?? 200);
 const PASSWORD = "bench-password-1";
@@ -64,6 +66,9 @@ const config = loadConfig(
     BASE_URL: baseUrl,
     LOG_LEVEL: "silent",
     RATE_LIMIT_ENABLED: process.env.RATE_LIMIT_ENABLED ?? "false",
+    ...(process.env.PASSWORD_HASH_CONCURRENCY
+      ? { PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY }
+      : {}),
   },
   () => {},
 );
@@ -107,6 +112,11 @@ deps.passwords.verify = async (hash, password) => {
 };
 const signIn = (i: number) =>
   post("/api/auth/sign-in/email", { email: `cost-${i % USERS}@bench.test`, password: PASSWORD });
+if (process.env.IN_FLIGHT) {
+  await flood(Number(process.env.IN_FLIGHT), Number(process.env.SECONDS ?? 8));
+  await deps.close();
+  process.exit(0);
+}
 // Warm-up: JIT, prepared statements, caches.
 for (let i = 0; i < 50; i++) await signIn(i);
 hashing = 0;
@@ -143,3 +153,62 @@ if (process.env.SHOW_SQL)
     console.log((count / n).toFixed(2), `${(((statementMs.get(sql) ?? 0) / n) * 1000).toFixed(0)} µs`, sql);
 await deps.close();
 process.exit(0);
+
+/**
+ * IN_FLIGHT=50 (with real hashing): that many sign-ins at once for SECONDS, like wrk's connections, and what the
+ * hashing threads did meanwhile, from the kernel's schedstat: running, runnable but waiting for a core (other
+ * work on the machine), and idle. Idle time while sign-ins wait at the gate is a core not hashing: the time a
+ * finished hash's slot waits for the main thread to start the next one.
+ */
+async function flood(inFlight: number, seconds: number): Promise<void> {
+  for (let i = 0; i < 20; i++) await signIn(i);
+  const before = hashingThreads();
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  let done = 0;
+  const client = async (offset: number) => {
+    for (let i = offset; performance.now() < end; i += inFlight) {
+      const response = await signIn(i);
+      await response.arrayBuffer();
+      if (response.status === 200) done++;
+    }
+  };
+  // How often a sign-in was waiting at the gate: when none is, the hashing threads idle for want of work
+  // (the main thread is the bottleneck), not for a slow hand-over.
+  let samples = 0;
+  let queued = 0;
+  const sampler = setInterval(() => {
+    samples++;
+    if (deps.passwords.slots.stats().waiting > 0) queued++;
+  }, 2);
+  const main = mainThread();
+  await Promise.all(Array.from({ length: inFlight }, (_, k) => client(k)));
+  clearInterval(sampler);
+  const mainAfter = mainThread();
+  const wall = (performance.now() - started) * 1e6;
+  const after = hashingThreads();
+  // argon2id alone right after, one at a time (bench/hash-rate.ts): the hash-bound limit of the same minute.
+  const perCore = await measureHashRate({ seconds: 3, ...deps.config.argon2, concurrency: 1 });
+  const share = (pick: (t: ThreadTimes) => number) =>
+    after.reduce((sum, t) => {
+      const then = before.find((b) => b.tid === t.tid);
+      return sum + pick(t) - (then ? pick(then) : 0);
+    }, 0) /
+    (wall * Math.max(1, after.length));
+  console.log(
+    JSON.stringify({
+      inFlight,
+      concurrency: deps.config.passwordHashing.concurrency,
+      signInsPerSecond: +(done / (wall / 1e9)).toFixed(1),
+      hashBoundLimit: +(perCore * availableParallelism()).toFixed(1),
+      ratio: +(done / (wall / 1e9) / (perCore * availableParallelism())).toFixed(2),
+      hashingThreads: after.length,
+      running: +share((t) => t.runNs).toFixed(3),
+      waitingForCore: +share((t) => t.waitNs).toFixed(3),
+      idle: +(1 - share((t) => t.runNs + t.waitNs)).toFixed(3),
+      gateQueuedShare: +(queued / Math.max(1, samples)).toFixed(3),
+      mainRunning: +((mainAfter.runNs - main.runNs) / wall).toFixed(3),
+      mainWaitingForCore: +((mainAfter.waitNs - main.waitNs) / wall).toFixed(3),
+    }),
+  );
+}
