@@ -40,6 +40,8 @@ export function credentialHooks({ db, logger }: Pick<AuthDeps, "db" | "logger">)
         // better-auth's updateUser, which also re-wrote the cache entry of every other live session of the user
         // (a read, a parse and a write each, up to MAX_SESSIONS_PER_USER of them per sign-in); those entries
         // keep the lastLoginAt of their own sign-in, and the database (every /v1 and admin read) has the newest.
+        // better-auth runs the app's database hooks after every plugin's, so a session a plugin refuses (the
+        // admin plugin's ban check) records nothing.
         async before(session: { userId: string; impersonatedBy?: unknown }) {
           // An admin acting as the user is not the user signing in.
           if (session.impersonatedBy) return;
