@@ -7,6 +7,7 @@ import { createAuthClient } from "better-auth/client";
 import { adminClient, inferAdditionalFields } from "better-auth/client/plugins";
 import { linkIn, type ReceivedMail } from "../../test/helpers/smtp-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import { boolParam } from "../platform/db/values.ts";
 
 const PASSWORD = "password-123";
 
@@ -185,6 +186,24 @@ describe("POST /api/auth/sign-in/email", () => {
     const lastLoginAt = (await userById(id))?.lastLoginAt;
     expect(lastLoginAt).toBeTruthy();
     expect(Math.abs(new Date(lastLoginAt).getTime() - Date.now())).toBeLessThan(60_000);
+    // The new session's own answer carries this sign-in's lastLoginAt (written before the session is cached).
+    const res = await t.request("/api/auth/get-session", { token: data?.token ?? "" });
+    const seen = ((await res.json()) as { user: { lastLoginAt?: string } }).user.lastLoginAt;
+    expect(new Date(seen ?? 0).getTime()).toBe(new Date(lastLoginAt).getTime());
+  });
+
+  it("records no lastLoginAt for a banned account whose sign-in is refused", async () => {
+    const email = uniqueEmail("banned");
+    const { id } = await signUp(email);
+    const before = (await userById(id))?.lastLoginAt;
+    await db()
+      .updateTable("user")
+      .set({ banned: boolParam(t.deps.db.dialect, true) })
+      .where("id", "=", id)
+      .execute();
+    const { error } = await clientFor().signIn.email({ email, password: PASSWORD });
+    expect(error?.status).toBe(403);
+    expect((await userById(id))?.lastLoginAt).toEqual(before);
   });
 
   it("accepts the address in any case", async () => {

@@ -3,24 +3,50 @@
  * successful sign-in, record when a user last signed in, and refuse a request body that is not a JSON object
  * before any plugin hook reads it.
  */
+import { defineRequestState } from "@better-auth/core/context";
 import { APIError, createAuthMiddleware } from "better-auth/api";
+import { type CompiledQuery, sql } from "kysely";
+import type { Db } from "../platform/db/index.ts";
+import { dateParam } from "../platform/db/values.ts";
 import type { AuthDeps } from "./deps.ts";
 
 /** Endpoints that verify a password and, on success, open a session. */
 const PASSWORD_SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/username", "/sign-in/phone-number"]);
 
-export function credentialHooks({ logger }: Pick<AuthDeps, "logger">) {
+/**
+ * The one statement recording a sign-in, compiled once: `lastLoginAt` and `updatedAt` (better-auth's updateUser
+ * set both), by id. Building it through Kysely per sign-in, or through better-auth's updateUser (hooks,
+ * `returning *`, the output transform), was a large share of a sign-in's main-thread work.
+ */
+function lastLoginStatement(db: Db) {
+  const compiled = db.kysely
+    .updateTable("user")
+    .set({ lastLoginAt: sql.val(null), updatedAt: sql.val(null) })
+    .where("id", "=", "")
+    .compile();
+  return (userId: string, at: Date): CompiledQuery => {
+    const when = dateParam(db.dialect, at);
+    return { ...compiled, parameters: [when, when, userId] };
+  };
+}
+
+export function credentialHooks({ db, logger }: Pick<AuthDeps, "db" | "logger">) {
+  const statement = lastLoginStatement(db);
   return {
     session: {
       create: {
-        async after(session: { userId: string; impersonatedBy?: unknown }, context: unknown) {
+        // Before the session is stored: better-auth then copies the user row, this sign-in's lastLoginAt
+        // included, into the new session's cache entry. Written here directly rather than through
+        // better-auth's updateUser, which also re-wrote the cache entry of every other live session of the user
+        // (a read, a parse and a write each, up to MAX_SESSIONS_PER_USER of them per sign-in); those entries
+        // keep the lastLoginAt of their own sign-in, and the database (every /v1 and admin read) has the newest.
+        // better-auth runs the app's database hooks after every plugin's, so a session a plugin refuses (the
+        // admin plugin's ban check) records nothing.
+        async before(session: { userId: string; impersonatedBy?: unknown }) {
           // An admin acting as the user is not the user signing in.
           if (session.impersonatedBy) return;
-          const internal = (context as { context?: { internalAdapter?: InternalAdapterLike } } | null)
-            ?.context?.internalAdapter;
-          if (!internal) return;
-          await internal
-            .updateUser(session.userId, { lastLoginAt: new Date() })
+          await db.kysely
+            .executeQuery(statement(session.userId, new Date()))
             .catch((error: unknown) => logger.warn({ err: error }, "could not record lastLoginAt"));
         },
       },
@@ -28,8 +54,23 @@ export function credentialHooks({ logger }: Pick<AuthDeps, "logger">) {
   };
 }
 
-interface InternalAdapterLike {
-  updateUser(userId: string, data: Record<string, unknown>): Promise<unknown>;
+/**
+ * Set, within one better-auth call, when the password just verified matched a stored hash that needs upgrading:
+ * the sign-in's after hook then re-hashes, and every other sign-in (the hash is current) skips the look-up of
+ * the credential account it would otherwise make.
+ */
+const verifiedOutdatedHash = defineRequestState<boolean>(() => false);
+
+/**
+ * better-auth's password `verify` option: the hasher's verification, noting an outdated stored hash that
+ * matched (for rehashAfterSignIn). Outside a better-auth call (no request state) nothing is noted.
+ */
+export function verifyNotingOutdated({ passwords }: Pick<AuthDeps, "passwords">) {
+  return async ({ hash, password }: { hash: string; password: string }): Promise<boolean> => {
+    const ok = await passwords.verify(hash, password);
+    if (ok && passwords.needsRehash(hash)) await verifiedOutdatedHash.set(true).catch(() => undefined);
+    return ok;
+  };
 }
 
 export function rehashAfterSignIn({ passwords, logger }: Pick<AuthDeps, "passwords" | "logger">) {
@@ -38,6 +79,7 @@ export function rehashAfterSignIn({ passwords, logger }: Pick<AuthDeps, "passwor
     const userId = ctx.context.newSession?.user.id;
     const password = (ctx.body as { password?: unknown } | undefined)?.password;
     if (!userId || typeof password !== "string") return;
+    if (!(await verifiedOutdatedHash.get().catch(() => false))) return;
     const account = await ctx.context.internalAdapter.findCredentialAccount(userId);
     if (!account?.password || !passwords.needsRehash(account.password)) return;
     try {

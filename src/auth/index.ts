@@ -16,7 +16,7 @@ import { authEventLog } from "./auth-log.ts";
 import { newestLinksPlugin, rememberNewestLink, rememberNewestResetLink } from "./brute-force-links.ts";
 import { bruteForcePlugin } from "./brute-force-plugin.ts";
 import type { AuthDeps } from "./deps.ts";
-import { credentialHooks, rehashAfterSignIn, requireObjectBody } from "./hooks.ts";
+import { credentialHooks, rehashAfterSignIn, requireObjectBody, verifyNotingOutdated } from "./hooks.ts";
 import { inputRules } from "./input-rules.ts";
 import { guardedDatabase, lastHolderCodesPlugin } from "./last-owner-guard.ts";
 import { defaultMembershipPlugin } from "./membership-hook.ts";
@@ -98,7 +98,7 @@ export function createAuth(deps: AuthDeps) {
       resetPasswordTokenExpiresIn: HOUR,
       password: {
         hash: passwords.hash,
-        verify: ({ hash, password }) => passwords.verify(hash, password),
+        verify: verifyNotingOutdated(deps),
       },
       async sendResetPassword({ user, url, token }, request) {
         await rememberNewestResetLink(user.id, token);
@@ -223,7 +223,12 @@ export function createAuth(deps: AuthDeps) {
       singleUsePlugin(),
       lastHolderCodesPlugin(),
       ...(deps.onAccountEnded ? [accountEndedPlugin(deps.onAccountEnded)] : []),
-      sessionCapPlugin({ maxSessions: config.maxSessionsPerUser, logger, recordAudit: deps.recordAudit }),
+      sessionCapPlugin({
+        maxSessions: config.maxSessionsPerUser,
+        db,
+        logger,
+        recordAudit: deps.recordAudit,
+      }),
       // Last, so that its after-hook sees the two-factor plugin's answer (a pending second factor).
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],

@@ -1,5 +1,5 @@
 /** SQL of the audit trail: the chain head, appends, the filtered page, the verifier's walk and retention. */
-import { type Kysely, sql } from "kysely";
+import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { Db, Tables } from "../../platform/db/index.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
 import type { StoredEvent } from "./chain.ts";
@@ -40,26 +40,57 @@ function toEvent(row: any): StoredEvent {
   };
 }
 
+/** The columns of an event, in the order of the insert's parameters. */
+const COLUMNS = [
+  "seq",
+  "id",
+  "occurredAt",
+  "type",
+  "actorType",
+  "actorId",
+  "subjectType",
+  "subjectId",
+  "tenantId",
+  "ip",
+  "userAgent",
+  "details",
+  "prevHash",
+  "hash",
+] as const satisfies readonly (keyof StoredEvent)[];
+
+/**
+ * The statements of every append (the head, the insert, SQLite's BEGIN IMMEDIATE and COMMIT), compiled once:
+ * building and compiling them through Kysely on each append cost more than running them. Their text never
+ * changes; the insert takes the event's values as parameters in COLUMNS order.
+ */
+function appendStatements(kysely: Kysely<Tables>) {
+  const insert = kysely
+    .insertInto(TABLE)
+    .values(Object.fromEntries(COLUMNS.map((column) => [column, sql.val(null)])))
+    .compile();
+  return {
+    head: kysely.selectFrom(TABLE).select(["seq", "hash"]).orderBy("seq", "desc").limit(1).compile(),
+    insert: (values: readonly unknown[]): CompiledQuery => ({ ...insert, parameters: values }),
+    begin: sql`begin immediate`.compile(kysely),
+    commit: sql`commit`.compile(kysely),
+  };
+}
+
 export function createAuditQueries(db: Db) {
   const { kysely, dialect } = db;
   const date = (value: Date) => dateParam(dialect, value);
+  const statements = appendStatements(kysely);
 
   return {
     async head(trx: Kysely<Tables>): Promise<{ seq: number; hash: string } | undefined> {
-      const row = await trx
-        .selectFrom(TABLE)
-        .select(["seq", "hash"])
-        .orderBy("seq", "desc")
-        .limit(1)
-        .executeTakeFirst();
+      const { rows } = await trx.executeQuery<{ seq: unknown; hash: string }>(statements.head);
+      const row = rows[0];
       return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
     },
 
     async insert(trx: Kysely<Tables>, event: StoredEvent): Promise<void> {
-      await trx
-        .insertInto(TABLE)
-        .values({ ...event, occurredAt: date(event.occurredAt) })
-        .execute();
+      const row: Record<string, unknown> = { ...event, occurredAt: date(event.occurredAt) };
+      await trx.executeQuery(statements.insert(COLUMNS.map((column) => row[column])));
     },
 
     /**
@@ -119,10 +150,10 @@ export function createAuditQueries(db: Db) {
         });
       }
       return kysely.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection);
+        await connection.executeQuery(statements.begin);
         try {
           const result = await work(connection);
-          await sql`commit`.execute(connection);
+          await connection.executeQuery(statements.commit);
           return result;
         } catch (error) {
           await sql`rollback`.execute(connection).catch(() => undefined);

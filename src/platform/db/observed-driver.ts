@@ -100,10 +100,19 @@ function observedStatement(statement: Statement, sql: string, availability: DbAv
       }
     });
   }
+  // better-auth's dialect reads `columnNames` before every run, only to tell a read (some columns) from a write
+  // (none), which a statement never changes; bun:sqlite builds a new array on each read, so the first is kept.
+  // (After a schema change SQLite re-prepares a `select *` with the new columns; the kept names may then be
+  // out of date, never whether there are any.)
+  let columnNames: string[] | undefined;
   return new Proxy(statement, {
     get(target, property) {
       const observed = runs.get(property);
       if (observed) return observed;
+      if (property === "columnNames") {
+        columnNames ??= target.columnNames;
+        return columnNames;
+      }
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;
     },
