@@ -6,7 +6,9 @@
  *
  * SQLite in a temporary DATA_DIR by default; with BENCH_DATABASE_URL (postgres://…) a fresh schema of that
  * database, dropped afterwards. BENCH_SCALE_SAMPLES (default 100) requests per query, one at a time, after 20
- * warm-up requests. BENCH_SCALE_KEEP=1 keeps the SQLite directory (its path is printed) for EXPLAIN sessions.
+ * warm-up requests. BENCH_SCALE_KEEP=1 keeps the SQLite directory or PostgreSQL schema (its name is printed) for
+ * EXPLAIN sessions; BENCH_SCALE_REUSE=<that directory or schema> measures it again without seeding (its
+ * migrations run first, so a kept database shows a new migration's effect; it is kept again).
  */
 import { Database } from "bun:sqlite";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,7 +32,8 @@ const TENANTS = Number(process.env.BENCH_SCALE_TENANTS ?? 10_000);
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 100);
 const WARMUP = 20;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
-const KEEP = process.env.BENCH_SCALE_KEEP === "1";
+const REUSE = process.env.BENCH_SCALE_REUSE;
+const KEEP = process.env.BENCH_SCALE_KEEP === "1" || REUSE !== undefined;
 const PASSWORD = "bench-scale-password-1";
 const SECRET = "bench-secret-bench-secret-bench-secret-01";
 const ROOT = resolve(import.meta.dir, "..");
@@ -244,9 +247,10 @@ async function prepareStorage(): Promise<{ storage: Record<string, string>; clea
     defaultTenantId,
   });
   if (!DATABASE_URL) {
-    const dir = mkdtempSync(join(tmpdir(), "gatehouse-scale-"));
+    const dir = REUSE ?? mkdtempSync(join(tmpdir(), "gatehouse-scale-"));
     const storage = { DATA_DIR: dir };
     await runMigrations(storage);
+    if (REUSE) return { storage, cleanup: async () => log(`kept ${dir}`) };
     const db = new Database(join(dir, "gatehouse.sqlite"));
     const tenant = db.query("SELECT id FROM organization WHERE slug = 'default'").get() as { id: string };
     await seedSqlite(db, plan(tenant.id), log);
@@ -259,9 +263,10 @@ async function prepareStorage(): Promise<{ storage: Record<string, string>; clea
       },
     };
   }
-  const schema = `bench_scale_${Date.now().toString(36)}`;
+  const schema = REUSE ?? `bench_scale_${Date.now().toString(36)}`;
   const storage = { DATABASE_URL, DATABASE_SCHEMA: schema };
   await runMigrations(storage);
+  if (REUSE) return { storage, cleanup: async () => log(`kept schema ${schema}`) };
   const pool = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path="${schema}"` });
   const tenant = (await pool.query("SELECT id FROM organization WHERE slug = 'default'")).rows[0] as {
     id: string;
