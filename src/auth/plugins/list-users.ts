@@ -19,7 +19,7 @@
  */
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware } from "better-auth/api";
-import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
+import { type Expression, type Kysely, type SelectQueryBuilder, type SqlBool, sql } from "kysely";
 import type { Db, Tables } from "../../platform/db/index.ts";
 import { countUsers } from "../../platform/db/user-count.ts";
 import { userSearchMatch } from "../../platform/db/user-search.ts";
@@ -90,18 +90,23 @@ function reads(
       if (limit === undefined || search === null || !sortable) {
         return original.listUsers(limit, offset, sortBy, where);
       }
-      let ids = kysely.selectFrom("user").select("id");
-      if (search) ids = ids.where(search);
-      // Ties follow the sort direction, as better-auth's ORDER BY walking the same (column, id) index does.
-      ids = sortBy
-        ? ids.orderBy(sortBy.field, sortBy.direction).orderBy("id", sortBy.direction)
-        : ids.orderBy("numericId");
-      const page = (
-        await ids
-          .limit(limit)
-          .offset(offset ?? 0)
-          .execute()
-      ).map((row) => row.id as string);
+      // The offset is stepped over entries of one index that holds what the step reads (PostgreSQL then answers
+      // from the index alone, without visiting a row per skipped user): numericId, the e-mail, or (column, id).
+      const key = !sortBy ? "numericId" : sortBy.field === "email" ? "email" : "id";
+      let keys = kysely.selectFrom("user").select(key);
+      if (search) keys = keys.where(search);
+      // Ties follow the sort direction, as better-auth's ORDER BY walking the same (column, id) index does; the
+      // e-mail is unique (and its index holds no id).
+      const ordered = <O>(query: SelectQueryBuilder<Tables, "user", O>) => {
+        if (!sortBy) return query.orderBy("numericId");
+        const sorted = query.orderBy(sortBy.field, sortBy.direction);
+        return key === "email" ? sorted : sorted.orderBy("id", sortBy.direction);
+      };
+      const pageKeys = ordered(keys)
+        .limit(limit)
+        .offset(offset ?? 0);
+      const rows = await ordered(kysely.selectFrom("user").select("id").where(key, "in", pageKeys)).execute();
+      const page = rows.map((row) => row.id as string);
       if (page.length === 0) return [];
       const found = new Map((await byIds(page)).map((user) => [user.id, user]));
       return page.flatMap((id) => found.get(id) ?? []);
