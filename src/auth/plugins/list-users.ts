@@ -56,11 +56,11 @@ function indexedSearch(db: Db, where: readonly Where[] | undefined) {
     return null;
   const fts = userSearchMatch([field], value);
   if (!fts) return null;
-  // The adapter's own condition (@better-auth/kysely-adapter: LIKE without escape) on the search table's copy of
-  // the column; the unary plus keeps FTS5 from taking the LIKE as one more (slow, long-phrase) look-up.
+  // The adapter's own condition (@better-auth/kysely-adapter: LIKE without escape), on the user rows: a page
+  // reads only the candidates it walks to (in numericId order), a count reads them all.
   const pattern = operator === "contains" ? `%${value}%` : `%${value}`;
-  return sql<SqlBool>`"numericId" in (select rowid from user_search where user_search match ${fts.match}
-    and +${sql.ref(field)} like ${pattern})`;
+  return sql<SqlBool>`"numericId" in (select rowid from user_search where user_search match ${fts.match})
+    and ${sql.ref(field)} like ${pattern}`;
 }
 
 function reads(

@@ -7,7 +7,7 @@
  *   (the planner picks the index or the ordered walk from its statistics);
  * - SQLite: the FTS5 trigram table `user_search` (kept by triggers, rowid = the user's numericId). A phrase of
  *   trigrams matches exactly the substrings LIKE '%…%' matches; a longer text is looked up as an AND of short
- *   phrases (src/platform/db/user-search.ts), whose candidates are then tested with LIKE on the table's copy.
+ *   phrases (src/platform/db/user-search.ts), whose candidates are then tested with LIKE on the rows read.
  *   Searches shorter than a trigram scan.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
@@ -50,22 +50,18 @@ export async function searchTerm(
     eb.or(columns.map((column) => containsText(`${prefix}${column}`, text)));
   const fts = options.scan ? null : userSearchMatch(columns, text);
   if (!fts) return contains;
-  // Candidates of several phrases are confirmed on the search table's copy of the columns, inside the look-up, so
-  // that both the count below and the plan it chooses see matches only.
-  const confirmed = fts.exact
-    ? sql<SqlBool>`1 = 1`
-    : sql<SqlBool>`(${sql.join(
-        columns.map((column) => containsText(column, text)),
-        sql` or `,
-      )})`;
-  const found = sql`select rowid from user_search where user_search match ${fts.match} and ${confirmed}`;
-  const matches = sql`(${found})`;
+  const { match } = fts;
+  const matches = sql`(select rowid from user_search where user_search match ${match})`;
   const counted = await sql<{ n: number }>`select count(*) as n from
-    (${found} limit ${SEARCH_FIRST_MAX_MATCHES})`.execute(db.kysely);
+    (select rowid from user_search where user_search match ${match} limit ${SEARCH_FIRST_MAX_MATCHES})`.execute(
+    db.kysely,
+  );
   const numericId = sql.ref(`${prefix}numericId`);
-  if (Number(counted.rows[0]?.n ?? 0) < SEARCH_FIRST_MAX_MATCHES) {
-    return () => sql<SqlBool>`${numericId} in ${matches}`;
-  }
   // Unary plus: the same test, but not usable as an index, so SQLite walks the sort order instead.
-  return () => sql<SqlBool>`+${numericId} in ${matches}`;
+  const found =
+    Number(counted.rows[0]?.n ?? 0) < SEARCH_FIRST_MAX_MATCHES
+      ? sql<SqlBool>`${numericId} in ${matches}`
+      : sql<SqlBool>`+${numericId} in ${matches}`;
+  // Candidates of several phrases are confirmed on the rows read (for the page, or counted: the matches only).
+  return fts.exact ? () => found : (eb) => eb.and([found, contains(eb)]);
 }
