@@ -6,7 +6,12 @@
  *
  * SQLite in a temporary DATA_DIR by default; with BENCH_DATABASE_URL (postgres://…) a fresh schema of that
  * database, dropped afterwards. BENCH_SCALE_SAMPLES (default 100) requests per query, one at a time, after 20
- * warm-up requests. BENCH_SCALE_KEEP=1 keeps the SQLite directory (its path is printed) for EXPLAIN sessions.
+ * warm-up requests. BENCH_SCALE_KEEP=1 keeps the SQLite directory or PostgreSQL schema (its name is printed) for
+ * EXPLAIN sessions; BENCH_SCALE_REUSE=<that directory or schema> measures it again without seeding (its
+ * migrations run first, so a kept database shows a new migration's effect; it is kept again), and
+ * BENCH_SCALE_ONLY=<regular expression> measures only the queries whose name matches. Besides p50/p95, each
+ * query's server CPU time per request is printed: the figure that a machine busy with other work changes least.
+ * BENCH_SCALE_PROFILE=<directory> runs the measured server under Bun's CPU profiler (a markdown profile).
  */
 import { Database } from "bun:sqlite";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,7 +35,12 @@ const TENANTS = Number(process.env.BENCH_SCALE_TENANTS ?? 10_000);
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 100);
 const WARMUP = 20;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
-const KEEP = process.env.BENCH_SCALE_KEEP === "1";
+const REUSE = process.env.BENCH_SCALE_REUSE;
+/** A directory: the measured server runs under Bun's CPU profiler and writes a markdown profile there. */
+const PROFILE = process.env.BENCH_SCALE_PROFILE;
+/** Only the queries whose name matches this regular expression (while iterating on one of them). */
+const ONLY = process.env.BENCH_SCALE_ONLY ? new RegExp(process.env.BENCH_SCALE_ONLY) : undefined;
+const KEEP = process.env.BENCH_SCALE_KEEP === "1" || REUSE !== undefined;
 const PASSWORD = "bench-scale-password-1";
 const SECRET = "bench-secret-bench-secret-bench-secret-01";
 const ROOT = resolve(import.meta.dir, "..");
@@ -68,11 +78,12 @@ async function runMigrations(storage: Record<string, string>): Promise<void> {
   if ((await child.exited) !== 0) throw new Error("migrations failed");
 }
 
-async function startServer(storage: Record<string, string>): Promise<Server> {
+async function startServer(storage: Record<string, string>, profile?: string): Promise<Server> {
   const port = 41_000 + Math.floor(Math.random() * 1000);
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = Bun.spawn(["bun", "--max-http-header-size=65536", "src/index.ts"], {
+  const profiler = profile ? ["--cpu-prof-md", `--cpu-prof-dir=${profile}`] : [];
+  const child = Bun.spawn(["bun", ...profiler, "--max-http-header-size=65536", "src/index.ts"], {
     cwd: ROOT,
     env: serverEnv(storage, port),
     stdout: "ignore",
@@ -104,6 +115,17 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/**
+ * CPU time (user + system) the server process has used, in ms: on a machine shared with other work a query's
+ * latency grows with the load, its CPU cost in the server much less (on SQLite it is the query's cost; on
+ * PostgreSQL the database's share runs in its own processes and is not in it).
+ */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 }
@@ -119,7 +141,9 @@ async function measure(server: Server, token: string, query: Query): Promise<str
   const timings: number[] = [];
   let failures = 0;
   let rows = 0;
+  let cpuAtStart = 0;
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    if (i === WARMUP) cpuAtStart = cpuMs(server.pid);
     const started = performance.now();
     const response = await fetch(`${server.url}${query.path(i)}`, {
       headers: { authorization: `Bearer ${token}`, ...query.headers },
@@ -135,12 +159,14 @@ async function measure(server: Server, token: string, query: Query): Promise<str
       rows += (body.data ?? body.users ?? [body]).length;
     }
   }
+  const cpuPerRequest = (cpuMs(server.pid) - cpuAtStart) / SAMPLES;
   timings.sort((a, b) => a - b);
   const cells = [
     query.name.padEnd(52),
     percentile(timings, 50).toFixed(1).padStart(8),
     percentile(timings, 95).toFixed(1).padStart(8),
     (rows / SAMPLES).toFixed(0).padStart(6),
+    cpuPerRequest.toFixed(1).padStart(8),
     failures ? `  ${failures} failed` : "",
   ];
   return cells.join("");
@@ -244,9 +270,10 @@ async function prepareStorage(): Promise<{ storage: Record<string, string>; clea
     defaultTenantId,
   });
   if (!DATABASE_URL) {
-    const dir = mkdtempSync(join(tmpdir(), "gatehouse-scale-"));
+    const dir = REUSE ?? mkdtempSync(join(tmpdir(), "gatehouse-scale-"));
     const storage = { DATA_DIR: dir };
     await runMigrations(storage);
+    if (REUSE) return { storage, cleanup: async () => log(`kept ${dir}`) };
     const db = new Database(join(dir, "gatehouse.sqlite"));
     const tenant = db.query("SELECT id FROM organization WHERE slug = 'default'").get() as { id: string };
     await seedSqlite(db, plan(tenant.id), log);
@@ -259,9 +286,10 @@ async function prepareStorage(): Promise<{ storage: Record<string, string>; clea
       },
     };
   }
-  const schema = `bench_scale_${Date.now().toString(36)}`;
+  const schema = REUSE ?? `bench_scale_${Date.now().toString(36)}`;
   const storage = { DATABASE_URL, DATABASE_SCHEMA: schema };
   await runMigrations(storage);
+  if (REUSE) return { storage, cleanup: async () => log(`kept schema ${schema}`) };
   const pool = new pg.Pool({ connectionString: DATABASE_URL, options: `-c search_path="${schema}"` });
   const tenant = (await pool.query("SELECT id FROM organization WHERE slug = 'default'")).rows[0] as {
     id: string;
@@ -289,13 +317,17 @@ async function main() {
     const first = await startServer(storage);
     log(`first start to ready: ${first.readyMs.toFixed(0)} ms`);
     await first.stop();
-    const server = await startServer(storage);
+    const server = await startServer(storage, PROFILE);
     log(`start to ready: ${server.readyMs.toFixed(0)} ms, RSS at ready ${rssMiB(server.pid).toFixed(0)} MiB`);
     try {
       const token = await signIn(server);
       const deepCursor = await deepCursorOf(server, token);
-      log(`${"query".padEnd(52)}${"p50 ms".padStart(8)}${"p95 ms".padStart(8)}${"rows".padStart(6)}`);
-      for (const query of queries(deepCursor)) log(await measure(server, token, query));
+      log(
+        `${"query".padEnd(52)}${"p50 ms".padStart(8)}${"p95 ms".padStart(8)}${"rows".padStart(6)}${"CPU ms".padStart(8)}`,
+      );
+      for (const query of queries(deepCursor)) {
+        if (!ONLY || ONLY.test(query.name)) log(await measure(server, token, query));
+      }
       log(`server RSS after the queries: ${rssMiB(server.pid).toFixed(0)} MiB`);
     } finally {
       await server.stop();

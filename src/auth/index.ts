@@ -213,6 +213,7 @@ export function createAuth(deps: AuthDeps) {
         sendSms: sendSmsLater,
         canActInTenant: deps.canActInTenant,
         recordAudit: deps.recordAudit,
+        db,
       }),
       passwordRules(
         config.pwnedPasswordsUrl ? { pwned: createPwnedCheck(config.pwnedPasswordsUrl, logger) } : {},

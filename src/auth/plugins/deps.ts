@@ -1,5 +1,6 @@
 /** What every plugin's options are built from. */
 import type { Config } from "../../config.ts";
+import type { Db } from "../../platform/db/index.ts";
 import type { MailMessage } from "../../platform/mail/index.ts";
 import type { SmsMessage } from "../../platform/sms/index.ts";
 import type { RecordAuditEvent } from "../audit-event.ts";
@@ -13,4 +14,6 @@ export interface PluginDeps {
   readonly canActInTenant?: (tenantId: string, userId: string) => Promise<boolean>;
   /** AuthDeps.recordAudit: better-auth's events go to the audit trail (./audit.ts). */
   readonly recordAudit?: RecordAuditEvent;
+  /** AuthDeps.db: read by the plugins that answer from Gatehouse's own indexes (./list-users.ts). */
+  readonly db?: Db;
 }

@@ -10,6 +10,7 @@ import { adminGuards } from "./admin-guards.ts";
 import { auditPlugin } from "./audit.ts";
 import { authProviderPlugin } from "./auth-provider.ts";
 import type { PluginDeps } from "./deps.ts";
+import { listUsersPlugin } from "./list-users.ts";
 import { oneTapPlugin } from "./one-tap.ts";
 import { organizationPlugin } from "./organization.ts";
 import { phoneNumberPlugin } from "./phone-number.ts";
@@ -33,6 +34,7 @@ export function plugins(deps: PluginDeps) {
       // (session-hygiene.ts).
       impersonationSessionDuration: IMPERSONATION_SESSION_SECONDS,
     }),
+    ...(deps.db ? [listUsersPlugin(deps.db)] : []),
     sessionHygienePlugin(),
     adminGuards(),
     username({

@@ -11,6 +11,7 @@ import { type Expression, type SqlBool, sql } from "kysely";
 import { parseRoles } from "../../auth/roles.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { preparedQuery } from "../../platform/db/prepared.ts";
+import { countUsers } from "../../platform/db/user-count.ts";
 import { boolParam, dateParam, escapeLike, like } from "../../platform/db/values.ts";
 import { isPlaceholderEmail } from "../../platform/mail/index.ts";
 import { searchTerm } from "./search.ts";
@@ -228,11 +229,7 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
           (await matching.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirst())?.count ??
             0,
         );
-      const countAccounts = async () => {
-        if (db.dialect === "sqlite") return count(db.kysely.selectFrom("user"));
-        const kept = await sql<{ n: string }>`select n from user_count where id = 1`.execute(db.kysely);
-        return Number(kept.rows[0]?.n ?? 0);
-      };
+      const countAccounts = () => countUsers(db.kysely);
       const countAll = () => {
         if (!query.status && !query.search) return countAccounts();
         // Nearly every account is active, so counting them reads the whole table; without a search they are

@@ -6,16 +6,16 @@
  * - PostgreSQL: ILIKE on the bare columns, served by pg_trgm GIN indexes when the extension could be installed
  *   (the planner picks the index or the ordered walk from its statistics);
  * - SQLite: the FTS5 trigram table `user_search` (kept by triggers, rowid = the user's numericId). A phrase of
- *   trigrams matches exactly the substrings LIKE '%…%' matches. Searches shorter than a trigram scan.
+ *   trigrams matches exactly the substrings LIKE '%…%' matches; a longer text is looked up as an AND of short
+ *   phrases (src/platform/db/user-search.ts), whose candidates are then tested with LIKE on the rows read.
+ *   Searches shorter than a trigram scan.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { Db } from "../../platform/db/index.ts";
+import { userSearchMatch } from "../../platform/db/user-search.ts";
 import { containsText, escapeLike } from "../../platform/db/values.ts";
 
 export type SearchColumn = "email" | "name" | "username" | "phoneNumber";
-
-/** FTS5's trigram tokenizer indexes nothing shorter than three characters. */
-const TRIGRAM = 3;
 
 /**
  * Up to this many matches SQLite reads the matching users and sorts them; beyond it, walking the list's sort
@@ -27,11 +27,6 @@ const SEARCH_FIRST_MAX_MATCHES = 2_000;
 // biome-ignore lint/suspicious/noExplicitAny: the term applies to any query that reads the user table.
 type Eb = ExpressionBuilder<any, any>;
 export type SearchTerm = (eb: Eb) => Expression<SqlBool>;
-
-/** An FTS5 query: the text as one phrase (quotes doubled), limited to the given columns. */
-function ftsQuery(columns: readonly SearchColumn[], text: string): string {
-  return `{${columns.join(" ")}} : "${text.replace(/"/g, '""')}"`;
-}
 
 /**
  * The WHERE term for a search on the user table under `prefix` ("u." or ""). Async because on SQLite it first
@@ -51,19 +46,22 @@ export async function searchTerm(
     return (eb) =>
       eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(`${prefix}${column}`)} ilike ${pattern}`));
   }
-  if (options.scan || [...text].length < TRIGRAM) {
-    return (eb) => eb.or(columns.map((column) => containsText(`${prefix}${column}`, text)));
-  }
-  const match = ftsQuery(columns, text);
+  const contains: SearchTerm = (eb) =>
+    eb.or(columns.map((column) => containsText(`${prefix}${column}`, text)));
+  const fts = options.scan ? null : userSearchMatch(columns, text);
+  if (!fts) return contains;
+  const { match } = fts;
   const matches = sql`(select rowid from user_search where user_search match ${match})`;
   const counted = await sql<{ n: number }>`select count(*) as n from
     (select rowid from user_search where user_search match ${match} limit ${SEARCH_FIRST_MAX_MATCHES})`.execute(
     db.kysely,
   );
   const numericId = sql.ref(`${prefix}numericId`);
-  if (Number(counted.rows[0]?.n ?? 0) < SEARCH_FIRST_MAX_MATCHES) {
-    return () => sql<SqlBool>`${numericId} in ${matches}`;
-  }
   // Unary plus: the same test, but not usable as an index, so SQLite walks the sort order instead.
-  return () => sql<SqlBool>`+${numericId} in ${matches}`;
+  const found =
+    Number(counted.rows[0]?.n ?? 0) < SEARCH_FIRST_MAX_MATCHES
+      ? sql<SqlBool>`${numericId} in ${matches}`
+      : sql<SqlBool>`+${numericId} in ${matches}`;
+  // Candidates of several phrases are confirmed on the rows read (for the page, or counted: the matches only).
+  return fts.exact ? () => found : (eb) => eb.and([found, contains(eb)]);
 }

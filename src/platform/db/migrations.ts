@@ -324,6 +324,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await createUserCount(db);
       },
     },
+    // The number of accounts on SQLite too: counting a million rows there costs 20–50 ms even from the smallest
+    // index, on every GeoLens page and better-auth admin list-users answer (src/auth/plugins/list-users.ts).
+    "012_user_count_sqlite": {
+      async up(db: Kysely<Tables>) {
+        if (dialect === "sqlite") await createSqliteUserCount(db);
+      },
+    },
   };
 }
 
@@ -376,6 +383,21 @@ async function createUserCount(db: Kysely<Tables>): Promise<void> {
   await sql`DROP TRIGGER IF EXISTS user_count_change ON "user"`.execute(db);
   await sql`CREATE TRIGGER user_count_change AFTER INSERT OR DELETE ON "user"
     FOR EACH ROW EXECUTE FUNCTION user_count_change()`.execute(db);
+}
+
+/**
+ * SQLite's twin of createUserCount: the same one-row table, kept by triggers (which run inside the statement's
+ * transaction, as SQLite has one writer at a time). Read by src/identity/accounts/queries.ts (userCount).
+ */
+async function createSqliteUserCount(db: Kysely<Tables>): Promise<void> {
+  await sql`CREATE TABLE IF NOT EXISTS user_count (id integer PRIMARY KEY CHECK (id = 1), n integer NOT NULL)`.execute(
+    db,
+  );
+  await sql`INSERT OR REPLACE INTO user_count (id, n) SELECT 1, count(*) FROM "user"`.execute(db);
+  await sql`CREATE TRIGGER IF NOT EXISTS user_count_insert AFTER INSERT ON "user"
+    BEGIN UPDATE user_count SET n = n + 1 WHERE id = 1; END`.execute(db);
+  await sql`CREATE TRIGGER IF NOT EXISTS user_count_delete AFTER DELETE ON "user"
+    BEGIN UPDATE user_count SET n = n - 1 WHERE id = 1; END`.execute(db);
 }
 
 /**
