@@ -4,8 +4,7 @@
  * request hardly depends on what else the machine runs, unlike req/s: a figure to compare changes by while the
  * machine is shared. Not a record (that is `npm run bench`).
  */
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, npmPath, startCommand, startServer } from "./processes.ts";
@@ -50,7 +49,10 @@ const all: Record<string, { path: string; headers: Record<string, string> }> = {
   health: { path: "/health", headers: {} },
   "session-cookie": { path: "/api/auth/get-session", headers: { cookie: f.user.cookie } },
   "session-bearer": { path: "/api/auth/get-session", headers: { authorization: `Bearer ${f.user.token}` } },
-  "user-bearer": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.admin.token}` } },
+  "user-bearer": {
+    path: `/v1/users/${f.user.userId}`,
+    headers: { authorization: `Bearer ${f.admin.token}` },
+  },
   "user-jwt": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.adminJwt}` } },
   "user-apikey": { path: `/v1/users/${f.user.userId}`, headers: { "x-api-key": f.adminApiKey } },
 };
