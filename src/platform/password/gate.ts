@@ -10,6 +10,7 @@
  * wait of an accepted request to a few hundred milliseconds, and a refusal tells the client to come back.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { APIError } from "better-auth/api";
 import { AppError } from "../errors.ts";
 
 /** Hashing is the slow part of a sign-in: a client that waits a second finds a free slot again. */
@@ -73,8 +74,12 @@ export function createHashingGate(options: HashingGateOptions): HashingGate {
       else if (waiting.length < options.queue) await new Promise<void>((resolve) => waiting.push(resolve));
       else {
         const record = refusals.getStore();
-        if (record) record.refused = true;
-        throw serverBusy();
+        if (!record) throw serverBusy();
+        // Inside better-auth's handler: an APIError, which its router answers without printing a stack (it
+        // prints `# SERVER_ERROR` for anything else, at every refusal of a flood); refusingWhenBusy throws
+        // the real refusal once the handler returns.
+        record.refused = true;
+        throw new APIError("SERVICE_UNAVAILABLE", { code: "SERVER_BUSY", message: "The server is busy" });
       }
       try {
         return await work();
