@@ -11,7 +11,7 @@ import type { Auth } from "../../../auth/index.ts";
 import type { AppCache } from "../../../platform/cache/index.ts";
 import type { surfaceErrors } from "../../pipeline/error-renderer.ts";
 import { requireMetricsReader } from "./guard.ts";
-import { createMetrics } from "./service.ts";
+import { createMetrics, type Metrics } from "./service.ts";
 
 const isRedirect = (status: number) => status >= 300 && status < 400;
 
@@ -30,13 +30,14 @@ export interface MetricsModuleDeps {
 
 /**
  * `renderErrors` renders the route's refusals (401/403): the module is used before the surfaces, outside any of
- * them, so it is handed the native surface's handler (src/app.ts).
+ * them, so it is handed the native surface's handler (src/app.ts). `metrics` is given when something else
+ * records into the same figures too (GET /health's fast path, src/http/ops/health/probe.ts).
  */
 export function metricsModule(
   { cache, auth, config }: MetricsModuleDeps,
   renderErrors: ReturnType<typeof surfaceErrors>,
+  metrics: Metrics = createMetrics(cache),
 ) {
-  const metrics = createMetrics(cache);
   // The route pattern of a request, asked once it is answered: Elysia sets it on the context when it picks the
   // route. A request without an entry was refused before this module's onRequest (request limits, origin, JSON
   // depth) and is not counted, as before.
