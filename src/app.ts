@@ -27,8 +27,11 @@ import { createOidcSurface, OIDC_PREFIXES, oidcErrorRenderer } from "./http/oidc
 import { cacheModule } from "./http/ops/cache/index.ts";
 import { docsModule } from "./http/ops/docs/index.ts";
 import { healthModule } from "./http/ops/health/index.ts";
+import { healthProbe } from "./http/ops/health/probe.ts";
+import { createHealthService } from "./http/ops/health/service.ts";
 import { i18nModule } from "./http/ops/i18n/index.ts";
 import { metricsModule } from "./http/ops/metrics/index.ts";
+import { createMetrics } from "./http/ops/metrics/service.ts";
 import { openapiModule } from "./http/ops/openapi/index.ts";
 import { adminPages } from "./http/pages/admin/index.ts";
 import { createPagesSurface, PAGE_PREFIXES } from "./http/pages/index.ts";
@@ -40,7 +43,7 @@ import { objectBodiesOnly } from "./http/pipeline/object-body.ts";
 import { originCheck } from "./http/pipeline/origin-check.ts";
 import { rateLimitModule } from "./http/pipeline/rate-limit/index.ts";
 import { requestLimits } from "./http/pipeline/request-limits.ts";
-import { securityHeaders } from "./http/pipeline/security-headers.ts";
+import { securityHeaders, securityHeaderValues } from "./http/pipeline/security-headers.ts";
 import { type Surface, surfaceRouter } from "./http/pipeline/surface-router.ts";
 import { createV1Services } from "./http/services.ts";
 import { createLocaleResolver } from "./i18n/request-locale.ts";
@@ -53,6 +56,9 @@ export function createApp(deps: Deps) {
     defaultLocale: config.defaultLocale,
   });
   const native = nativeErrorRenderer(localeOf);
+  // Shared by their modules and GET /health's fast path (the probe below).
+  const metrics = createMetrics(deps.cache);
+  const health = createHealthService(deps);
   const betterAuth = betterAuthErrorRenderer(localeOf);
   const hostedPages = createPagesSurface({ auth, config, localeOf, logger, connectedApps: v1.oauthGrants });
   const surfaces: Surface[] = [
@@ -89,7 +95,7 @@ export function createApp(deps: Deps) {
     )
     .use(jsonDepthLimit())
     // Metrics and rate limits first: their global hooks apply only to routes registered after them.
-    .use(metricsModule(deps, surfaceErrors(native, logger)))
+    .use(metricsModule(deps, surfaceErrors(native, logger), metrics))
     .use(rateLimitModule(deps))
     .use(surface("better-auth", betterAuth, false).use(authRoutes(auth, localeOf)))
     // Hasura's group parses its own bodies (lenient JSON) and checks their type there.
@@ -105,7 +111,7 @@ export function createApp(deps: Deps) {
     .use(surface("oidc", oidcErrorRenderer, false).use(oidc.routes))
     .use(
       surface("native", native, true)
-        .use(healthModule(deps))
+        .use(healthModule(deps, health))
         .use(cacheModule(deps))
         .use(i18nModule(deps))
         .use(usersModule(v1))
@@ -117,7 +123,7 @@ export function createApp(deps: Deps) {
         .use(oauthClientRegistrationModule(v1, config.oidcRegistrationToken)),
     );
   // Last, so the document it serves covers every route registered above.
-  return app
+  const composed = app
     .use(
       surface("ops", native, true)
         .use(openapiModule(() => app, auth))
@@ -127,6 +133,22 @@ export function createApp(deps: Deps) {
       { as: "global" },
       surfaceRouter({ surfaces, fallback: native, routes: () => app.routes, logger }),
     );
+  // The load balancer's GET /health over HTTP (src/server.ts): the route's answer without the app's handling.
+  const probe = healthProbe({
+    health,
+    headers: securityHeaderValues(config),
+    record: (status, seconds) =>
+      metrics.record({
+        method: "GET",
+        route: "/health",
+        pathname: "/health",
+        status,
+        seconds,
+        location: null,
+      }),
+    fallback: (request) => composed.handle(request),
+  });
+  return Object.assign(composed, { probe });
 }
 
 export type App = ReturnType<typeof createApp>;

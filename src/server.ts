@@ -18,6 +18,7 @@
  * development error page, which shows the stack, the working directory, absolute paths and source lines.
  */
 import type { App } from "./app.ts";
+import type { HealthProbe } from "./http/ops/health/probe.ts";
 import { type ClientAddressOptions, stampClientAddress } from "./http/pipeline/client-address.ts";
 
 /** What answers a throw that escaped the app: nothing of the error reaches the client. */
@@ -29,7 +30,7 @@ function internalError(): Response {
 }
 
 export function serve(
-  app: Pick<App, "handle">,
+  app: Pick<App, "handle"> & { readonly probe?: HealthProbe },
   options: { port: number; hostname: string; maxBodyBytes: number } & ClientAddressOptions,
 ) {
   const server = Bun.serve({
@@ -39,7 +40,11 @@ export function serve(
     development: false,
     error: internalError,
     fetch(request, bunServer) {
-      if (!isHealthProbe(request)) {
+      if (isHealthProbe(request)) {
+        // Answered as the route would, without the app's handling around it (src/http/ops/health/probe.ts).
+        const answer = app.probe?.(request);
+        if (answer) return answer;
+      } else {
         stampClientAddress(request, bunServer.requestIP(request)?.address, options);
       }
       // HTTP/1.1 sends a body either with Content-Length or chunked (Transfer-Encoding): only the latter is read here.

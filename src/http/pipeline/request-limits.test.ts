@@ -96,6 +96,12 @@ describe("headers too large, through the server", () => {
     expect(await geolens.json()).toEqual({ detail: "Request Header Fields Too Large" });
   });
 
+  it("answers 431 on GET /health too (the probe's fast path leaves such a request to the app)", async () => {
+    const health = await withFiller("/health", MAX_HEADER_BYTES + 1024);
+    expect(health.status).toBe(431);
+    expect(await health.json()).toMatchObject({ code: "headers_too_large" });
+  });
+
   it("lets headers under the limit through", async () => {
     const response = await withFiller("/v1/users", MAX_HEADER_BYTES / 2);
     expect(response.status).toBe(401);

@@ -16,7 +16,7 @@ import { PipelineErrors } from "./error-renderer.ts";
 export const MAX_HEADER_BYTES = 16 * 1024;
 
 /** Bytes of the header section as sent: `name: value\r\n` per header. */
-function headerBytes(headers: Headers): number {
+export function headerBytes(headers: Headers): number {
   let size = 0;
   headers.forEach((value, name) => {
     size += name.length + value.length + 4;

@@ -37,18 +37,25 @@ export const PAGE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+/** The headers every answer starts with (also what GET /health's fast path sends: src/http/ops/health/probe.ts). */
+export function securityHeaderValues(options: {
+  readonly baseUrl: string;
+}): Readonly<Record<string, string>> {
+  const https = options.baseUrl.startsWith("https:");
+  return {
+    "x-content-type-options": "nosniff",
+    "cache-control": "no-store",
+    "content-security-policy": API_CONTENT_SECURITY_POLICY,
+    "x-frame-options": "DENY",
+    ...(https ? { "strict-transport-security": HSTS } : {}),
+  };
+}
+
 /**
  * As Elysia's default headers rather than set by a hook: each request's headers then start as a copy of one
  * plain object, which Bun turns into a response's headers in about half the time of the dictionary-like object
  * a hook fills in (measured: 2.1 µs against 3.5 µs per JSON answer).
  */
 export function securityHeaders(options: { readonly baseUrl: string }) {
-  const https = options.baseUrl.startsWith("https:");
-  return new Elysia({ name: "security-headers" }).headers({
-    "x-content-type-options": "nosniff",
-    "cache-control": "no-store",
-    "content-security-policy": API_CONTENT_SECURITY_POLICY,
-    "x-frame-options": "DENY",
-    ...(https ? { "strict-transport-security": HSTS } : {}),
-  });
+  return new Elysia({ name: "security-headers" }).headers({ ...securityHeaderValues(options) });
 }

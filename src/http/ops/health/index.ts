@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import type { Auth } from "../../../auth/index.ts";
 import { requirePlatformAdmin } from "./guard.ts";
 import { ErrorBody, HealthDetailed, HealthSummary } from "./model.ts";
-import type { HealthDeps } from "./service.ts";
+import type { HealthDeps, HealthService } from "./service.ts";
 import { createHealthService } from "./service.ts";
 
 export interface HealthModuleDeps extends HealthDeps {
@@ -15,8 +15,8 @@ export interface HealthModuleDeps extends HealthDeps {
   readonly config: { readonly healthToken: string | undefined };
 }
 
-export function healthModule(deps: HealthModuleDeps) {
-  const health = createHealthService(deps);
+/** `health` is given when GET /health's fast path (probe.ts) shares the service, and so its checks under way. */
+export function healthModule(deps: HealthModuleDeps, health: HealthService = createHealthService(deps)) {
   return new Elysia({ name: "health" })
     .get(
       "/health",

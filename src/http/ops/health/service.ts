@@ -171,17 +171,23 @@ export function createHealthService(deps: HealthDeps) {
    */
   let checking: Promise<HealthSummary> | undefined;
 
+  /** The summary itself when both pings answered in the call, else the check under way (shared). */
+  function summaryNow(): HealthSummary | Promise<HealthSummary> {
+    if (checking) return checking;
+    const started = performance.now();
+    const dbPing = deps.db.ping();
+    const cachePing = deps.cache.direct.ping();
+    const now = answeredAtOnce(dbPing, cachePing);
+    if (now) return now;
+    checking = checkNow(dbPing, cachePing, started);
+    return checking;
+  }
+
   return {
-    summary(): Promise<HealthSummary> {
-      if (checking) return checking;
-      const started = performance.now();
-      const dbPing = deps.db.ping();
-      const cachePing = deps.cache.direct.ping();
-      const now = answeredAtOnce(dbPing, cachePing);
-      if (now) return Promise.resolve(now);
-      checking = checkNow(dbPing, cachePing, started);
-      return checking;
-    },
+    summary: (): Promise<HealthSummary> => Promise.resolve(summaryNow()),
+
+    /** As `summary`, without a promise when the answer is at hand (GET /health's fast path, probe.ts). */
+    summaryNow,
 
     async detailed(): Promise<HealthDetailed> {
       const [db, cache] = await Promise.all([probeDb(), probeCache()]);

@@ -9,8 +9,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /**
- * Requests are recorded once their response is sent (onAfterResponse), which in-process is just after
- * `app.handle` resolves: scrape until the last expected sample is there (or give up after a second).
+ * Requests are recorded as their answer is made (the module wraps the app's handling), so before `app.handle`
+ * resolves; scraping until the last expected sample is there (or for a second) keeps the test independent of it.
  */
 async function scrape(ready: (text: string) => boolean = () => true): Promise<string> {
   for (let attempt = 0; ; attempt++) {

@@ -11,16 +11,15 @@ import type { Auth } from "../../../auth/index.ts";
 import type { AppCache } from "../../../platform/cache/index.ts";
 import type { surfaceErrors } from "../../pipeline/error-renderer.ts";
 import { requireMetricsReader } from "./guard.ts";
-import { createMetrics } from "./service.ts";
+import { createMetrics, type Metrics } from "./service.ts";
 
-/** What the metrics read of a finished request (`code` is not in Elysia's type for this hook). */
-interface AfterResponse {
-  readonly request: Request;
-  readonly route: string;
-  readonly path: string;
-  readonly set: { status?: number | string };
-  readonly responseValue: unknown;
-  readonly code?: unknown;
+const isRedirect = (status: number) => status >= 300 && status < 400;
+
+/** The path of a request URL, without the query (as Elysia's `path`). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const query = url.indexOf("?", start);
+  return url.slice(start, query === -1 ? undefined : query);
 }
 
 export interface MetricsModuleDeps {
@@ -31,40 +30,52 @@ export interface MetricsModuleDeps {
 
 /**
  * `renderErrors` renders the route's refusals (401/403): the module is used before the surfaces, outside any of
- * them, so it is handed the native surface's handler (src/app.ts).
+ * them, so it is handed the native surface's handler (src/app.ts). `metrics` is given when something else
+ * records into the same figures too (GET /health's fast path, src/http/ops/health/probe.ts).
  */
 export function metricsModule(
   { cache, auth, config }: MetricsModuleDeps,
   renderErrors: ReturnType<typeof surfaceErrors>,
+  metrics: Metrics = createMetrics(cache),
 ) {
-  const metrics = createMetrics(cache);
-  const startedAt = new WeakMap<Request, number>();
+  // The route pattern of a request, asked once it is answered: Elysia sets it on the context when it picks the
+  // route. A request without an entry was refused before this module's onRequest (request limits, origin, JSON
+  // depth) and is not counted, as before.
+  const routeOf = new WeakMap<Request, () => string | undefined>();
+
+  /** Records a request once the app has made its answer, whatever made it (a route, a renderer, a 404). */
+  function recorded(request: Request, started: number) {
+    return (response: Response): Response => {
+      const route = routeOf.get(request);
+      if (route === undefined) return response;
+      metrics.record({
+        method: request.method,
+        route: route() || undefined,
+        pathname: pathOf(request.url),
+        status: response.status,
+        seconds: (performance.now() - started) / 1000,
+        location: isRedirect(response.status) ? response.headers.get("location") : null,
+      });
+      return response;
+    };
+  }
+
   return (
     new Elysia({ name: "metrics" })
-      .onRequest(({ request }) => {
-        startedAt.set(request, performance.now());
+      // Around the whole handling of a request rather than Elysia's onAfterResponse, which queues a
+      // setImmediate for every request of every route (about a microsecond each, more than the rest of these
+      // metrics); the Response is the one the app hands to the server, so its status is the one sent.
+      .wrap((handle) => (...args: unknown[]) => {
+        const record = recorded(args[0] as Request, performance.now());
+        const answer = (handle as unknown as (...a: unknown[]) => Response | Promise<Response>)(...args);
+        return answer instanceof Promise ? answer.then(record) : record(answer);
       })
-      // Named parameters only (Elysia reads the hook's source to learn what every request needs); `code` is
-      // present when the request ended in onError (e.g. NOT_FOUND) and `path` is the path without the query.
-      .onAfterResponse(
-        { as: "global" },
-        ({ request, route, set, responseValue, code, path }: AfterResponse) => {
-          const started = startedAt.get(request);
-          if (started === undefined) return;
-          const response = responseValue instanceof Response ? responseValue : undefined;
-          const status =
-            response?.status ??
-            (code === "NOT_FOUND" ? 404 : typeof set.status === "number" ? set.status : 200);
-          metrics.record({
-            method: request.method,
-            route: route || undefined,
-            pathname: path,
-            status,
-            seconds: (performance.now() - started) / 1000,
-            location: response?.headers.get("location") ?? null,
-          });
-        },
-      )
+      // Elysia reads this hook's source to learn what every request needs: naming `context.route` makes it set
+      // the route on every context, and the context is handed to no function (that would make every route of
+      // the app parse its headers and cookies: src/http/pipeline/context-inference.test.ts).
+      .onRequest((context: { readonly request: Request; readonly route?: string }) => {
+        routeOf.set(context.request, () => context.route);
+      })
       .onError(renderErrors)
       .get(
         "/metrics",
