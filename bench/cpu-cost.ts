@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, npmPath, startCommand, startServer } from "./processes.ts";
+import { BENCH_ADMIN, gatehouseEnv } from "./gatehouse-env.ts";
+import { freePort, startCommand, startServer } from "./processes.ts";
 import { seedGatehouse } from "./seed.ts";
 import { runWrk } from "./wrk.ts";
 
@@ -21,26 +22,12 @@ function cpuSeconds(pid: number): number {
 
 const names = process.argv.slice(2);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
+const ADMIN = BENCH_ADMIN;
 const port = await freePort();
 const server = await startServer({
   name: "gatehouse",
   command: startCommand(),
-  env: {
-    PATH: npmPath(),
-    HOME: process.env.HOME ?? tmpdir(),
-    NODE_ENV: "production",
-    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-01",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-cpu-data-")),
-    LOG_LEVEL: "silent",
-    RATE_LIMIT_ENABLED: "false",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    SHUTDOWN_GRACE_MS: "500",
-  },
+  env: gatehouseEnv(port, mkdtempSync(join(tmpdir(), "gatehouse-cpu-data-"))),
   port,
   readyPath: "/health",
 });

@@ -13,8 +13,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BENCH_ADMIN, gatehouseEnv } from "./gatehouse-env.ts";
 import type { LoadSpec } from "./load-spec.ts";
-import { freePort, memory, npmPath, sampleRss, startCommand, startServer } from "./processes.ts";
+import { freePort, memory, sampleRss, startCommand, startServer } from "./processes.ts";
 import { seedGatehouse } from "./seed.ts";
 import { median } from "./stats.ts";
 import { runWrk } from "./wrk.ts";
@@ -23,37 +24,16 @@ const USERS = Number(process.env.PROBE_USERS ?? 100);
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 10);
 const STARTS = Number(process.env.PROBE_STARTS ?? 3);
 const COMMAND = process.env.PROBE_COMMAND ? ["sh", "-c", process.env.PROBE_COMMAND] : startCommand();
-const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
+const ADMIN = BENCH_ADMIN;
 // As bench/run.ts: start-up's garbage gets a chance to be collected before the idle figure.
 const IDLE_SETTLE_MS = 2000;
-
-const passthrough = Object.fromEntries(
-  Object.entries(process.env)
-    .filter(([name, value]) => name.startsWith("BENCH_ENV_") && value !== undefined)
-    .map(([name, value]) => [name.slice("BENCH_ENV_".length), value as string]),
-);
 
 async function start(dataDir: string) {
   const port = await freePort();
   return startServer({
     name: "gatehouse",
     command: COMMAND,
-    env: {
-      PATH: npmPath(),
-      HOME: process.env.HOME ?? tmpdir(),
-      NODE_ENV: "production",
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-01",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      BASE_URL: `http://127.0.0.1:${port}`,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: "silent",
-      RATE_LIMIT_ENABLED: "false",
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      SHUTDOWN_GRACE_MS: "500",
-      ...passthrough,
-    },
+    env: gatehouseEnv(port, dataDir),
     port,
     readyPath: "/health",
   });

@@ -7,14 +7,15 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, npmPath, startServer } from "./processes.ts";
+import { BENCH_ADMIN, gatehouseEnv } from "./gatehouse-env.ts";
+import { freePort, startServer } from "./processes.ts";
 import { seedGatehouse } from "./seed.ts";
 import { runWrk } from "./wrk.ts";
 
 const scenario = process.argv[2] ?? "user-bearer";
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const dir = process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
-const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
+const ADMIN = BENCH_ADMIN;
 const port = await freePort();
 const server = await startServer({
   name: "gatehouse",
@@ -23,21 +24,7 @@ const server = await startServer({
     process.env.BENCH_PROFILE === "off"
       ? [process.execPath, "src/index.ts"]
       : [process.execPath, "--cpu-prof-md", `--cpu-prof-dir=${dir}`, "src/index.ts"],
-  env: {
-    PATH: npmPath(),
-    HOME: process.env.HOME ?? tmpdir(),
-    NODE_ENV: "production",
-    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-01",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-profile-data-")),
-    LOG_LEVEL: "silent",
-    RATE_LIMIT_ENABLED: "false",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    SHUTDOWN_GRACE_MS: "500",
-  },
+  env: gatehouseEnv(port, mkdtempSync(join(tmpdir(), "gatehouse-profile-data-"))),
   port,
   readyPath: "/health",
 });

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
+import { BENCH_ADMIN, BENCH_SECRET, gatehouseEnv, passthroughEnv } from "./gatehouse-env.ts";
 import { goalRatios } from "./goals.ts";
 import { runHashRateProcess } from "./hash-rate.ts";
 import { runLoadProcess } from "./load.ts";
@@ -54,38 +55,10 @@ const LOADER = process.env.BENCH_LOADER ?? (wrkPath() ? "wrk" : "bun");
 const CORES = availableParallelism();
 // The idle figure is read after this pause, once start-up's garbage has had a chance to be collected.
 const IDLE_SETTLE_MS = 2000;
-const SECRET = "bench-secret-bench-secret-bench-secret-01";
-const ADMIN = { email: "admin@bench.test", password: "bench-admin-password-1" };
+const SECRET = BENCH_SECRET;
+const ADMIN = BENCH_ADMIN;
 
 const warnings: string[] = [];
-
-function passthroughEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith("BENCH_ENV_") && value !== undefined) env[name.slice("BENCH_ENV_".length)] = value;
-  }
-  return env;
-}
-
-function gatehouseEnv(port: number, dataDir: string): Record<string, string> {
-  return {
-    PATH: npmPath(),
-    HOME: process.env.HOME ?? tmpdir(),
-    NODE_ENV: "production",
-    AUTH_SECRET: SECRET,
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    RATE_LIMIT_ENABLED: "false",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    // The bench stops Gatehouse between restarts; nothing is in flight then.
-    SHUTDOWN_GRACE_MS: "500",
-    ...passthroughEnv(),
-  };
-}
 
 const startGatehouse = async (dataDir: string) => {
   const port = await freePort();
