@@ -5,33 +5,23 @@
  */
 import { defineRequestState } from "@better-auth/core/context";
 import { APIError, createAuthMiddleware } from "better-auth/api";
-import { type CompiledQuery, sql } from "kysely";
-import type { Db } from "../platform/db/index.ts";
+import { compiledOnce } from "../platform/db/prepared.ts";
 import { dateParam } from "../platform/db/values.ts";
 import type { AuthDeps } from "./deps.ts";
 
 /** Endpoints that verify a password and, on success, open a session. */
 const PASSWORD_SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/username", "/sign-in/phone-number"]);
 
-/**
- * The one statement recording a sign-in, compiled once: `lastLoginAt` and `updatedAt` (better-auth's updateUser
- * set both), by id. Building it through Kysely per sign-in, or through better-auth's updateUser (hooks,
- * `returning *`, the output transform), was a large share of a sign-in's main-thread work.
- */
-function lastLoginStatement(db: Db) {
-  const compiled = db.kysely
-    .updateTable("user")
-    .set({ lastLoginAt: sql.val(null), updatedAt: sql.val(null) })
-    .where("id", "=", "")
-    .compile();
-  return (userId: string, at: Date): CompiledQuery => {
-    const when = dateParam(db.dialect, at);
-    return { ...compiled, parameters: [when, when, userId] };
-  };
-}
-
 export function credentialHooks({ db, logger }: Pick<AuthDeps, "db" | "logger">) {
-  const statement = lastLoginStatement(db);
+  // The one statement recording a sign-in, compiled once: `lastLoginAt` and `updatedAt` (better-auth's
+  // updateUser set both), by id. Building it per sign-in, or going through updateUser (hooks, `returning *`, the
+  // output transform), was a large share of a sign-in's main-thread work.
+  const recordSignIn = compiledOnce(db, (kysely, param) =>
+    kysely
+      .updateTable("user")
+      .set({ lastLoginAt: param(0), updatedAt: param(0) })
+      .where("id", "=", param(1)),
+  );
   return {
     session: {
       create: {
@@ -46,7 +36,7 @@ export function credentialHooks({ db, logger }: Pick<AuthDeps, "db" | "logger">)
           // An admin acting as the user is not the user signing in.
           if (session.impersonatedBy) return;
           await db.kysely
-            .executeQuery(statement(session.userId, new Date()))
+            .executeQuery(recordSignIn(dateParam(db.dialect, new Date()), session.userId))
             .catch((error: unknown) => logger.warn({ err: error }, "could not record lastLoginAt"));
         },
       },

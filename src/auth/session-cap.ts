@@ -11,8 +11,8 @@
  * bounded by the cap.
  */
 import type { BetterAuthPlugin } from "better-auth";
-import type { CompiledQuery } from "kysely";
 import type { Db } from "../platform/db/index.ts";
+import { preparedQuery } from "../platform/db/prepared.ts";
 import { dateParam } from "../platform/db/values.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { RecordAuditEvent } from "./audit-event.ts";
@@ -26,33 +26,6 @@ interface CreatedSession {
 // sign-in, so that no request is held up deleting thousands; the next sign-ins (or expiry) take the rest.
 const MAX_REVOKED_PER_SIGN_IN = 200;
 
-/**
- * The surplus sessions of a user: live ones other than the new one, newest first, past the first `keep`.
- * Compiled once, since it runs on every sign-in: better-auth's adapter built, compiled and transformed the same
- * query each time. The columns are better-auth's session fields, which Gatehouse does not rename.
- */
-function surplusStatement(db: Db) {
-  const compiled = db.kysely
-    .selectFrom("session")
-    .select("token")
-    .where("userId", "=", "")
-    .where("token", "<>", "")
-    .where("expiresAt", ">", "")
-    .orderBy("createdAt", "desc")
-    .limit(0)
-    .offset(0)
-    .compile();
-  return (
-    created: CreatedSession,
-    now: Date,
-    keep: number,
-    limit: number,
-  ): CompiledQuery<{ token: string }> => ({
-    ...compiled,
-    parameters: [created.userId, created.token, dateParam(db.dialect, now), limit, keep],
-  });
-}
-
 export function sessionCapPlugin(options: {
   /** Live sessions a user may hold; 0 turns the cap off. */
   readonly maxSessions: number;
@@ -61,7 +34,20 @@ export function sessionCapPlugin(options: {
   readonly recordAudit?: RecordAuditEvent | undefined;
 }) {
   const { maxSessions, db, logger, recordAudit } = options;
-  const surplusOf = surplusStatement(db);
+  // The surplus sessions of a user: live ones other than the new one, newest first, past the newest
+  // `maxSessions - 1`. Compiled once, since it runs on every sign-in (better-auth's adapter built, compiled and
+  // transformed it each time). The columns are better-auth's session fields, which Gatehouse does not rename.
+  const surplusOf = preparedQuery<{ token: string }>(db, (kysely, param) =>
+    kysely
+      .selectFrom("session")
+      .select("token")
+      .where("userId", "=", param(0))
+      .where("token", "<>", param(1))
+      .where("expiresAt", ">", param(2))
+      .orderBy("createdAt", "desc")
+      .limit(MAX_REVOKED_PER_SIGN_IN)
+      .offset(maxSessions - 1),
+  );
   return {
     id: "gatehouse-session-cap",
     init(ctx) {
@@ -69,9 +55,7 @@ export function sessionCapPlugin(options: {
       const { internalAdapter } = ctx;
       async function enforceCap(created: CreatedSession): Promise<void> {
         // The newest `maxSessions - 1` sessions other than the new one stay; everything older goes.
-        const { rows: surplus } = await db.kysely.executeQuery(
-          surplusOf(created, new Date(), maxSessions - 1, MAX_REVOKED_PER_SIGN_IN),
-        );
+        const surplus = await surplusOf(created.userId, created.token, dateParam(db.dialect, new Date()));
         if (surplus.length === 0) return;
         for (const { token } of surplus) await internalAdapter.deleteSession(token);
         await recordAudit?.({

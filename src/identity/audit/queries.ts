@@ -1,6 +1,7 @@
 /** SQL of the audit trail: the chain head, appends, the filtered page, the verifier's walk and retention. */
-import { type CompiledQuery, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Db, Tables } from "../../platform/db/index.ts";
+import { compiledOnce } from "../../platform/db/prepared.ts";
 import { dateParam, toDate } from "../../platform/db/values.ts";
 import type { StoredEvent } from "./chain.ts";
 
@@ -61,16 +62,15 @@ const COLUMNS = [
 /**
  * The statements of every append (the head, the insert, SQLite's BEGIN IMMEDIATE and COMMIT), compiled once:
  * building and compiling them through Kysely on each append cost more than running them. Their text never
- * changes; the insert takes the event's values as parameters in COLUMNS order.
+ * changes; the insert takes the event's values in COLUMNS order.
  */
-function appendStatements(kysely: Kysely<Tables>) {
-  const insert = kysely
-    .insertInto(TABLE)
-    .values(Object.fromEntries(COLUMNS.map((column) => [column, sql.val(null)])))
-    .compile();
+function appendStatements(db: Db) {
+  const { kysely } = db;
   return {
     head: kysely.selectFrom(TABLE).select(["seq", "hash"]).orderBy("seq", "desc").limit(1).compile(),
-    insert: (values: readonly unknown[]): CompiledQuery => ({ ...insert, parameters: values }),
+    insert: compiledOnce(db, (k, param) =>
+      k.insertInto(TABLE).values(Object.fromEntries(COLUMNS.map((column, i) => [column, param(i)]))),
+    ),
     begin: sql`begin immediate`.compile(kysely),
     commit: sql`commit`.compile(kysely),
   };
@@ -79,7 +79,7 @@ function appendStatements(kysely: Kysely<Tables>) {
 export function createAuditQueries(db: Db) {
   const { kysely, dialect } = db;
   const date = (value: Date) => dateParam(dialect, value);
-  const statements = appendStatements(kysely);
+  const statements = appendStatements(db);
 
   return {
     async head(trx: Kysely<Tables>): Promise<{ seq: number; hash: string } | undefined> {
@@ -90,7 +90,7 @@ export function createAuditQueries(db: Db) {
 
     async insert(trx: Kysely<Tables>, event: StoredEvent): Promise<void> {
       const row: Record<string, unknown> = { ...event, occurredAt: date(event.occurredAt) };
-      await trx.executeQuery(statements.insert(COLUMNS.map((column) => row[column])));
+      await trx.executeQuery(statements.insert(...COLUMNS.map((column) => row[column])));
     },
 
     /**

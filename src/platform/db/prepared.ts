@@ -15,10 +15,15 @@ const STAND_IN = "\u0000gatehouse-prepared-param:";
 
 type Slot = { readonly arg: number } | { readonly fixed: unknown };
 
-export function preparedQuery<Row>(
+/**
+ * A statement built and compiled once, as a CompiledQuery with each call's values in their places: for a
+ * statement run on a connection or transaction of the caller's (a write, the audit chain's append). `build` is
+ * as for preparedQuery.
+ */
+export function compiledOnce<Row>(
   db: Db,
   build: (kysely: Kysely<Tables>, param: (index: number) => string) => Compilable<Row>,
-): (...values: unknown[]) => Promise<Row[]> {
+): (...values: unknown[]) => CompiledQuery<Row> {
   let compiled: { query: CompiledQuery<Row>; slots: readonly Slot[] } | undefined;
   const compile = () => {
     const query = build(db.kysely, (index) => `${STAND_IN}${index}`).compile();
@@ -30,13 +35,24 @@ export function preparedQuery<Row>(
     });
     return { query, slots };
   };
-  return async (...values) => {
+  return (...values) => {
     compiled ??= compile();
     const { query, slots } = compiled;
-    const parameters = slots.map((slot) => ("arg" in slot ? values[slot.arg] : slot.fixed));
-    const rows = db.readNow?.(query.sql, parameters);
+    return { ...query, parameters: slots.map((slot) => ("arg" in slot ? values[slot.arg] : slot.fixed)) };
+  };
+}
+
+/** A read compiled once (compiledOnce), run with each call's values. */
+export function preparedQuery<Row>(
+  db: Db,
+  build: (kysely: Kysely<Tables>, param: (index: number) => string) => Compilable<Row>,
+): (...values: unknown[]) => Promise<Row[]> {
+  const statement = compiledOnce(db, build);
+  return async (...values) => {
+    const query = statement(...values);
+    const rows = db.readNow?.(query.sql, query.parameters);
     if (rows) return rows as Row[];
-    const result = await db.kysely.executeQuery<Row>({ ...query, parameters });
+    const result = await db.kysely.executeQuery<Row>(query);
     return result.rows as Row[];
   };
 }
