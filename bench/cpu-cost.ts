@@ -1,6 +1,6 @@
 /**
  * `bun bench/cpu-cost.ts [scenario…]`: the server's CPU time per answered request (user + system, from
- * /proc/<pid>/stat) for the scenarios of bench/profile.ts, Gatehouse run by `npm start`'s command. CPU time per
+ * /proc/<pid>/stat) for the requests of bench/probe-requests.ts, Gatehouse run by `npm start`'s command. CPU time per
  * request hardly depends on what else the machine runs, unlike req/s: a figure to compare changes by while the
  * machine is shared. Not a record (that is `npm run bench`).
  */
@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_ADMIN, gatehouseEnv } from "./gatehouse-env.ts";
+import { probeRequests } from "./probe-requests.ts";
 import { freePort, startCommand, startServer } from "./processes.ts";
 import { seedGatehouse } from "./seed.ts";
 import { runWrk } from "./wrk.ts";
@@ -32,25 +33,18 @@ const server = await startServer({
   readyPath: "/health",
 });
 const f = await seedGatehouse(server.url, ADMIN, 4);
-const all: Record<string, { path: string; headers: Record<string, string> }> = {
-  health: { path: "/health", headers: {} },
-  "session-cookie": { path: "/api/auth/get-session", headers: { cookie: f.user.cookie } },
-  "session-bearer": { path: "/api/auth/get-session", headers: { authorization: `Bearer ${f.user.token}` } },
-  "user-bearer": {
-    path: `/v1/users/${f.user.userId}`,
-    headers: { authorization: `Bearer ${f.admin.token}` },
-  },
-  "user-jwt": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.adminJwt}` } },
-  "user-apikey": { path: `/v1/users/${f.user.userId}`, headers: { "x-api-key": f.adminApiKey } },
-};
-for (const name of names.length > 0 ? names : Object.keys(all)) {
+const all = probeRequests(server.url, f);
+// By default the session checks only: a sign-in is bound by its hash, not by the request's own work.
+const defaults = Object.keys(all).filter((name) => all[name]?.method !== "POST");
+for (const name of names.length > 0 ? names : defaults) {
   const spec = all[name];
   if (!spec) throw new Error(`unknown scenario ${name}`);
   const url = `${server.url}${spec.path}`;
   // A warm-up, so that JIT compilation is not counted.
-  await runWrk({ url, headers: spec.headers, seconds: 2, connections: 50 });
+  const load = { url, method: spec.method, headers: spec.headers, bodies: spec.bodies, connections: 50 };
+  await runWrk({ ...load, seconds: 2 });
   const before = cpuSeconds(server.pid);
-  const result = await runWrk({ url, headers: spec.headers, seconds, connections: 50 });
+  const result = await runWrk({ ...load, seconds });
   const cpu = cpuSeconds(server.pid) - before;
   const perRequest = (cpu * 1e6) / Math.max(1, result.requests);
   console.log(

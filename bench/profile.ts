@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_ADMIN, gatehouseEnv } from "./gatehouse-env.ts";
+import { probeRequests } from "./probe-requests.ts";
 import { freePort, startServer } from "./processes.ts";
 import { seedGatehouse } from "./seed.ts";
 import { runWrk } from "./wrk.ts";
@@ -29,26 +30,7 @@ const server = await startServer({
   readyPath: "/health",
 });
 const f = await seedGatehouse(server.url, ADMIN, 20);
-const requests: Record<
-  string,
-  { path: string; headers: Record<string, string>; method?: string; bodies?: string[] }
-> = {
-  health: { path: "/health", headers: {} },
-  "session-cookie": { path: "/api/auth/get-session", headers: { cookie: f.user.cookie } },
-  "session-bearer": { path: "/api/auth/get-session", headers: { authorization: `Bearer ${f.user.token}` } },
-  "user-bearer": {
-    path: `/v1/users/${f.user.userId}`,
-    headers: { authorization: `Bearer ${f.admin.token}` },
-  },
-  "user-jwt": { path: `/v1/users/${f.user.userId}`, headers: { authorization: `Bearer ${f.adminJwt}` } },
-  "user-apikey": { path: `/v1/users/${f.user.userId}`, headers: { "x-api-key": f.adminApiKey } },
-  "sign-in": {
-    path: "/api/auth/sign-in/email",
-    method: "POST",
-    headers: { "content-type": "application/json", origin: server.url },
-    bodies: f.signInBodies,
-  },
-};
+const requests = probeRequests(server.url, f);
 const spec = requests[scenario];
 if (!spec) throw new Error(`unknown scenario ${scenario}`);
 const check = await fetch(`${server.url}${spec.path}`, {
@@ -59,7 +41,7 @@ const check = await fetch(`${server.url}${spec.path}`, {
 console.log(`check: ${check.status} ${(await check.text()).slice(0, 120)}`);
 const result = await runWrk({
   url: `${server.url}${spec.path}`,
-  method: spec.method === "POST" ? "POST" : "GET",
+  method: spec.method ?? "GET",
   headers: spec.headers,
   bodies: spec.bodies,
   seconds,
