@@ -77,22 +77,47 @@ export interface GuardScope {
   readonly dissolving?: readonly string[];
 }
 
-async function activeOwners(db: Executor, tenantId: string): Promise<number> {
-  const rows = await db
-    .selectFrom("member")
-    .select(["role", "status"])
-    .where("organizationId", "=", tenantId)
-    .execute();
-  return rows.filter((row) => row.status !== "suspended" && parseRoles(row.role).includes("owner")).length;
+/**
+ * The first cut of the rows that may hold `owner` (in member) or `admin` (in user): a literal LIKE, not a bound
+ * value, because it is the predicate of the partial indexes of migration 013 (src/platform/db/migrations.ts),
+ * which SQLite and PostgreSQL use only for a query that repeats it. So a check reads a tenant's few owners, not
+ * its every member (a million in `default`), and the few admins, not every account. Only a first cut: SQLite's
+ * LIKE ignores case and a role's name may contain the word, so each row is confirmed with parseRoles.
+ */
+export const MAY_HOLD_OWNER = sql<boolean>`"role" like '%owner%'`;
+export const MAY_HOLD_ADMIN = sql<boolean>`"role" like '%admin%'`;
+
+/** The two reads of the checks, as queries: src/auth/last-owner-guard.test.ts checks that each uses its index. */
+export const holderQueries = {
+  owners: (db: Executor, tenantId: string) =>
+    db
+      .selectFrom("member")
+      .select(["role", "status"])
+      .where("organizationId", "=", tenantId)
+      .where(MAY_HOLD_OWNER),
+  admins: (db: Executor) =>
+    db.selectFrom("user").select(["role", "banned", "banExpires", "status"]).where(MAY_HOLD_ADMIN),
+};
+
+/** The memberships of the tenant whose roles include `owner`, whatever their status. */
+export async function ownerMemberships(
+  db: Executor,
+  tenantId: string,
+): Promise<{ role: string; status: string | null }[]> {
+  const rows = await holderQueries.owners(db, tenantId).execute();
+  return rows
+    .map((row) => ({ role: String(row.role), status: row.status === null ? null : String(row.status) }))
+    .filter((row) => parseRoles(row.role).includes("owner"));
+}
+
+/** Owners of the tenant whose membership is not suspended. */
+export async function activeOwners(db: Executor, tenantId: string): Promise<number> {
+  return (await ownerMemberships(db, tenantId)).filter((row) => row.status !== "suspended").length;
 }
 
 /** The account service's "active platform admin" (src/identity/accounts/status.ts): admin role, not disabled. */
 async function activeAdmins(db: Executor): Promise<number> {
-  const rows = await db
-    .selectFrom("user")
-    .select(["role", "banned", "banExpires", "status"])
-    .where("role", "like", "%admin%")
-    .execute();
+  const rows = await holderQueries.admins(db).execute();
   return rows.filter(
     (row) => isPlatformAdminRoles(parseRoles(row.role)) && !isBanActive(row) && row.status !== "disabled",
   ).length;

@@ -8,7 +8,7 @@
  * and a count runs only when the page cannot tell the total itself.
  */
 import { type Expression, type SqlBool, sql } from "kysely";
-import { parseRoles } from "../../auth/roles.ts";
+import { activeOwners, MAY_HOLD_ADMIN } from "../../auth/last-owner-guard.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { preparedQuery } from "../../platform/db/prepared.ts";
 import { countUsers } from "../../platform/db/user-count.ts";
@@ -192,17 +192,8 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
       return (await findAccount({ email })) !== null;
     },
 
-    /** Owners of the tenant whose membership is not suspended. */
-    async activeOwnerCount(tenantId: string): Promise<number> {
-      const rows = await db.kysely
-        .selectFrom("member")
-        .select(["role", "status"])
-        .where("organizationId", "=", tenantId)
-        .where("role", "like", "%owner%")
-        .execute();
-      return rows.filter((row) => row.status !== "suspended" && parseRoles(row.role).includes("owner"))
-        .length;
-    },
+    /** Owners of the tenant whose membership is not suspended (the guard's count: src/auth/last-owner-guard.ts). */
+    activeOwnerCount: (tenantId: string): Promise<number> => activeOwners(db.kysely, tenantId),
 
     findAccount,
 
@@ -276,7 +267,7 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
 
     /** Platform admins whose account is not disabled (the last one is never deleted). */
     async activePlatformAdminCount(): Promise<number> {
-      const rows = await db.kysely.selectFrom("user").selectAll().where("role", "like", "%admin%").execute();
+      const rows = await db.kysely.selectFrom("user").selectAll().where(MAY_HOLD_ADMIN).execute();
       return rows.map(toAccountView).filter((a) => a.isPlatformAdmin && a.status !== "disabled").length;
     },
   };

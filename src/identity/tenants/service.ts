@@ -4,7 +4,7 @@
  * The tenant id is an explicit argument everywhere; nothing here keeps per-tenant state.
  */
 import type { Auth } from "../../auth/index.ts";
-import { guardedWrite } from "../../auth/last-owner-guard.ts";
+import { guardedWrite, ownerMemberships } from "../../auth/last-owner-guard.ts";
 import { parseRoles } from "../../auth/roles.ts";
 import { inAuthTransaction } from "../../auth/transaction.ts";
 import type { Db } from "../../platform/db/index.ts";
@@ -149,15 +149,9 @@ export function createTenantService(deps: { auth: Auth; db: Db; extraDefaultRole
           tenant = { id: row.id, slug: row.slug, name: row.name };
         }
         await ensureCatalogue(tenant.id);
-        if (ownerUserId) {
-          const owner = await a.findOne<MemberRow>({
-            model: "member",
-            where: [
-              { field: "organizationId", value: tenant.id },
-              { field: "role", value: "owner" },
-            ],
-          });
-          if (!owner) await setMember(tenant.id, ownerUserId, ["owner"]);
+        // Read from the owners' index (src/auth/last-owner-guard.ts): `default` holds every account.
+        if (ownerUserId && (await ownerMemberships(db.kysely, tenant.id)).length === 0) {
+          await setMember(tenant.id, ownerUserId, ["owner"]);
         }
         return tenant;
       });

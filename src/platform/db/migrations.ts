@@ -331,6 +331,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         if (dialect === "sqlite") await createSqliteUserCount(db);
       },
     },
+    // The last-owner and last-admin checks (src/auth/last-owner-guard.ts) read a tenant's owners and the
+    // platform's admins on every change that could end one: without these they read every member of the tenant
+    // (a million in `default`, ~300 ms on SQLite, taken twice by each change and at every start) or every account.
+    // Partial indexes of the few rows whose roles may hold the word; the checks repeat the predicate literally.
+    "013_holder_indexes": {
+      async up(db: Kysely<Tables>) {
+        await sql`CREATE INDEX IF NOT EXISTS member_owner_idx ON "member" ("organizationId")
+          WHERE "role" like '%owner%'`.execute(db);
+        await sql`CREATE INDEX IF NOT EXISTS user_admin_idx ON "user" ("id") WHERE "role" like '%admin%'`.execute(
+          db,
+        );
+      },
+    },
   };
 }
 
