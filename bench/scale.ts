@@ -1,8 +1,8 @@
 /**
  * `npm run bench:scale` (issue 14, goal 6): seeds BENCH_SCALE_USERS users (default 1,000,000) and
  * BENCH_SCALE_TENANTS tenants (default 10,000) by bulk insert (bench/scale-seed.ts), starts Gatehouse on that
- * database as a separate process, and prints p50/p95 of the user lists and look-ups of every surface, the
- * server's RSS and its start-to-ready time. Figures only, never pass/fail.
+ * database as a separate process (by `npm start`'s command), and prints p50/p95 of the user lists and look-ups of
+ * every surface, the server's RSS and its start-to-ready time. Figures only, never pass/fail.
  *
  * SQLite in a temporary DATA_DIR by default; with BENCH_DATABASE_URL (postgres://…) a fresh schema of that
  * database, dropped afterwards. BENCH_SCALE_SAMPLES (default 100) requests per query, one at a time, after 20
@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { createPasswordHasher } from "../src/platform/password/index.ts";
+import { startCommand, startServer as startProcess } from "./processes.ts";
 import {
   FIRST_NAMES,
   LAST_NAMES,
@@ -78,35 +79,22 @@ async function runMigrations(storage: Record<string, string>): Promise<void> {
   if ((await child.exited) !== 0) throw new Error("migrations failed");
 }
 
+/**
+ * Gatehouse as `npm start` starts it (the bundle: bench/processes.ts), so that start to ready is the figure of
+ * `npm run bench` on a million users; under the profiler, from its sources (a profile names their lines).
+ */
 async function startServer(storage: Record<string, string>, profile?: string): Promise<Server> {
   const port = 41_000 + Math.floor(Math.random() * 1000);
-  const url = `http://127.0.0.1:${port}`;
-  const started = performance.now();
-  const profiler = profile ? ["--cpu-prof-md", `--cpu-prof-dir=${profile}`] : [];
-  const child = Bun.spawn(["bun", ...profiler, "--max-http-header-size=65536", "src/index.ts"], {
-    cwd: ROOT,
+  const command = profile
+    ? ["bun", "--cpu-prof-md", `--cpu-prof-dir=${profile}`, "--max-http-header-size=65536", "src/index.ts"]
+    : startCommand();
+  return startProcess({
+    name: "gatehouse",
+    command,
     env: serverEnv(storage, port),
-    stdout: "ignore",
-    stderr: "inherit",
+    port,
+    readyPath: "/health",
   });
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) break;
-    await Bun.sleep(5);
-  }
-  const readyMs = performance.now() - started;
-  return {
-    url,
-    pid: child.pid,
-    readyMs,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.exited;
-    },
-  };
 }
 
 function rssMiB(pid: number): number {
