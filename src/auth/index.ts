@@ -25,6 +25,7 @@ import { accountEndedPlugin } from "./plugins/account-ended.ts";
 import { plugins } from "./plugins/index.ts";
 import { singleUsePlugin } from "./plugins/single-use.ts";
 import { CREDENTIAL_RULES } from "./rate-limits.ts";
+import { routedOnce } from "./routed-once.ts";
 import { sessionCapPlugin } from "./session-cap.ts";
 
 /**
@@ -62,7 +63,7 @@ export function createAuth(deps: AuthDeps) {
     return Promise.resolve();
   }
 
-  return betterAuth({
+  const auth = betterAuth({
     appName: "Gatehouse",
     baseURL: config.baseUrl,
     basePath: "/api/auth",
@@ -234,6 +235,9 @@ export function createAuth(deps: AuthDeps) {
       ...(config.rateLimitEnabled ? [bruteForcePlugin({ cache })] : []),
     ],
   });
+  // Its router built once rather than for every request (./routed-once.ts).
+  const handler = routedOnce(auth);
+  return Object.assign(auth, { handler, fetch: handler });
 }
 
 export type Auth = ReturnType<typeof createAuth>;
