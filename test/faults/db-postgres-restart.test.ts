@@ -259,11 +259,9 @@ describe(`PostgreSQL restarts under load (private cluster)${skipReason}`, () => 
       expect(refused).toBeGreaterThan(0);
       expect(((await (await fetch(`${baseUrl}/health`)).json()) as { status: string }).status).toBe("ok");
       // Logged per outage, not per request: a warning when it starts and a line when it ends — a few for the
-      // three outages of this file, against hundreds of 503s. Each may flap once or twice: a pooled connection
-      // opened before the stop fails after the first query got through (seen in one of three runs with another
-      // test file running beside this one, `npm test`'s --parallel=2).
+      // three outages of this file (one may flap once as stale connections fail), against hundreds of 503s.
       expect(logged("database unavailable")).toBeGreaterThan(0);
-      expect(logged("database unavailable")).toBeLessThanOrEqual(9);
+      expect(logged("database unavailable")).toBeLessThanOrEqual(6);
       expect(logged("database unavailable")).toBeLessThan(refused / 10);
       expect(logged("database available again")).toBe(logged("database unavailable"));
     },
