@@ -41,7 +41,8 @@ export function routedOnce(auth: RoutableAuth): Handler {
   let routed: Promise<Handler> | undefined;
   const build = async (): Promise<Handler> => {
     const context = (await auth.$context) as AuthContext;
-    // A copy, as better-auth makes for each request: nothing a request does reaches the context itself.
+    // A copy, as better-auth makes for each request: the router's context and the one `auth.api` calls share
+    // stay apart.
     const copy: AuthContext = Object.create(
       Object.getPrototypeOf(context),
       Object.getOwnPropertyDescriptors(context),
