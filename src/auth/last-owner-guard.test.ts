@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CompiledQuery, type Kysely } from "kysely";
 import { ADMIN, createTestApp, dropSchema, type TestApp } from "../../test/helpers/test-app.ts";
+import { defaultTenantId } from "../../test/helpers/v1.ts";
 import type { Tables } from "../platform/db/index.ts";
 import { holderQueries } from "./last-owner-guard.ts";
 
@@ -32,15 +33,6 @@ async function planOf(app: TestApp, query: CompiledQuery): Promise<string> {
     );
     return plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
   });
-}
-
-async function defaultTenantId(app: TestApp): Promise<string> {
-  const tenant = await app.deps.db.kysely
-    .selectFrom("organization")
-    .select("id")
-    .where("slug", "=", "default")
-    .executeTakeFirstOrThrow();
-  return String(tenant.id);
 }
 
 async function defaultRoles(app: TestApp, tenantId: string, userId: string): Promise<unknown> {
