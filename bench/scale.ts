@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { createPasswordHasher } from "../src/platform/password/index.ts";
-import { startCommand, startServer as startProcess } from "./processes.ts";
+import { type ServerProcess, startCommand, startServer as startProcess } from "./processes.ts";
 import {
   FIRST_NAMES,
   LAST_NAMES,
@@ -48,12 +48,7 @@ const ROOT = resolve(import.meta.dir, "..");
 
 const log = (line: string) => console.log(line);
 
-interface Server {
-  readonly url: string;
-  readonly pid: number;
-  readonly readyMs: number;
-  stop(): Promise<void>;
-}
+type Server = ServerProcess;
 
 function serverEnv(storage: Record<string, string>, port: number): Record<string, string> {
   return {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { createBrowser } from "./helpers/browser.ts";
 import { type OidcPeer, startOidcPeer } from "./helpers/oidc-peer.ts";
 import { ADMIN, createTestApp, type TestApp } from "./helpers/test-app.ts";
-import { defaultTenantId } from "./helpers/v1.ts";
+import { defaultTenantId, memberRole } from "./helpers/v1.ts";
 
 const PROVIDER = "corp";
 
@@ -30,14 +30,7 @@ afterAll(async () => {
 });
 
 async function defaultRoleOf(userId: string): Promise<string | null> {
-  const tenantId = await defaultTenantId(t);
-  const row = await t.deps.db.kysely
-    .selectFrom("member")
-    .select("role")
-    .where("organizationId", "=", tenantId)
-    .where("userId", "=", userId)
-    .executeTakeFirst();
-  return row ? String(row.role) : null;
+  return memberRole(t, await defaultTenantId(t), userId);
 }
 
 describe("default membership of every account", () => {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CompiledQuery, type Kysely } from "kysely";
 import { ADMIN, createTestApp, dropSchema, type TestApp } from "../../test/helpers/test-app.ts";
-import { defaultTenantId } from "../../test/helpers/v1.ts";
+import { defaultTenantId, memberRole } from "../../test/helpers/v1.ts";
 import type { Tables } from "../platform/db/index.ts";
 import { holderQueries } from "./last-owner-guard.ts";
 
@@ -33,16 +33,6 @@ async function planOf(app: TestApp, query: CompiledQuery): Promise<string> {
     );
     return plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
   });
-}
-
-async function defaultRoles(app: TestApp, tenantId: string, userId: string): Promise<unknown> {
-  const row = await app.deps.db.kysely
-    .selectFrom("member")
-    .select("role")
-    .where("organizationId", "=", tenantId)
-    .where("userId", "=", userId)
-    .executeTakeFirstOrThrow();
-  return row.role;
 }
 
 describe("the owner and admin checks", () => {
@@ -85,7 +75,7 @@ describe("a restart", () => {
       .where("email", "=", ADMIN.email)
       .executeTakeFirstOrThrow();
     const userId = String(admin.id);
-    expect(await defaultRoles(first, tenantId, userId)).toBe("owner");
+    expect(await memberRole(first, tenantId, userId)).toBe("owner");
     await first.deps.db.kysely
       .updateTable("member")
       .set({ role: "admin,owner" })
@@ -96,7 +86,7 @@ describe("a restart", () => {
 
     const second = await createTestApp({ reuse });
     try {
-      expect(await defaultRoles(second, tenantId, userId)).toBe("admin,owner");
+      expect(await memberRole(second, tenantId, userId)).toBe("admin,owner");
     } finally {
       await second.close();
     }

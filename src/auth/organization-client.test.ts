@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { createAuthClient } from "better-auth/client";
 import { adminClient, organizationClient } from "better-auth/client/plugins";
 import { ADMIN, createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import { memberRole } from "../../test/helpers/v1.ts";
 
 const PASSWORD = "org-client-password-1";
 
@@ -43,13 +44,7 @@ async function createTenant(t: TestApp, token: string): Promise<string> {
 }
 
 async function roleIn(t: TestApp, tenantId: string, userId: string): Promise<string | undefined> {
-  const row = await t.deps.db.kysely
-    .selectFrom("member")
-    .select("role")
-    .where("organizationId", "=", tenantId)
-    .where("userId", "=", userId)
-    .executeTakeFirst();
-  return row ? String(row.role) : undefined;
+  return (await memberRole(t, tenantId, userId)) ?? undefined;
 }
 
 async function invitationRow(t: TestApp, id: string) {

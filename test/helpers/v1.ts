@@ -96,6 +96,17 @@ export async function createTenant(t: TestApp, token: string, prefix = "tenant")
   return body.id;
 }
 
+/** The roles a user holds in a tenant as stored (comma-separated), or null without a membership. */
+export async function memberRole(t: TestApp, tenantId: string, userId: string): Promise<string | null> {
+  const row = await t.deps.db.kysely
+    .selectFrom("member")
+    .select("role")
+    .where("organizationId", "=", tenantId)
+    .where("userId", "=", userId)
+    .executeTakeFirst();
+  return row ? String(row.role) : null;
+}
+
 export async function defaultTenantId(t: TestApp): Promise<string> {
   const row = await t.deps.db.kysely
     .selectFrom("organization")

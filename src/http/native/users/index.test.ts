@@ -14,6 +14,7 @@ import {
   type ErrorJson,
   freshEmail,
   PASSWORD,
+  memberRole as roleInTenant,
   signUp,
   type UserJson,
 } from "../../../../test/helpers/v1.ts";
@@ -74,15 +75,7 @@ function expectError(answer: { status: number; body: unknown }, status: number, 
   return body;
 }
 
-async function memberRole(tenantId: string, userId: string): Promise<string | null> {
-  const row = await t.deps.db.kysely
-    .selectFrom("member")
-    .select("role")
-    .where("organizationId", "=", tenantId)
-    .where("userId", "=", userId)
-    .executeTakeFirst();
-  return row ? String(row.role) : null;
-}
+const memberRole = (tenantId: string, userId: string) => roleInTenant(t, tenantId, userId);
 
 async function userRow(userId: string) {
   return t.deps.db.kysely.selectFrom("user").selectAll().where("id", "=", userId).executeTakeFirst();
