@@ -8,9 +8,11 @@
  */
 import { Elysia } from "elysia";
 import { savedLocaleLookup } from "./auth/locale.ts";
+import { fastSessionsOf } from "./auth/session-fast/index.ts";
 import type { Deps } from "./deps.ts";
 import { betterAuthErrorRenderer } from "./http/better-auth/error-renderer.ts";
 import { authRoutes } from "./http/better-auth/routes.ts";
+import { SESSION_CHECK_PATH, sessionCheck } from "./http/better-auth/session-check.ts";
 import { geolensBody } from "./http/geolens/body.ts";
 import { geolensErrorRenderer } from "./http/geolens/errors.ts";
 import { geolensModule } from "./http/geolens/index.ts";
@@ -148,7 +150,22 @@ export function createApp(deps: Deps) {
       }),
     fallback: (request) => composed.handle(request),
   });
-  return Object.assign(composed, { probe });
+  // Every application's session check over HTTP (src/server.ts): the route's answer, likewise.
+  const checkSession = sessionCheck({
+    fastSessions: fastSessionsOf(auth),
+    headers: securityHeaderValues(config),
+    record: (status, seconds) =>
+      metrics.record({
+        method: "GET",
+        route: "/api/auth/*",
+        pathname: SESSION_CHECK_PATH,
+        status,
+        seconds,
+        location: null,
+      }),
+    fallback: (request) => composed.handle(request),
+  });
+  return Object.assign(composed, { probe, checkSession });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -18,6 +18,7 @@
  * development error page, which shows the stack, the working directory, absolute paths and source lines.
  */
 import type { App } from "./app.ts";
+import { SESSION_CHECK_PATH, type SessionCheck } from "./http/better-auth/session-check.ts";
 import type { HealthProbe } from "./http/ops/health/probe.ts";
 import { type ClientAddressOptions, stampClientAddress } from "./http/pipeline/client-address.ts";
 
@@ -30,7 +31,7 @@ function internalError(): Response {
 }
 
 export function serve(
-  app: Pick<App, "handle"> & { readonly probe?: HealthProbe },
+  app: Pick<App, "handle"> & { readonly probe?: HealthProbe; readonly checkSession?: SessionCheck },
   options: { port: number; hostname: string; maxBodyBytes: number } & ClientAddressOptions,
 ) {
   const server = Bun.serve({
@@ -46,6 +47,12 @@ export function serve(
         if (answer) return answer;
       } else {
         stampClientAddress(request, bunServer.requestIP(request)?.address, options);
+        // Every application's session check, likewise (src/http/better-auth/session-check.ts); after the
+        // client address, which better-auth's rate limit of get-session counts by.
+        if (isPath(request, SESSION_CHECK_PATH)) {
+          const answer = app.checkSession?.(request);
+          if (answer) return answer;
+        }
       }
       // HTTP/1.1 sends a body either with Content-Length or chunked (Transfer-Encoding): only the latter is read here.
       if (
@@ -67,9 +74,14 @@ export function serve(
  * be a fifth of the probe's cost. A client's copy of the internal header is then left as sent, and unread.
  */
 function isHealthProbe(request: Request): boolean {
+  return isPath(request, "/health");
+}
+
+/** A GET of exactly `path`: no query, no trailing slash. */
+function isPath(request: Request, path: string): boolean {
   const url = request.url;
-  const path = url.indexOf("/", url.indexOf("//") + 2);
-  return url.endsWith("/health") && path === url.length - "/health".length && request.method === "GET";
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  return url.endsWith(path) && start === url.length - path.length && request.method === "GET";
 }
 
 /** Reads a body sent without Content-Length, stopping as soon as it exceeds `limit` bytes. */

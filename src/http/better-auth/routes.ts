@@ -95,10 +95,11 @@ const RENDERED_TEXT = "get-session text";
 
 /**
  * The fast get-session's answer as text, rendered once per stored session value: serializing with the rendering
- * rule is most of what is left of a session check. Only a ban that ends at a set time makes the text depend on
+ * rule is most of what is left of a session check (here and in GET /api/auth/get-session's fast path over HTTP,
+ * session-check.ts). Only a ban that ends at a set time makes the text depend on
  * the clock (`status` turns from `disabled` to `active`), so that one is rendered anew each time.
  */
-function renderedSession(answer: SessionAnswer): string {
+export function renderedSession(answer: SessionAnswer): string {
   const known = answer.derived.get(RENDERED_TEXT);
   if (typeof known === "string") return known;
   const text = JSON.stringify(answer.body, asEveryApiRendersThem);

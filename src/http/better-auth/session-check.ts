@@ -1,0 +1,66 @@
+/**
+ * GET /api/auth/get-session's fast path over HTTP (src/server.ts): the session check every application makes on
+ * every request, answered with the bytes and headers the app's route answers (routes.ts), without Elysia's
+ * request handling around it, which costs a check about as much as the check itself. The answer is the
+ * route's own: src/auth/session-fast/ reads the shared store as better-auth does, and renders it with the same
+ * rule (renderedSession). What the pipeline would do to this request (src/app.ts) is done or has nothing to do:
+ *
+ * - the security headers are those the app starts every answer with, the answer's own set over them, as
+ *   Elysia merges a route's Response (security-headers.ts);
+ * - the limits: a request with a body, or with headers above the limit, goes to the app, which refuses it in the
+ *   better-auth shape (request-limits.ts, json-depth.ts); GET is a safe method, so the origin check passes it;
+ * - the rate limit of /api/auth is better-auth's, which the fast session read takes itself (session-fast/);
+ *   no rule of Gatehouse's own covers /api/auth (rate-limit/rules.ts); the client address is stamped by the
+ *   server before this runs;
+ * - the database outage record: the check reads the session store, not the database; any failure is the app's;
+ * - metrics count it under its path like the route (the better-auth catch-all is labelled by path).
+ *
+ * Anything the fast read does not answer itself (no credential, a session to refresh, a revoked or expired
+ * one, a query string, a store that failed) is handed to the app, which answers it as it always has.
+ */
+import type { FastSessions } from "../../auth/session-fast/index.ts";
+import { headerBytes, MAX_HEADER_BYTES } from "../pipeline/request-limits.ts";
+import { renderedSession } from "./routes.ts";
+
+export const SESSION_CHECK_PATH = "/api/auth/get-session";
+
+export interface SessionCheckDeps {
+  readonly fastSessions: Pick<FastSessions, "getSession">;
+  /** The headers every answer of the app starts with. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Counts the answer in the request metrics, as the route would be counted. */
+  readonly record: (status: number, seconds: number) => void;
+  /** The app's own handling, for every request the fast read leaves to better-auth. */
+  readonly fallback: (request: Request) => Response | Promise<Response>;
+}
+
+/** `(request) => answer`, or undefined when the request is not one the fast path may take at all. */
+export type SessionCheck = (request: Request) => Promise<Response> | undefined;
+
+/** Only for `GET /api/auth/get-session` exactly (the server checks the method and path before asking). */
+export function sessionCheck(deps: SessionCheckDeps): SessionCheck {
+  const answer = async (request: Request): Promise<Response> => {
+    const started = performance.now();
+    let fast: Awaited<ReturnType<FastSessions["getSession"]>>;
+    try {
+      fast = await deps.fastSessions.getSession(request);
+    } catch {
+      // The store failed: the app reads it again in its request scope and answers as it does for any outage.
+      fast = undefined;
+    }
+    if (!fast) return deps.fallback(request);
+    const headers = new Headers(deps.headers);
+    for (const [name, value] of Object.entries(fast.headers)) headers.set(name, value);
+    const response = new Response(renderedSession(fast), { status: 200, headers });
+    deps.record(200, (performance.now() - started) / 1000);
+    return response;
+  };
+  return (request) => {
+    const headers = request.headers;
+    if (request.method !== "GET" || headers.has("content-length") || headers.has("transfer-encoding")) {
+      return undefined;
+    }
+    if (headerBytes(headers) > MAX_HEADER_BYTES) return undefined;
+    return answer(request);
+  };
+}
