@@ -154,6 +154,7 @@ export function createApp(deps: Deps) {
   const checkSession = sessionCheck({
     fastSessions: fastSessionsOf(auth),
     headers: securityHeaderValues(config),
+    rateLimited: config.rateLimitEnabled,
     record: (status, seconds) =>
       metrics.record({
         method: "GET",

@@ -41,18 +41,19 @@ export function serve(
     development: false,
     error: internalError,
     fetch(request, bunServer) {
+      const stampAddress = () => stampClientAddress(request, bunServer.requestIP(request)?.address, options);
       if (isHealthProbe(request)) {
         // Answered as the route would, without the app's handling around it (src/http/ops/health/probe.ts).
         const answer = app.probe?.(request);
         if (answer) return answer;
+      } else if (isPath(request, SESSION_CHECK_PATH) && app.checkSession) {
+        // Every application's session check, likewise (src/http/better-auth/session-check.ts), which stamps
+        // the client address itself when anything will read it.
+        const answer = app.checkSession(request, stampAddress);
+        if (answer) return answer;
+        stampAddress();
       } else {
-        stampClientAddress(request, bunServer.requestIP(request)?.address, options);
-        // Every application's session check, likewise (src/http/better-auth/session-check.ts); after the
-        // client address, which better-auth's rate limit of get-session counts by.
-        if (isPath(request, SESSION_CHECK_PATH)) {
-          const answer = app.checkSession?.(request);
-          if (answer) return answer;
-        }
+        stampAddress();
       }
       // HTTP/1.1 sends a body either with Content-Length or chunked (Transfer-Encoding): only the latter is read here.
       if (

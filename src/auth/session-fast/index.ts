@@ -29,11 +29,17 @@ import { createSessionLookup, type LiveSession } from "./lookup.ts";
 export type { LiveSession } from "./lookup.ts";
 
 const GET_SESSION = "/get-session";
+/** better-auth's headers of a get-session answer without a cookie; one object, so a caller may build on it once. */
+const ANSWER_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "cache-control": "no-store",
+  "content-type": "application/json",
+  pragma: "no-cache",
+});
 
 /** What better-auth's get-session would answer, for the caller to render. */
 export interface SessionAnswer {
   readonly body: { session: LiveSession["session"]; user: LiveSession["user"] };
-  readonly headers: Record<string, string>;
+  readonly headers: Readonly<Record<string, string>>;
   /** Kept with the stored value the answer comes from (lookup.ts): e.g. its rendered text. */
   readonly derived: LiveSession["derived"];
 }
@@ -124,7 +130,7 @@ export function createFastSessions(auth: Auth) {
     }
     return {
       body: { session: live.session, user: live.user },
-      headers: { "cache-control": "no-store", "content-type": "application/json", pragma: "no-cache" },
+      headers: ANSWER_HEADERS,
       derived: live.derived,
     };
   }

@@ -40,8 +40,8 @@ const routed = (headers: Record<string, string>) =>
   t.app.handle(new Request(`${t.baseUrl}/api/auth/get-session`, { headers }));
 
 /** The fast path's answer to a request, or undefined when it leaves the request to the app. */
-const checked = (headers: Record<string, string>, init: RequestInit = {}) =>
-  t.app.checkSession(new Request(`${t.baseUrl}/api/auth/get-session`, { headers, ...init }));
+const checked = (headers: Record<string, string>, init: RequestInit = {}, stampAddress = () => {}) =>
+  t.app.checkSession(new Request(`${t.baseUrl}/api/auth/get-session`, { headers, ...init }), stampAddress);
 
 /** The count of GET /api/auth/get-session answered 200, from the metrics. */
 async function sessionCheckCount(): Promise<number> {
@@ -96,6 +96,18 @@ describe("GET /api/auth/get-session's fast path", () => {
     expect(checked(bearer)).toBeDefined();
   });
 
+  it("stamps the client address only for the app, with the rate limit off", async () => {
+    let stamped = 0;
+    const stamp = () => {
+      stamped++;
+    };
+    expect((await checked({ authorization: `Bearer ${token}` }, {}, stamp))?.status).toBe(200);
+    expect(stamped).toBe(0);
+    // No credential: the app answers, with the address stamped as for any request.
+    expect(await (await checked({}, {}, stamp))?.text()).toBe("null");
+    expect(stamped).toBe(1);
+  });
+
   it("gives the app's answers over HTTP to what it does not answer itself", async () => {
     // No credential, a made-up token: better-auth's `null`.
     const credentials: Record<string, string>[] = [
@@ -138,7 +150,10 @@ describe("GET /api/auth/get-session's fast path with the rate limit on", () => {
     const url = `${await limited.listen()}/api/auth/get-session`;
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const response = await fetch(url, { headers: { authorization: `Bearer ${bearer}` } });
+      // A client's own copy of the internal address header changes nothing: the server's stamp replaces it.
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${bearer}`, "x-gatehouse-client-ip": `10.0.0.${i}` },
+      });
       statuses.push(response.status);
       await response.arrayBuffer();
     }
