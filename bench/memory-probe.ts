@@ -6,7 +6,9 @@
  * `npm run bench` the sign-in flood meets a process that has served the others first — then restarts it on the
  * populated database to time start to ready.
  *
- * PROBE_USERS (100 sign-up users), PROBE_SECONDS (10 s of flood), PROBE_STARTS (3 restarts), PROBE_COMMAND
+ * PROBE_USERS (100 sign-up users), PROBE_SECONDS (10 s of flood), PROBE_STARTS (3 restarts), PROBE_FLOODS (the
+ * floods to run, in order, by the start of their names: e.g. `sign-in` alone, on a process that served nothing
+ * before), PROBE_COMMAND
  * (a shell command line instead of `npm start`'s, e.g. to compare a runtime flag); BENCH_ENV_<NAME> passes
  * <NAME> to Gatehouse as in bench/run.ts. Prints figures only.
  */
@@ -23,6 +25,7 @@ import { runWrk } from "./wrk.ts";
 const USERS = Number(process.env.PROBE_USERS ?? 100);
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 10);
 const STARTS = Number(process.env.PROBE_STARTS ?? 3);
+const FLOODS = process.env.PROBE_FLOODS?.split(",").map((name) => name.trim());
 const COMMAND = process.env.PROBE_COMMAND ? ["sh", "-c", process.env.PROBE_COMMAND] : startCommand();
 const ADMIN = BENCH_ADMIN;
 // As bench/run.ts: start-up's garbage gets a chance to be collected before the idle figure.
@@ -64,7 +67,8 @@ try {
       bodies: fixture.signInBodies,
     },
   ];
-  for (const { name, ...request } of floods) {
+  const chosen = FLOODS ? floods.filter(({ name }) => FLOODS.some((prefix) => name.startsWith(prefix))) : floods;
+  for (const { name, ...request } of chosen) {
     const sampler = sampleRss(server.pid, 100);
     const flood = await runWrk({ ...request, seconds: SECONDS, connections: 50 });
     const peak = sampler.stop();
