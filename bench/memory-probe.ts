@@ -67,7 +67,9 @@ try {
       bodies: fixture.signInBodies,
     },
   ];
-  const chosen = FLOODS ? floods.filter(({ name }) => FLOODS.some((prefix) => name.startsWith(prefix))) : floods;
+  const chosen = FLOODS
+    ? floods.filter(({ name }) => FLOODS.some((prefix) => name.startsWith(prefix)))
+    : floods;
   for (const { name, ...request } of chosen) {
     const sampler = sampleRss(server.pid, 100);
     const flood = await runWrk({ ...request, seconds: SECONDS, connections: 50 });

@@ -3,7 +3,8 @@
  * answer, byte for byte: for each case the same app answers once with the fast path and once with it bypassed
  * (every request through better-auth's handler), and status, headers and body must be equal. The cases the
  * fast path leaves to better-auth (a refresh due, a session_data cookie, query parameters, a bad signature)
- * are checked to still get better-auth's writes and cookies.
+ * are checked to still get better-auth's writes and cookies. A request with no session credential at all is
+ * answered `null` as better-auth answers it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { fastSessionsOf } from "../../src/auth/session-fast/index.ts";
@@ -118,6 +119,19 @@ describe("GET /api/auth/get-session from the shared store", () => {
     const { fast, own } = await bothWays("/api/auth/get-session", headers);
     expect(fast.status).toBe(200);
     expect(fast).toEqual(own);
+  });
+
+  it("answers a request with no session credential exactly as better-auth does: null", async () => {
+    const { cookie } = await signIn("bytes@example.com");
+    const tampered = cookie.replace(/session_token=[^.]+/, "session_token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    const anonymous: Record<string, string>[] = [{}, { cookie: "theme=dark; lang=de" }, { cookie: tampered }];
+    for (const headers of anonymous) {
+      expect(await answeredFast(headers)).toBe(true);
+      const { fast, own } = await bothWays("/api/auth/get-session", headers);
+      expect(fast.status).toBe(200);
+      expect(fast.body).toBe("null");
+      expect(fast).toEqual(own);
+    }
   });
 
   it("leaves a session due for its refresh to better-auth, which extends it and sets the cookie again", async () => {

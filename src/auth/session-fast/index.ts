@@ -37,12 +37,19 @@ const ANSWER_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /** What better-auth's get-session would answer, for the caller to render. */
-export interface SessionAnswer {
-  readonly body: { session: LiveSession["session"]; user: LiveSession["user"] };
-  readonly headers: Readonly<Record<string, string>>;
-  /** Kept with the stored value the answer comes from (lookup.ts): e.g. its rendered text. */
-  readonly derived: LiveSession["derived"];
-}
+export type SessionAnswer =
+  | {
+      readonly body: { session: LiveSession["session"]; user: LiveSession["user"] };
+      readonly headers: Readonly<Record<string, string>>;
+      /** Kept with the stored value the answer comes from (lookup.ts): e.g. its rendered text. */
+      readonly derived: LiveSession["derived"];
+    }
+  | {
+      /** No credential at all: better-auth's `null`. */
+      readonly body: null;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly derived: null;
+    };
 
 interface RateLimitContext {
   readonly enabled: boolean;
@@ -120,14 +127,17 @@ export function createFastSessions(auth: Auth) {
   async function getSession(request: Request): Promise<SessionAnswer | undefined> {
     if (request.method !== "GET" || request.url.includes("?")) return undefined;
     const live = await sessionOf(request.headers);
-    // No credential at all: better-auth's `null`, cheap enough through better-auth and rare under load.
-    if (!live) return undefined;
+    if (live === undefined) return undefined;
     const { rateLimit, rateLimitStore, options } = await ready;
     if (rateLimit.enabled && rateLimitStore) {
       const key = createRateLimitKey(getIP(request, options) ?? "no-trusted-ip", GET_SESSION);
       const { allowed } = await rateLimitStore.consume(key, { window: rateLimit.window, max: rateLimit.max });
       if (!allowed) return undefined;
     }
+    // No credential at all (no session cookie, no Authorization): better-auth answers `null` and writes nothing
+    // (session.mjs: no session token). The check of every page an anonymous visitor loads, and as costly through
+    // better-auth as a signed-in one was, so a flood of them would be the cheapest way to load the server.
+    if (live === null) return { body: null, headers: ANSWER_HEADERS, derived: null };
     return {
       body: { session: live.session, user: live.user },
       headers: ANSWER_HEADERS,

@@ -100,6 +100,7 @@ const RENDERED_TEXT = "get-session text";
  * the clock (`status` turns from `disabled` to `active`), so that one is rendered anew each time.
  */
 export function renderedSession(answer: SessionAnswer): string {
+  if (answer.body === null) return "null";
   const known = answer.derived.get(RENDERED_TEXT);
   if (typeof known === "string") return known;
   const text = JSON.stringify(answer.body, asEveryApiRendersThem);

@@ -1,8 +1,8 @@
 /**
  * GET /api/auth/get-session over HTTP takes the server's fast path (session-check.ts): the answer the app's
- * route gives, byte for byte and header for header, counted in the same metrics and the same rate limit; every
- * request it does not answer itself (no credential, a revoked session, a body, oversized headers) gets the app's
- * answer. Revocation over HTTP on two nodes: test/sessions/revocation-two-nodes.test.ts.
+ * route gives, byte for byte and header for header, counted in the same metrics and the same rate limit, for a
+ * live session and for none at all; every request it does not answer itself (an unknown token, a revoked
+ * session, a body, oversized headers) gets the app's answer. Revocation over HTTP on two nodes: test/sessions/revocation-two-nodes.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
@@ -103,8 +103,11 @@ describe("GET /api/auth/get-session's fast path", () => {
     };
     expect((await checked({ authorization: `Bearer ${token}` }, {}, stamp))?.status).toBe(200);
     expect(stamped).toBe(0);
-    // No credential: the app answers, with the address stamped as for any request.
     expect(await (await checked({}, {}, stamp))?.text()).toBe("null");
+    expect(stamped).toBe(0);
+    // A token the store does not know: the app answers, with the address stamped as for any request.
+    const unknown = { authorization: "Bearer not-a-session-token-at-all-000" };
+    expect(await (await checked(unknown, {}, stamp))?.text()).toBe("null");
     expect(stamped).toBe(1);
   });
 

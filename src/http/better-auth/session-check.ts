@@ -17,8 +17,9 @@
  * - the database outage record: the check reads the session store, not the database; any failure is the app's;
  * - metrics count it under its path like the route (the better-auth catch-all is labelled by path).
  *
- * Anything the fast read does not answer itself (no credential, a session to refresh, a revoked or expired
- * one, a query string, a store that failed) is handed to the app, which answers it as it always has.
+ * Anything the fast read does not answer itself (a token the store does not hold, a session to refresh, a
+ * revoked or expired one, a query string, a store that failed) is handed to the app, which answers it as it
+ * always has. A request with no session credential at all is answered `null` here, as better-auth answers it.
  */
 import type { FastSessions } from "../../auth/session-fast/index.ts";
 import { headerBytes, MAX_HEADER_BYTES } from "../pipeline/request-limits.ts";
