@@ -9,31 +9,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CompiledQuery, type Kysely } from "kysely";
+import { planOf } from "../../test/helpers/query-plan.ts";
 import { ADMIN, createTestApp, dropSchema, type TestApp } from "../../test/helpers/test-app.ts";
 import { defaultTenantId, memberRole } from "../../test/helpers/v1.ts";
-import type { Tables } from "../platform/db/index.ts";
 import { holderQueries } from "./last-owner-guard.ts";
-
-/** The plan of a compiled query as text: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN with sequential scans off. */
-async function planOf(app: TestApp, query: CompiledQuery): Promise<string> {
-  const kysely = app.deps.db.kysely as Kysely<Tables>;
-  if (app.deps.db.dialect !== "postgres") {
-    const plan = await kysely.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
-    );
-    return plan.rows.map((row) => row.detail).join("\n");
-  }
-  // On a table of a few rows PostgreSQL reads it whole whatever the indexes; with that off it shows whether the
-  // query can use the partial index at all (a query that does not repeat its predicate cannot).
-  return kysely.transaction().execute(async (trx) => {
-    await trx.executeQuery(CompiledQuery.raw("SET LOCAL enable_seqscan = off"));
-    const plan = await trx.executeQuery<{ "QUERY PLAN": string }>(
-      CompiledQuery.raw(`EXPLAIN ${query.sql}`, [...query.parameters]),
-    );
-    return plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
-  });
-}
 
 describe("the owner and admin checks", () => {
   let app: TestApp;

@@ -1,10 +1,16 @@
 /**
  * MAX_SESSIONS_PER_USER (src/auth/session-cap.ts): one sign-in more than the cap leaves exactly the cap, the
  * oldest session gone from the database and refused, the newer ones still working, and the revocation in the
- * audit trail.
+ * audit trail. The query that finds the surplus walks the user's sessions newest first along their index
+ * (migration 014), with no sort.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { Kysely } from "kysely";
+import { planOf } from "../../test/helpers/query-plan.ts";
 import { createTestApp, type TestApp } from "../../test/helpers/test-app.ts";
+import type { Tables } from "../platform/db/index.ts";
+import { dateParam } from "../platform/db/values.ts";
+import { surplusSessions } from "./session-cap.ts";
 
 const CAP = 3;
 const PASSWORD = "session-cap-password-1";
@@ -85,5 +91,13 @@ describe("MAX_SESSIONS_PER_USER", () => {
     const token = await signUp(email);
     expect(await sessionTokensOf(email)).toEqual([token]);
     expect(await signedInEmail(token)).toBe(email);
+  });
+
+  it("finds the surplus along the user's sessions newest first, without sorting them", async () => {
+    const now = dateParam(t.deps.db.dialect, new Date());
+    const query = surplusSessions(t.deps.db.kysely as Kysely<Tables>, CAP, "some-user", "new-token", now);
+    const plan = await planOf(t, query.compile());
+    expect(plan).toContain("session_user_created_idx");
+    expect(plan).not.toMatch(/TEMP B-TREE|Sort/);
   });
 });

@@ -11,7 +11,8 @@
  * bounded by the cap.
  */
 import type { BetterAuthPlugin } from "better-auth";
-import type { Db } from "../platform/db/index.ts";
+import type { Kysely } from "kysely";
+import type { Db, Tables } from "../platform/db/index.ts";
 import { preparedQuery } from "../platform/db/prepared.ts";
 import { dateParam } from "../platform/db/values.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -26,6 +27,29 @@ interface CreatedSession {
 // sign-in, so that no request is held up deleting thousands; the next sign-ins (or expiry) take the rest.
 const MAX_REVOKED_PER_SIGN_IN = 200;
 
+/**
+ * The surplus sessions of a user: live ones other than the new one, newest first, past the newest
+ * `maxSessions - 1`; read along the index of migration 014. The columns are better-auth's session fields, which
+ * Gatehouse does not rename.
+ */
+export function surplusSessions(
+  kysely: Kysely<Tables>,
+  maxSessions: number,
+  userId: string,
+  newToken: string,
+  now: unknown,
+) {
+  return kysely
+    .selectFrom("session")
+    .select("token")
+    .where("userId", "=", userId)
+    .where("token", "<>", newToken)
+    .where("expiresAt", ">", now as Date)
+    .orderBy("createdAt", "desc")
+    .limit(MAX_REVOKED_PER_SIGN_IN)
+    .offset(maxSessions - 1);
+}
+
 export function sessionCapPlugin(options: {
   /** Live sessions a user may hold; 0 turns the cap off. */
   readonly maxSessions: number;
@@ -34,19 +58,10 @@ export function sessionCapPlugin(options: {
   readonly recordAudit?: RecordAuditEvent | undefined;
 }) {
   const { maxSessions, db, logger, recordAudit } = options;
-  // The surplus sessions of a user: live ones other than the new one, newest first, past the newest
-  // `maxSessions - 1`. Compiled once, since it runs on every sign-in (better-auth's adapter built, compiled and
-  // transformed it each time). The columns are better-auth's session fields, which Gatehouse does not rename.
+  // Compiled once, since it runs on every sign-in (better-auth's adapter built, compiled and transformed it each
+  // time).
   const surplusOf = preparedQuery<{ token: string }>(db, (kysely, param) =>
-    kysely
-      .selectFrom("session")
-      .select("token")
-      .where("userId", "=", param(0))
-      .where("token", "<>", param(1))
-      .where("expiresAt", ">", param(2))
-      .orderBy("createdAt", "desc")
-      .limit(MAX_REVOKED_PER_SIGN_IN)
-      .offset(maxSessions - 1),
+    surplusSessions(kysely, maxSessions, param(0), param(1), param(2)),
   );
   return {
     id: "gatehouse-session-cap",

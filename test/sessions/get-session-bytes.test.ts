@@ -217,4 +217,19 @@ describe("GET /api/auth/get-session from the shared store, with rate limits on",
     // Another address has its own count.
     expect((await limited.request("/api/auth/get-session", { token, ip: "203.0.113.10" })).status).toBe(200);
   });
+
+  it("counts the server's fast answers per client address, which a client cannot choose", async () => {
+    const bearer = await limited.signIn(ADMIN.email, ADMIN.password);
+    const url = `${await limited.listen()}/api/auth/get-session`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      // A client's own copy of the internal address header changes nothing: the server's stamp replaces it.
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${bearer}`, "x-gatehouse-client-ip": `10.0.0.${i}` },
+      });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
 });

@@ -2,9 +2,11 @@
  * GET /api/auth/get-session over HTTP takes the server's fast path (session-check.ts): the answer the app's
  * route gives, byte for byte and header for header, counted in the same metrics and the same rate limit, for a
  * live session and for none at all; every request it does not answer itself (an unknown token, a revoked
- * session, a body, oversized headers) gets the app's answer. Revocation over HTTP on two nodes: test/sessions/revocation-two-nodes.test.ts.
+ * session, a body, oversized headers) gets the app's answer. Revocation over HTTP on two nodes:
+ * test/sessions/revocation-two-nodes.test.ts; the rate limit over HTTP: test/sessions/get-session-bytes.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { requestCount } from "../../../test/helpers/metrics.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../test/helpers/test-app.ts";
 
 let t: TestApp;
@@ -44,19 +46,7 @@ const checked = (headers: Record<string, string>, init: RequestInit = {}, stampA
   t.app.checkSession(new Request(`${t.baseUrl}/api/auth/get-session`, { headers, ...init }), stampAddress);
 
 /** The count of GET /api/auth/get-session answered 200, from the metrics. */
-async function sessionCheckCount(): Promise<number> {
-  const text = await (await t.request("/metrics")).text();
-  const line = text
-    .split("\n")
-    .find(
-      (l) =>
-        l.startsWith("gatehouse_http_requests_total{") &&
-        l.includes('route="/api/auth/get-session"') &&
-        l.includes('status="200"') &&
-        l.includes('method="GET"'),
-    );
-  return line ? Number(line.split(" ").pop()) : 0;
-}
+const sessionCheckCount = () => requestCount(t, "GET", "/api/auth/get-session", 200);
 
 describe("GET /api/auth/get-session's fast path", () => {
   it("answers by cookie and by bearer the status, headers and bytes of the app's route", async () => {
@@ -134,32 +124,5 @@ describe("GET /api/auth/get-session's fast path", () => {
     });
     expect(after.status).toBe(200);
     expect(await after.text()).toBe("null");
-  });
-});
-
-describe("GET /api/auth/get-session's fast path with the rate limit on", () => {
-  let limited: TestApp;
-  beforeAll(async () => {
-    limited = await createTestApp({
-      env: { RATE_LIMIT_ENABLED: "true", RATE_LIMIT_MAX: "5", RATE_LIMIT_WINDOW: "60" },
-    });
-  });
-  afterAll(async () => {
-    await limited?.close();
-  });
-
-  it("counts its answers per client address, and the one past the limit gets better-auth's 429", async () => {
-    const bearer = await limited.signIn(ADMIN.email, ADMIN.password);
-    const url = `${await limited.listen()}/api/auth/get-session`;
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      // A client's own copy of the internal address header changes nothing: the server's stamp replaces it.
-      const response = await fetch(url, {
-        headers: { authorization: `Bearer ${bearer}`, "x-gatehouse-client-ip": `10.0.0.${i}` },
-      });
-      statuses.push(response.status);
-      await response.arrayBuffer();
-    }
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
   });
 });

@@ -344,6 +344,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         );
       },
     },
+    // The session cap's surplus query (src/auth/session-cap.ts) runs on every sign-in: a user's sessions newest
+    // first. On better-auth's index of `userId` alone both databases read all of them and sort; in this order
+    // they are walked from the newest (at the cap of 100, SQLite: 64 µs against 30 µs, measured).
+    "014_session_user_created_index": {
+      async up(db: Kysely<Tables>) {
+        await sql`CREATE INDEX IF NOT EXISTS session_user_created_idx ON "session" ("userId", "createdAt")`.execute(
+          db,
+        );
+      },
+    },
   };
 }
 

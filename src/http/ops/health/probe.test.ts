@@ -3,6 +3,7 @@
  * metrics; a probe the pipeline would refuse still gets the app's refusal.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { requestCount } from "../../../../test/helpers/metrics.ts";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.ts";
 
 let t: TestApp;
@@ -23,19 +24,7 @@ async function answer(response: Response) {
 }
 
 /** The count of GET /health answered 200, from the metrics. */
-async function healthCount(): Promise<number> {
-  const text = await (await t.request("/metrics")).text();
-  const line = text
-    .split("\n")
-    .find(
-      (l) =>
-        l.startsWith("gatehouse_http_requests_total{") &&
-        l.includes('route="/health"') &&
-        l.includes('status="200"') &&
-        l.includes('method="GET"'),
-    );
-  return line ? Number(line.split(" ").pop()) : 0;
-}
+const healthCount = () => requestCount(t, "GET", "/health", 200);
 
 describe("GET /health's fast path", () => {
   it("answers the bytes the app's route answers", async () => {
