@@ -115,8 +115,11 @@ export async function activeOwners(db: Executor, tenantId: string): Promise<numb
   return (await ownerMemberships(db, tenantId)).filter((row) => row.status !== "suspended").length;
 }
 
-/** The account service's "active platform admin" (src/identity/accounts/status.ts): admin role, not disabled. */
-async function activeAdmins(db: Executor): Promise<number> {
+/**
+ * The platform's active admins: the account service's "active platform admin" (src/identity/accounts/status.ts
+ * accountStatus: admin role, no ban in force, not disabled), counted here and by the account service alike.
+ */
+export async function activeAdmins(db: Executor): Promise<number> {
   const rows = await holderQueries.admins(db).execute();
   return rows.filter(
     (row) => isPlatformAdminRoles(parseRoles(row.role)) && !isBanActive(row) && row.status !== "disabled",

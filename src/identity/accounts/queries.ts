@@ -8,7 +8,7 @@
  * and a count runs only when the page cannot tell the total itself.
  */
 import { type Expression, type SqlBool, sql } from "kysely";
-import { activeOwners, MAY_HOLD_ADMIN } from "../../auth/last-owner-guard.ts";
+import { activeAdmins, activeOwners } from "../../auth/last-owner-guard.ts";
 import type { Db } from "../../platform/db/index.ts";
 import { preparedQuery } from "../../platform/db/prepared.ts";
 import { countUsers } from "../../platform/db/user-count.ts";
@@ -266,10 +266,7 @@ export function createUserQueries(db: Db, options: UserQueryOptions = {}) {
     },
 
     /** Platform admins whose account is not disabled (the last one is never deleted). */
-    async activePlatformAdminCount(): Promise<number> {
-      const rows = await db.kysely.selectFrom("user").selectAll().where(MAY_HOLD_ADMIN).execute();
-      return rows.map(toAccountView).filter((a) => a.isPlatformAdmin && a.status !== "disabled").length;
-    },
+    activePlatformAdminCount: (): Promise<number> => activeAdmins(db.kysely),
   };
 }
 
