@@ -33,6 +33,7 @@ beforeAll(async () => {
   ownerOnA = { token: owner.token, tenant };
   const admin = await addUser(a, ownerOnA, ["admin"], "Two Node Admin");
   adminOnB = { token: admin.token, tenant };
+  await mailDelivered();
 }, 30_000);
 
 afterAll(async () => {
@@ -40,13 +41,33 @@ afterAll(async () => {
   await a?.close();
 });
 
-const createOnB = () =>
-  call(b, "POST", "/v1/users", adminOnB, {
+/**
+ * Until both nodes have delivered the mail they queued (each deletes its outbox row once the SMTP peer took it).
+ * On SQLite the two nodes are two connections to one file in this one process: a node's delete in the background,
+ * between the statements of the other's transaction, makes that transaction's next write fail with
+ * SQLITE_BUSY_SNAPSHOT (its read snapshot is stale), which is not what this test is about.
+ */
+async function mailDelivered(): Promise<void> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await Bun.sleep(20)) {
+    const row = await a.deps.db.kysely
+      .selectFrom("mail_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirst();
+    if (Number(row?.n ?? 0) === 0) return;
+  }
+  throw new Error("the mail outbox did not empty");
+}
+
+const createOnB = async () => {
+  const created = await call(b, "POST", "/v1/users", adminOnB, {
     email: freshEmail("two"),
     name: "N",
     password: PASSWORD,
     roles: ["user"],
   });
+  await mailDelivered();
+  return created;
+};
 
 describe("tenant rules across nodes", () => {
   it("decides the next request on node B by the rule just changed on node A", async () => {
