@@ -135,19 +135,16 @@ export function createApp(deps: Deps) {
       { as: "global" },
       surfaceRouter({ surfaces, fallback: native, routes: () => app.routes, logger }),
     );
+  /** How a fast path (src/server.ts) counts a GET it answered: under the route the app would have matched. */
+  const recordedAs =
+    (route: string, pathname: string) =>
+    (status: number, seconds: number): void =>
+      metrics.record({ method: "GET", route, pathname, status, seconds, location: null });
   // The load balancer's GET /health over HTTP (src/server.ts): the route's answer without the app's handling.
   const probe = healthProbe({
     health,
     headers: securityHeaderValues(config),
-    record: (status, seconds) =>
-      metrics.record({
-        method: "GET",
-        route: "/health",
-        pathname: "/health",
-        status,
-        seconds,
-        location: null,
-      }),
+    record: recordedAs("/health", "/health"),
     fallback: (request) => composed.handle(request),
   });
   // Every application's session check over HTTP (src/server.ts): the route's answer, likewise.
@@ -155,15 +152,7 @@ export function createApp(deps: Deps) {
     fastSessions: fastSessionsOf(auth),
     headers: securityHeaderValues(config),
     rateLimited: config.rateLimitEnabled,
-    record: (status, seconds) =>
-      metrics.record({
-        method: "GET",
-        route: "/api/auth/*",
-        pathname: SESSION_CHECK_PATH,
-        status,
-        seconds,
-        location: null,
-      }),
+    record: recordedAs("/api/auth/*", SESSION_CHECK_PATH),
     fallback: (request) => composed.handle(request),
   });
   return Object.assign(composed, { probe, checkSession });

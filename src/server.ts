@@ -34,6 +34,8 @@ export function serve(
   app: Pick<App, "handle"> & { readonly probe?: HealthProbe; readonly checkSession?: SessionCheck },
   options: { port: number; hostname: string; maxBodyBytes: number } & ClientAddressOptions,
 ) {
+  const stamp = (request: Request, bunServer: Bun.Server<unknown>) =>
+    stampClientAddress(request, bunServer.requestIP(request)?.address, options);
   const server = Bun.serve({
     port: options.port,
     hostname: options.hostname,
@@ -41,7 +43,6 @@ export function serve(
     development: false,
     error: internalError,
     fetch(request, bunServer) {
-      const stampAddress = () => stampClientAddress(request, bunServer.requestIP(request)?.address, options);
       if (isHealthProbe(request)) {
         // Answered as the route would, without the app's handling around it (src/http/ops/health/probe.ts).
         const answer = app.probe?.(request);
@@ -49,11 +50,11 @@ export function serve(
       } else if (isPath(request, SESSION_CHECK_PATH) && app.checkSession) {
         // Every application's session check, likewise (src/http/better-auth/session-check.ts), which stamps
         // the client address itself when anything will read it.
-        const answer = app.checkSession(request, stampAddress);
+        const answer = app.checkSession(request, () => stamp(request, bunServer));
         if (answer) return answer;
-        stampAddress();
+        stamp(request, bunServer);
       } else {
-        stampAddress();
+        stamp(request, bunServer);
       }
       // HTTP/1.1 sends a body either with Content-Length or chunked (Transfer-Encoding): only the latter is read here.
       if (

@@ -1,6 +1,17 @@
 /** Figures of GET /metrics, as a scraper reads them. */
 import type { TestApp } from "./test-app.ts";
 
+/** The value of one sample line of the Prometheus text, 0 when absent. */
+export function sample(text: string, name: string, labels: Record<string, string>): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.indexOf("}"));
+    if (wanted.every((pair) => labelText.split(",").includes(pair))) return Number(line.split(" ").pop());
+  }
+  return 0;
+}
+
 /** How many `method route` requests were answered with `status`, from the request counter. */
 export async function requestCount(
   t: TestApp,
@@ -9,14 +20,5 @@ export async function requestCount(
   status: number,
 ): Promise<number> {
   const text = await (await t.request("/metrics")).text();
-  const line = text
-    .split("\n")
-    .find(
-      (l) =>
-        l.startsWith("gatehouse_http_requests_total{") &&
-        l.includes(`route="${route}"`) &&
-        l.includes(`status="${status}"`) &&
-        l.includes(`method="${method}"`),
-    );
-  return line ? Number(line.split(" ").pop()) : 0;
+  return sample(text, "gatehouse_http_requests_total", { method, route, status: String(status) });
 }

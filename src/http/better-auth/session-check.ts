@@ -22,7 +22,7 @@
  * always has. A request with no session credential at all is answered `null` here, as better-auth answers it.
  */
 import type { FastSessions } from "../../auth/session-fast/index.ts";
-import { headerBytes, MAX_HEADER_BYTES } from "../pipeline/request-limits.ts";
+import { isBodilessGetWithinLimits } from "../pipeline/request-limits.ts";
 import { renderedSession } from "./routes.ts";
 
 export const SESSION_CHECK_PATH = "/api/auth/get-session";
@@ -76,12 +76,6 @@ export function sessionCheck(deps: SessionCheckDeps): SessionCheck {
     deps.record(200, (performance.now() - started) / 1000);
     return response;
   };
-  return (request, stampAddress) => {
-    const headers = request.headers;
-    if (request.method !== "GET" || headers.has("content-length") || headers.has("transfer-encoding")) {
-      return undefined;
-    }
-    if (headerBytes(headers) > MAX_HEADER_BYTES) return undefined;
-    return answer(request, stampAddress);
-  };
+  return (request, stampAddress) =>
+    isBodilessGetWithinLimits(request) ? answer(request, stampAddress) : undefined;
 }

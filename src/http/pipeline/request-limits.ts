@@ -24,6 +24,19 @@ export function headerBytes(headers: Headers): number {
   return size;
 }
 
+/**
+ * A GET with no body and its headers within the limit: none of the pipeline's refusals (these limits, the JSON
+ * depth, the origin check of unsafe methods) applies to it. The server's fast paths answer only such requests
+ * (src/http/ops/health/probe.ts, src/http/better-auth/session-check.ts) and leave any other to the app.
+ */
+export function isBodilessGetWithinLimits(request: Request): boolean {
+  const headers = request.headers;
+  if (request.method !== "GET" || headers.has("content-length") || headers.has("transfer-encoding")) {
+    return false;
+  }
+  return headerBytes(headers) <= MAX_HEADER_BYTES;
+}
+
 export function requestLimits(options: { readonly maxBodyBytes: number }) {
   return new Elysia({ name: "request-limits" }).onRequest(({ request }) => {
     if (headerBytes(request.headers) > MAX_HEADER_BYTES) {

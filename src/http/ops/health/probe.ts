@@ -11,7 +11,7 @@
  *
  * Anything else — another method, a query string, a trailing slash — is the app's, as is a failed check.
  */
-import { headerBytes, MAX_HEADER_BYTES } from "../../pipeline/request-limits.ts";
+import { isBodilessGetWithinLimits } from "../../pipeline/request-limits.ts";
 import type { HealthSummary } from "./model.ts";
 import type { HealthService } from "./service.ts";
 
@@ -34,11 +34,7 @@ export function healthProbe(deps: HealthProbeDeps): HealthProbe {
   // 0.85 µs per answer, measured), with the same entries in the same order.
   const defaults = new Headers({ ...deps.headers });
   return (request) => {
-    const headers = request.headers;
-    if (request.method !== "GET" || headers.has("content-length") || headers.has("transfer-encoding")) {
-      return undefined;
-    }
-    if (headerBytes(headers) > MAX_HEADER_BYTES) return undefined;
+    if (!isBodilessGetWithinLimits(request)) return undefined;
     const started = performance.now();
     const respond = (summary: HealthSummary): Response => {
       // What Elysia answers for the route's object: Response.json over the default headers.

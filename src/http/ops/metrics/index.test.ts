@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { sample } from "../../../../test/helpers/metrics.ts";
 import { ADMIN, createTestApp, type TestApp } from "../../../../test/helpers/test-app.ts";
 
 let t: TestApp;
@@ -21,17 +22,6 @@ async function scrape(ready: (text: string) => boolean = () => true): Promise<st
     if (ready(text) || attempt >= 50) return text;
     await Bun.sleep(20);
   }
-}
-
-/** The value of one sample line, 0 when absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.indexOf("}"));
-    if (wanted.every((pair) => labelText.split(",").includes(pair))) return Number(line.split(" ").pop());
-  }
-  return 0;
 }
 
 describe("GET /metrics", () => {
